@@ -1,0 +1,326 @@
+//===- KilnFolders.cpp - folds and canonicalizations ----------------------===//
+//
+// Folding serves two users: the importer, which builds ops with
+// createOrFold so that shape arithmetic (Shape -> Gather -> Concat ->
+// Reshape) collapses to constants while the graph is built, and the
+// canonicalizer, which removes no-ops from imported graphs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KilnTypeInference.h"
+#include "kiln/Dialect/Kiln/IR/KilnOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::detail;
+
+/// Constant folding materializes every element: keep it to the small tensors
+/// that shape computations produce, never to weights.
+static constexpr int64_t kMaxFoldedElements = 1 << 16;
+
+static bool isFoldableSize(ShapedType type) {
+  return type.hasStaticShape() && type.getNumElements() <= kMaxFoldedElements;
+}
+
+//===----------------------------------------------------------------------===//
+// No-ops
+//===----------------------------------------------------------------------===//
+
+OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
+OpFoldResult DropoutOp::fold(FoldAdaptor) { return getInput(); }
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// Elementwise arithmetic on constants
+//===----------------------------------------------------------------------===//
+
+/// The flat index into an operand of shape `operandShape` for the flat index
+/// `index` into the broadcast `resultShape`.
+static int64_t broadcastIndex(int64_t index, ArrayRef<int64_t> resultShape,
+                              ArrayRef<int64_t> operandShape) {
+  int64_t operandIndex = 0, stride = 1;
+  int64_t offset = resultShape.size() - operandShape.size();
+  for (int64_t d = resultShape.size() - 1; d >= 0; --d) {
+    int64_t coord = index % resultShape[d];
+    index /= resultShape[d];
+    if (d < offset)
+      continue;
+    int64_t dim = operandShape[d - offset];
+    if (dim != 1)
+      operandIndex += coord * stride;
+    stride *= dim;
+  }
+  return operandIndex;
+}
+
+/// Folds a broadcasting binary op on two constant integer or float operands.
+template <typename IntFn, typename FloatFn>
+static Attribute foldBinary(Attribute lhsAttr, Attribute rhsAttr, Type resultType,
+                            IntFn intFn, FloatFn floatFn) {
+  auto lhs = dyn_cast_or_null<DenseElementsAttr>(lhsAttr);
+  auto rhs = dyn_cast_or_null<DenseElementsAttr>(rhsAttr);
+  auto type = dyn_cast<RankedTensorType>(resultType);
+  if (!lhs || !rhs || !type || !isFoldableSize(type))
+    return {};
+  ArrayRef<int64_t> shape = type.getShape();
+  ArrayRef<int64_t> lshape = lhs.getType().getShape(), rshape = rhs.getType().getShape();
+  int64_t count = type.getNumElements();
+  if (auto intType = dyn_cast<IntegerType>(type.getElementType())) {
+    if (intType.getWidth() == 1)
+      return {};
+    auto l = llvm::to_vector(lhs.getValues<APInt>());
+    auto r = llvm::to_vector(rhs.getValues<APInt>());
+    SmallVector<APInt> out;
+    for (int64_t i = 0; i < count; ++i) {
+      std::optional<APInt> v = intFn(l[broadcastIndex(i, shape, lshape)],
+                                     r[broadcastIndex(i, shape, rshape)]);
+      if (!v)
+        return {};
+      out.push_back(*v);
+    }
+    return DenseElementsAttr::get(type, out);
+  }
+  if (isa<FloatType>(type.getElementType())) {
+    auto l = llvm::to_vector(lhs.getValues<APFloat>());
+    auto r = llvm::to_vector(rhs.getValues<APFloat>());
+    SmallVector<APFloat> out;
+    for (int64_t i = 0; i < count; ++i)
+      out.push_back(floatFn(l[broadcastIndex(i, shape, lshape)],
+                            r[broadcastIndex(i, shape, rshape)]));
+    return DenseElementsAttr::get(type, out);
+  }
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a + b; },
+      [](const APFloat &a, const APFloat &b) { return a + b; });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a - b; },
+      [](const APFloat &a, const APFloat &b) { return a - b; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a * b; },
+      [](const APFloat &a, const APFloat &b) { return a * b; });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        if (b.isZero())
+          return std::nullopt;
+        return isUnsigned ? a.udiv(b) : a.sdiv(b);
+      },
+      [](const APFloat &a, const APFloat &b) { return a / b; });
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  auto toInt = dyn_cast<IntegerType>(getType().getElementType());
+  if (!input || !toInt || !isFoldableSize(getType()) || toInt.getWidth() == 1)
+    return {};
+  // Integer-to-integer casts of shape values, the case shape arithmetic needs.
+  bool isUnsigned = input.getElementType().isUnsignedInteger();
+  SmallVector<APInt> out;
+  for (const APInt &v : input.getValues<APInt>())
+    out.push_back(isUnsigned ? v.zextOrTrunc(toInt.getWidth())
+                             : v.sextOrTrunc(toInt.getWidth()));
+  return DenseElementsAttr::get(getType(), out);
+}
+
+//===----------------------------------------------------------------------===//
+// Shape queries
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> dims = getInput().getType().getShape();
+  if (getEnd() > (int64_t)dims.size() || getStart() > getEnd())
+    return {};
+  dims = dims.slice(getStart(), getEnd() - getStart());
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return {};
+  return DenseIntElementsAttr::get(getType(), dims);
+}
+
+OpFoldResult SizeOp::fold(FoldAdaptor) {
+  RankedTensorType input = getInput().getType();
+  if (!input.hasStaticShape())
+    return {};
+  return DenseIntElementsAttr::get(getType(), {input.getNumElements()});
+}
+
+//===----------------------------------------------------------------------===//
+// Reshapes
+//===----------------------------------------------------------------------===//
+
+/// A constant reshaped to a static result type.
+static OpFoldResult reshapeConstant(Attribute input, RankedTensorType type) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(input);
+  if (!dense || !type.hasStaticShape())
+    return {};
+  return dense.reshape(type);
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType() && getType().hasStaticShape())
+    return getInput();
+  return reshapeConstant(adaptor.getInput(), getType());
+}
+
+namespace {
+/// reshape(reshape(x)) -> reshape(x): only the last shape matters, as long
+/// as it does not copy dimensions (0 entries) from the intermediate.
+struct CollapseReshapeChain : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().getDefiningOp<ReshapeOp>();
+    if (!producer)
+      return rewriter.notifyMatchFailure(op, "input is not a reshape");
+    std::optional<SmallVector<int64_t>> shape = getConstantInts(op.getShape());
+    if (!shape)
+      return rewriter.notifyMatchFailure(op, "shape is not constant");
+    if (!op.getAllowzero() && llvm::is_contained(*shape, 0))
+      return rewriter.notifyMatchFailure(op, "shape copies intermediate dimensions");
+    rewriter.modifyOpInPlace(
+        op, [&] { op.getInputMutable().assign(producer.getInput()); });
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *context) {
+  patterns.add<CollapseReshapeChain>(context);
+}
+
+OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType() && getAxes() && getAxes()->empty())
+    return getInput();
+  return reshapeConstant(adaptor.getInput(), getType());
+}
+
+OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
+  return reshapeConstant(adaptor.getInput(), getType());
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    if ((int64_t)i != p)
+      return {};
+  return getInput();
+}
+
+namespace {
+/// transpose(transpose(x, p1), p2) -> transpose(x, p1[p2]); an identity
+/// result then folds away, removing inverse pairs.
+struct ComposeTransposes : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().getDefiningOp<TransposeOp>();
+    if (!producer)
+      return rewriter.notifyMatchFailure(op, "input is not a transpose");
+    SmallVector<int64_t> perm;
+    for (int64_t p : op.getPerm())
+      perm.push_back(producer.getPerm()[p]);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), producer.getInput(),
+                                             perm);
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                              MLIRContext *context) {
+  patterns.add<ComposeTransposes>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// Shape-vector construction: Concat, Gather, ConstantOfShape, Range
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  if (getType().getRank() != 1 || !isFoldableSize(getType()))
+    return {};
+  SmallVector<Attribute> values;
+  for (Attribute operand : adaptor.getInputs()) {
+    auto dense = dyn_cast_or_null<DenseElementsAttr>(operand);
+    if (!dense)
+      return {};
+    llvm::append_range(values, dense.getValues<Attribute>());
+  }
+  return DenseElementsAttr::get(getType(), values);
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getData());
+  if (!data || data.getType().getRank() != 1 || !isFoldableSize(getType()))
+    return {};
+  std::optional<SmallVector<int64_t>> indices = getConstantInts(getIndices());
+  if (!indices)
+    return {};
+  auto values = llvm::to_vector(data.getValues<Attribute>());
+  int64_t size = values.size();
+  SmallVector<Attribute> out;
+  for (int64_t index : *indices) {
+    if (index < -size || index >= size)
+      return {};
+    out.push_back(values[index < 0 ? index + size : index]);
+  }
+  return DenseElementsAttr::get(getType(), out);
+}
+
+OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor) {
+  if (!getType().hasStaticShape())
+    return {};
+  auto value = dyn_cast<DenseElementsAttr>(getValue());
+  if (!value)
+    return {};
+  return DenseElementsAttr::get(getType(), value.getValues<Attribute>()[0]);
+}
+
+OpFoldResult RangeOp::fold(FoldAdaptor) {
+  if (!isFoldableSize(getType()))
+    return {};
+  int64_t length = getType().getDimSize(0);
+  if (auto intType = dyn_cast<IntegerType>(getType().getElementType())) {
+    auto start = getConstantInts(getStart()), delta = getConstantInts(getDelta());
+    if (!start || !delta)
+      return {};
+    SmallVector<APInt> out;
+    for (int64_t i = 0; i < length; ++i)
+      out.push_back(APInt(intType.getWidth(), (*start)[0] + i * (*delta)[0],
+                          /*isSigned=*/true));
+    return DenseElementsAttr::get(getType(), out);
+  }
+  auto floatType = dyn_cast<FloatType>(getType().getElementType());
+  auto start = getConstantFloats(getStart()), delta = getConstantFloats(getDelta());
+  if (!floatType || !start || !delta)
+    return {};
+  SmallVector<APFloat> out;
+  for (int64_t i = 0; i < length; ++i) {
+    APFloat v((*start)[0] + i * (*delta)[0]);
+    bool lost;
+    v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    out.push_back(v);
+  }
+  return DenseElementsAttr::get(getType(), out);
+}

@@ -1,0 +1,148 @@
+//===- KilnTypeInference.cpp - helpers shared by result-type inference ---===//
+
+#include "KilnTypeInference.h"
+
+#include "kiln/Dialect/Kiln/IR/KilnOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace kiln::detail {
+
+bool areCompatibleReturnTypes(TypeRange inferred, TypeRange actual) {
+  if (inferred.size() != actual.size())
+    return false;
+  for (auto [lhs, rhs] : llvm::zip(inferred, actual)) {
+    auto l = dyn_cast<RankedTensorType>(lhs);
+    auto r = dyn_cast<RankedTensorType>(rhs);
+    if (!l || !r) {
+      if (lhs != rhs)
+        return false;
+      continue;
+    }
+    if (l.getElementType() != r.getElementType() || l.getRank() != r.getRank())
+      return false;
+    for (auto [a, b] : llvm::zip(l.getShape(), r.getShape()))
+      if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+        return false;
+  }
+  return true;
+}
+
+RankedTensorType tensorType(Value value) {
+  return dyn_cast<RankedTensorType>(value.getType());
+}
+
+std::optional<SmallVector<int64_t>> getConstantInts(Value value) {
+  if (!value)
+    return std::nullopt;
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  values.reserve(attr.getNumElements());
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(isUnsigned || v.getBitWidth() == 1 ? v.getZExtValue()
+                                                        : v.getSExtValue());
+  return values;
+}
+
+std::optional<SmallVector<double>> getConstantFloats(Value value) {
+  if (!value)
+    return std::nullopt;
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (const APFloat &v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
+std::optional<int64_t> getStaticLength(Value value) {
+  RankedTensorType type = tensorType(value);
+  if (!type || type.getRank() > 1)
+    return std::nullopt;
+  if (type.getRank() == 0)
+    return 1;
+  if (type.isDynamicDim(0))
+    return std::nullopt;
+  return type.getDimSize(0);
+}
+
+LogicalResult broadcastShapes(std::optional<Location> loc,
+                              ArrayRef<ArrayRef<int64_t>> shapes,
+                              SmallVectorImpl<int64_t> &result) {
+  size_t rank = 0;
+  for (ArrayRef<int64_t> shape : shapes)
+    rank = std::max(rank, shape.size());
+  result.assign(rank, 1);
+  for (ArrayRef<int64_t> shape : shapes) {
+    size_t offset = rank - shape.size();
+    for (auto [i, dim] : llvm::enumerate(shape)) {
+      int64_t &out = result[offset + i];
+      if (dim == 1)
+        continue;
+      if (out == 1) {
+        out = dim;
+        continue;
+      }
+      if (ShapedType::isDynamic(dim))
+        continue;
+      if (ShapedType::isDynamic(out)) {
+        out = dim;
+        continue;
+      }
+      if (out != dim)
+        return inferenceError(loc, "operands are not broadcast-compatible: "
+                                   "dimension ",
+                              offset + i, " is ", out, " in one and ", dim,
+                              " in another");
+    }
+  }
+  return success();
+}
+
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
+                         int64_t dilation, int64_t padBegin, int64_t padEnd,
+                         bool ceilMode) {
+  if (ShapedType::isDynamic(input))
+    return ShapedType::kDynamic;
+  int64_t effectiveKernel = (kernel - 1) * dilation + 1;
+  int64_t span = input + padBegin + padEnd - effectiveKernel;
+  if (span < 0 || stride <= 0)
+    return 0;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // A window that would start inside the end padding is dropped.
+  if (ceilMode && (out - 1) * stride >= input + padBegin)
+    --out;
+  return out;
+}
+
+LogicalResult checkArraySize(std::optional<Location> loc, StringRef name,
+                             ArrayRef<int64_t> values, int64_t expected) {
+  if (static_cast<int64_t>(values.size()) != expected)
+    return inferenceError(loc, "'", name, "' has ", values.size(),
+                          " entries, expected ", expected);
+  return success();
+}
+
+RankedTensorType i64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, IntegerType::get(ctx, 64));
+}
+
+int64_t mulDims(int64_t a, int64_t b) {
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return ShapedType::kDynamic;
+  return a * b;
+}
+
+} // namespace kiln::detail

@@ -1,0 +1,69 @@
+//===- KilnTypeInference.h - helpers shared by result-type inference -*- C++ -*-===//
+//
+// Private to the dialect library: the pieces that the `inferReturnTypes` of
+// many kiln ops have in common (broadcasting, reading constant operands,
+// window arithmetic).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_LIB_DIALECT_KILN_IR_KILNTYPEINFERENCE_H
+#define KILN_LIB_DIALECT_KILN_IR_KILNTYPEINFERENCE_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/SmallVector.h"
+#include <optional>
+
+namespace kiln::detail {
+
+using mlir::LogicalResult;
+
+/// Reports an error at `loc` when one is given (inference called from the
+/// verifier) and fails; stays quiet when building speculatively.
+template <typename... Args>
+LogicalResult inferenceError(std::optional<mlir::Location> loc, Args &&...args) {
+  return mlir::emitOptionalError(loc, std::forward<Args>(args)...);
+}
+
+/// The ranked tensor type of `value`; every kiln operand is one.
+mlir::RankedTensorType tensorType(mlir::Value value);
+
+/// The values of an integer constant operand (a `kiln.constant` or anything
+/// that folds to a dense integer attribute), or nullopt.
+std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
+
+/// The values of a floating-point constant operand, or nullopt.
+std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
+
+/// The number of entries of a 1-D operand when it is static, or nullopt.
+std::optional<int64_t> getStaticLength(mlir::Value value);
+
+/// Numpy-style multidirectional broadcast of `shapes` into `result`.
+LogicalResult broadcastShapes(std::optional<mlir::Location> loc,
+                              llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes,
+                              llvm::SmallVectorImpl<int64_t> &result);
+
+/// Normalizes `axis` in [-rank, rank) to [0, rank), or fails.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// The output extent of a sliding window, or ShapedType::kDynamic.
+int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
+                         int64_t dilation, int64_t padBegin, int64_t padEnd,
+                         bool ceilMode);
+
+/// Checks that an attribute array has `expected` entries.
+LogicalResult checkArraySize(std::optional<mlir::Location> loc,
+                             llvm::StringRef name, llvm::ArrayRef<int64_t> values,
+                             int64_t expected);
+
+/// A tensor of `shape` whose element type is the i64 type of `ctx`.
+mlir::RankedTensorType i64Tensor(mlir::MLIRContext *ctx,
+                                 llvm::ArrayRef<int64_t> shape);
+
+/// Multiplies two dimensions, keeping kDynamic dynamic.
+int64_t mulDims(int64_t a, int64_t b);
+
+} // namespace kiln::detail
+
+#endif // KILN_LIB_DIALECT_KILN_IR_KILNTYPEINFERENCE_H
