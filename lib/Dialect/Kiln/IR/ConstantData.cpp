@@ -3,6 +3,7 @@
 #include "kiln/Dialect/Kiln/IR/ConstantData.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
@@ -59,6 +60,33 @@ ElementsAttr makeF32ElementsAttr(RankedTensorType type, ArrayRef<float> values,
       type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
                            values.size() * sizeof(float)),
       blobName);
+}
+
+std::optional<SmallVector<int64_t>> getConstantInts(Value value) {
+  if (!value)
+    return std::nullopt;
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  values.reserve(attr.getNumElements());
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(isUnsigned || v.getBitWidth() == 1 ? v.getZExtValue()
+                                                        : v.getSExtValue());
+  return values;
+}
+
+std::optional<SmallVector<double>> getConstantFloats(Value value) {
+  if (!value)
+    return std::nullopt;
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (const APFloat &v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
 }
 
 } // namespace kiln

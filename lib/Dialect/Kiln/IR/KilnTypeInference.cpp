@@ -34,33 +34,6 @@ RankedTensorType tensorType(Value value) {
   return dyn_cast<RankedTensorType>(value.getType());
 }
 
-std::optional<SmallVector<int64_t>> getConstantInts(Value value) {
-  if (!value)
-    return std::nullopt;
-  DenseIntElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  values.reserve(attr.getNumElements());
-  bool isUnsigned = attr.getElementType().isUnsignedInteger();
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(isUnsigned || v.getBitWidth() == 1 ? v.getZExtValue()
-                                                        : v.getSExtValue());
-  return values;
-}
-
-std::optional<SmallVector<double>> getConstantFloats(Value value) {
-  if (!value)
-    return std::nullopt;
-  DenseFPElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<double> values;
-  for (const APFloat &v : attr.getValues<APFloat>())
-    values.push_back(v.convertToDouble());
-  return values;
-}
-
 std::optional<int64_t> getStaticLength(Value value) {
   RankedTensorType type = tensorType(value);
   if (!type || type.getRank() > 1)

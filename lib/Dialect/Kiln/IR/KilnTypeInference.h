@@ -9,6 +9,7 @@
 #ifndef KILN_LIB_DIALECT_KILN_IR_KILNTYPEINFERENCE_H
 #define KILN_LIB_DIALECT_KILN_IR_KILNTYPEINFERENCE_H
 
+#include "kiln/Dialect/Kiln/IR/ConstantData.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Value.h"
@@ -29,12 +30,8 @@ LogicalResult inferenceError(std::optional<mlir::Location> loc, Args &&...args) 
 /// The ranked tensor type of `value`; every kiln operand is one.
 mlir::RankedTensorType tensorType(mlir::Value value);
 
-/// The values of an integer constant operand (a `kiln.constant` or anything
-/// that folds to a dense integer attribute), or nullopt.
-std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
-
-/// The values of a floating-point constant operand, or nullopt.
-std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
+using kiln::getConstantFloats;
+using kiln::getConstantInts;
 
 /// The number of entries of a 1-D operand when it is static, or nullopt.
 std::optional<int64_t> getStaticLength(mlir::Value value);

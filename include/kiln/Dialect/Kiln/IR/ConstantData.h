@@ -11,6 +11,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
 #include <optional>
 #include <vector>
 
@@ -18,6 +19,13 @@ namespace kiln {
 
 /// Tensors with at most this many elements become `dense` attributes.
 constexpr int64_t kMaxInlineElements = 64;
+
+/// The values of an integer constant operand (a `kiln.constant` or anything
+/// that folds to a dense integer attribute), or nullopt.
+std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
+
+/// The values of a floating-point constant operand, or nullopt.
+std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
 
 /// The elements of an f32 constant, whichever attribute holds them.
 std::optional<std::vector<float>> getF32Values(mlir::ElementsAttr attr);
