@@ -209,6 +209,47 @@ LogicalResult importInstanceNorm(NodeImporter &n) {
   return success();
 }
 
+/// LayerNormalization's optional Mean and InvStdDev outputs, computed in
+/// the stash type (f32 unless the model says otherwise) with the normalized
+/// dimensions kept as size 1.
+LogicalResult importLayerNormStatistics(NodeImporter &n, Value x, int64_t axis,
+                                        float epsilon) {
+  RankedTensorType type = cast<RankedTensorType>(x.getType());
+  std::string error;
+  FailureOr<Type> stash =
+      convertElementType(n.getInt("stash_type", 1), *n.b.getContext(), error);
+  if (failed(stash))
+    return n.fail(error);
+  if (*stash != type.getElementType()) {
+    FailureOr<SmallVector<Value>> cast = n.createWithTypes<CastOp>(
+        TypeRange{type.clone(*stash)}, x, n.boolAttr(true));
+    if (failed(cast))
+      return failure();
+    x = cast->front();
+  }
+  SmallVector<int64_t> axes;
+  for (int64_t i = axis; i < type.getRank(); ++i)
+    axes.push_back(i);
+  auto reduceMean = [&](Value v) {
+    return n.create1<ReduceMeanOp>(v, Value(), n.i64ArrayAttr(axes), n.boolAttr(true));
+  };
+  FailureOr<Value> mean = reduceMean(x);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> diff = n.create1<SubOp>(x, *mean);
+  FailureOr<Value> square = failed(diff) ? diff : n.create1<MulOp>(*diff, *diff);
+  FailureOr<Value> var = failed(square) ? square : reduceMean(*square);
+  FailureOr<Value> shifted =
+      failed(var) ? var : n.create1<AddOp>(*var, n.scalar(*stash, epsilon));
+  FailureOr<Value> root = failed(shifted) ? shifted : n.create1<SqrtOp>(*shifted);
+  FailureOr<Value> inv = failed(root) ? root : n.create1<ReciprocalOp>(*root);
+  if (failed(inv))
+    return failure();
+  n.setOutput(1, *mean);
+  n.setOutput(2, *inv);
+  return success();
+}
+
 LogicalResult importLayerNorm(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1);
   if (failed(x) || failed(s))
@@ -216,11 +257,15 @@ LogicalResult importLayerNorm(NodeImporter &n) {
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
+  float epsilon = n.getFloat("epsilon", 1e-5f);
   FailureOr<Value> y = n.create1<LayerNormOp>(*x, *s, n.input(2), n.i64Attr(*axis),
-                                              n.f32Attr(n.getFloat("epsilon", 1e-5f)));
+                                              n.f32Attr(epsilon));
   if (failed(y))
     return failure();
-  return n.setOutputs({*y});
+  n.setOutput(0, *y);
+  if (n.hasOutput(1) || n.hasOutput(2))
+    return importLayerNormStatistics(n, *x, *axis, epsilon);
+  return success();
 }
 
 LogicalResult importRMSNorm(NodeImporter &n) {

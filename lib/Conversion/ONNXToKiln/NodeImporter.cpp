@@ -183,6 +183,7 @@ const OpRegistry &OpRegistry::get() {
     registerReductionHandlers(r);
     registerTensorHandlers(r);
     registerControlFlowHandlers(r);
+    registerLossHandlers(r);
     return r;
   }();
   return registry;

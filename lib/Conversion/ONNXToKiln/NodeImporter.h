@@ -164,6 +164,7 @@ void registerNNHandlers(OpRegistry &registry);
 void registerReductionHandlers(OpRegistry &registry);
 void registerTensorHandlers(OpRegistry &registry);
 void registerControlFlowHandlers(OpRegistry &registry);
+void registerLossHandlers(OpRegistry &registry);
 
 } // namespace kiln::onnx_import
 

@@ -324,3 +324,23 @@ OpFoldResult RangeOp::fold(FoldAdaptor) {
   }
   return DenseElementsAttr::get(getType(), out);
 }
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!data || data.getType().getRank() != 1 || !isFoldableSize(getType()))
+    return {};
+  auto starts = getConstantInts(getStarts()), steps = getConstantInts(getSteps());
+  if (!starts || !steps || starts->size() != 1 || steps->size() != 1)
+    return {};
+  // The result type already holds the clamped extent; walk from the start.
+  auto values = llvm::to_vector(data.getValues<Attribute>());
+  int64_t size = values.size(), step = (*steps)[0], start = (*starts)[0];
+  if (start < 0)
+    start += size;
+  start = step > 0 ? std::clamp<int64_t>(start, 0, size)
+                   : std::clamp<int64_t>(start, 0, size - 1);
+  SmallVector<Attribute> out;
+  for (int64_t i = 0; i < getType().getDimSize(0); ++i)
+    out.push_back(values[start + i * step]);
+  return DenseElementsAttr::get(getType(), out);
+}

@@ -116,6 +116,7 @@ def Kiln_SliceOp : Kiln_InferredOp<"slice"> {
   let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$starts, Kiln_Tensor:$ends,
                    Kiln_Tensor:$axes, Kiln_Tensor:$steps);
   let results = (outs Kiln_Tensor:$output);
+  let hasFolder = 1;
 }
 
 def Kiln_GatherOp : Kiln_InferredOp<"gather"> {
