@@ -222,6 +222,131 @@ LogicalResult importWhere(NodeImporter &n) {
   return success();
 }
 
+/// Before opset 7, PRelu's slope broadcasts from the channel dimension
+/// (dimension 1) of x; it becomes [C, 1, ..., 1] so numpy rules apply.
+LogicalResult importPRelu(NodeImporter &n) {
+  if (n.opset >= 7)
+    return importBinary<PReluOp>(n);
+  FailureOr<Value> x = n.requiredInput(0), slope = n.requiredInput(1);
+  if (failed(x) || failed(slope))
+    return failure();
+  int64_t rank = n.inputType(0).getRank();
+  if (n.inputType(1).getRank() == 1 && rank > 2) {
+    SmallVector<int64_t> axes;
+    for (int64_t i = 1; i < rank - 1; ++i)
+      axes.push_back(i);
+    slope = n.create1<UnsqueezeOp>(*slope, Value(), n.i64ArrayAttr(axes));
+    if (failed(slope))
+      return failure();
+  }
+  FailureOr<Value> y = n.create1<PReluOp>(*x, *slope);
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
+/// A zero point of `element` shaped like `scale` (ONNX's absent zero point).
+Value zeroLike(NodeImporter &n, Value scale, Type element) {
+  auto shape = cast<RankedTensorType>(scale.getType()).getShape();
+  auto type = RankedTensorType::get(shape, element);
+  Attribute zero = isa<FloatType>(element)
+                       ? Attribute(n.b.getFloatAttr(element, 0.0))
+                       : Attribute(n.b.getIntegerAttr(element, 0));
+  return ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(type, zero));
+}
+
+template <bool quantize>
+LogicalResult importLinearQuantization(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0), scale = n.requiredInput(1);
+  if (failed(x) || failed(scale))
+    return failure();
+  Value zeroPoint = n.input(2);
+  if (!zeroPoint) {
+    Type element = n.inputType(0).getElementType();
+    if (quantize) {
+      element = n.b.getIntegerType(8, /*isSigned=*/false);
+      if (int64_t dtype = n.getInt("output_dtype", 0)) {
+        std::string error;
+        FailureOr<Type> t = convertElementType(dtype, *n.b.getContext(), error);
+        if (failed(t))
+          return n.fail(error);
+        element = *t;
+      }
+    }
+    zeroPoint = zeroLike(n, *scale, element);
+  }
+  int64_t rank = n.inputType(0).getRank();
+  int64_t axis = n.getInt("axis", 1);
+  auto scaleType = cast<RankedTensorType>(scale->getType());
+  bool perTensor = scaleType.getRank() == 0 ||
+                   (scaleType.getRank() == 1 && scaleType.getDimSize(0) == 1);
+  if (perTensor) {
+    axis = 0; // unused
+  } else if (rank > 0) {
+    FailureOr<int64_t> normalized = n.normalizeAxis(axis, rank);
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  } else {
+    axis = 0;
+  }
+  IntegerAttr blockSize = n.i64Attr(n.getInt("block_size", 0));
+  FailureOr<Value> y =
+      quantize ? n.create1<QuantizeLinearOp>(*x, *scale, zeroPoint, n.i64Attr(axis),
+                                             blockSize,
+                                             n.boolAttr(n.getInt("saturate", 1) != 0))
+               : n.create1<DequantizeLinearOp>(*x, *scale, zeroPoint, n.i64Attr(axis),
+                                               blockSize);
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
+/// DynamicQuantizeLinear: uint8 quantization with a scale and zero point
+/// computed from the input's range (which always includes 0).
+LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0);
+  if (failed(x))
+    return failure();
+  Type f32 = n.inputType(0).getElementType();
+  auto all = n.i64ArrayAttr({});
+  auto reduceTo = [&](auto tag, Value v) {
+    return n.create1<decltype(tag)>(v, Value(), all, n.boolAttr(false));
+  };
+  FailureOr<Value> lo = reduceTo(ReduceMinOp(), *x), hi = reduceTo(ReduceMaxOp(), *x);
+  if (failed(lo) || failed(hi))
+    return failure();
+  Value zero = n.scalar(f32, 0.0);
+  lo = n.create1<MinOp>(*lo, zero);
+  hi = n.create1<MaxOp>(*hi, zero);
+  if (failed(lo) || failed(hi))
+    return failure();
+  FailureOr<Value> range = n.create1<SubOp>(*hi, *lo);
+  FailureOr<Value> scale =
+      failed(range) ? range : n.create1<DivOp>(*range, n.scalar(f32, 255.0));
+  FailureOr<Value> negLo = failed(scale) ? scale : n.create1<NegOp>(*lo);
+  FailureOr<Value> ratio = failed(negLo) ? negLo : n.create1<DivOp>(*negLo, *scale);
+  FailureOr<Value> rounded = failed(ratio) ? ratio : n.create1<RoundOp>(*ratio);
+  FailureOr<Value> clipped =
+      failed(rounded) ? rounded
+                      : n.create1<ClipOp>(*rounded, zero, n.scalar(f32, 255.0));
+  if (failed(clipped))
+    return failure();
+  Type u8 = n.b.getIntegerType(8, /*isSigned=*/false);
+  FailureOr<SmallVector<Value>> zeroPoint = n.createWithTypes<CastOp>(
+      TypeRange{RankedTensorType::get({}, u8)}, *clipped, n.boolAttr(true));
+  if (failed(zeroPoint))
+    return failure();
+  FailureOr<Value> y = n.create1<QuantizeLinearOp>(*x, *scale, zeroPoint->front(),
+                                                   n.i64Attr(0), n.i64Attr(0),
+                                                   n.boolAttr(true));
+  if (failed(y))
+    return failure();
+  return n.setOutputs({*y, *scale, zeroPoint->front()});
+}
+
 template <typename OpTy>
 OpHandler unary() {
   return importUnary<OpTy>;
@@ -330,7 +455,7 @@ void registerElementwiseHandlers(OpRegistry &r) {
   r.add("Mul", 1, binary<MulOp>());
   r.add("Div", 1, binary<DivOp>());
   r.add("Pow", 1, binary<PowOp>());
-  r.add("PRelu", 1, binary<PReluOp>());
+  r.add("PRelu", 1, importPRelu);
   r.add("And", 1, binary<AndOp>());
   r.add("Or", 1, binary<OrOp>());
   r.add("Xor", 1, binary<XorOp>());
@@ -357,6 +482,9 @@ void registerElementwiseHandlers(OpRegistry &r) {
   r.add("Cast", 1, importCast);
   r.add("CastLike", 15, importCastLike);
   r.add("Dropout", 1, importDropout);
+  r.add("QuantizeLinear", 10, importLinearQuantization<true>);
+  r.add("DynamicQuantizeLinear", 11, importDynamicQuantizeLinear);
+  r.add("DequantizeLinear", 10, importLinearQuantization<false>);
 }
 
 } // namespace kiln::onnx_import

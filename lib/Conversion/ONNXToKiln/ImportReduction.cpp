@@ -82,13 +82,18 @@ LogicalResult importScan(NodeImporter &n) {
   if (failed(x) || failed(axisInput))
     return failure();
   std::optional<SmallVector<int64_t>> axis = n.constInts(*axisInput);
-  if (!axis || axis->size() != 1)
-    return n.unsupported("an axis computed at run time");
-  FailureOr<int64_t> normalized =
-      n.normalizeAxis((*axis)[0], std::max<int64_t>(n.inputType(0).getRank(), 1));
-  if (failed(normalized))
-    return failure();
-  FailureOr<Value> y = n.create1<OpTy>(*x, n.i64Attr(*normalized),
+  IntegerAttr axisAttr;
+  Value dynamicAxis;
+  if (axis && axis->size() == 1) {
+    FailureOr<int64_t> normalized =
+        n.normalizeAxis((*axis)[0], std::max<int64_t>(n.inputType(0).getRank(), 1));
+    if (failed(normalized))
+      return failure();
+    axisAttr = n.i64Attr(*normalized);
+  } else {
+    dynamicAxis = *axisInput;
+  }
+  FailureOr<Value> y = n.create1<OpTy>(*x, dynamicAxis, axisAttr,
                                        n.boolAttr(n.getInt("exclusive", 0) != 0),
                                        n.boolAttr(n.getInt("reverse", 0) != 0));
   if (failed(y))

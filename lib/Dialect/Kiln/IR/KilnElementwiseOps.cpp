@@ -137,3 +137,47 @@ LogicalResult CastOp::verify() {
            << getInput().getType();
   return success();
 }
+
+/// Checks that scale and zero point have one of the layouts quantization
+/// allows, and returns the input's shape with `element`.
+static LogicalResult inferQuantization(std::optional<Location> loc, Value input,
+                                       Value scale, Value zeroPoint, int64_t axis,
+                                       int64_t blockSize, Type element,
+                                       SmallVectorImpl<Type> &inferred) {
+  RankedTensorType in = tensorType(input), s = tensorType(scale);
+  if (tensorType(zeroPoint).getShape() != s.getShape())
+    return inferenceError(loc, "scale and zero_point must have the same shape");
+  bool perTensor = s.getRank() == 0 || (s.getRank() == 1 && s.getDimSize(0) == 1);
+  if (!perTensor) {
+    if (axis >= in.getRank())
+      return inferenceError(loc, "axis ", axis, " is out of range for rank ", in.getRank());
+    bool perAxis = s.getRank() == 1 && blockSize == 0;
+    bool blocked = s.getRank() == in.getRank() && blockSize > 0;
+    if (!perAxis && !blocked)
+      return inferenceError(loc, "scale must be 0-d, 1-D along the axis, or "
+                                 "blocked with the input's rank");
+  }
+  inferred.push_back(in.clone(element));
+  return success();
+}
+
+LogicalResult QuantizeLinearOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &inferred) {
+  return inferQuantization(loc, adaptor.getInput(), adaptor.getScale(),
+                           adaptor.getZeroPoint(), adaptor.getAxis(),
+                           adaptor.getBlockSize(),
+                           tensorType(adaptor.getZeroPoint()).getElementType(),
+                           inferred);
+}
+
+LogicalResult DequantizeLinearOp::inferReturnTypes(MLIRContext *,
+                                                   std::optional<Location> loc,
+                                                   Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &inferred) {
+  return inferQuantization(loc, adaptor.getInput(), adaptor.getScale(),
+                           adaptor.getZeroPoint(), adaptor.getAxis(),
+                           adaptor.getBlockSize(),
+                           tensorType(adaptor.getScale()).getElementType(), inferred);
+}

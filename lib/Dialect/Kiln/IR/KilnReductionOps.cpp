@@ -154,12 +154,26 @@ template <typename Adaptor>
 static LogicalResult inferScan(std::optional<Location> loc, Adaptor adaptor,
                                SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
-  if (adaptor.getAxis() >= std::max<int64_t>(input.getRank(), 1))
-    return inferenceError(loc, "axis ", adaptor.getAxis(),
-                          " is out of range for rank ", input.getRank());
+  std::optional<uint64_t> axis = adaptor.getAxis();
+  if (axis && (int64_t)*axis >= std::max<int64_t>(input.getRank(), 1))
+    return inferenceError(loc, "axis ", *axis, " is out of range for rank ",
+                          input.getRank());
+  if (Value dynamic = adaptor.getDynamicAxis())
+    if (getStaticLength(dynamic) != std::optional<int64_t>(1))
+      return inferenceError(loc, "the axis operand must hold one value");
   inferred.push_back(input);
   return success();
 }
+
+template <typename Op>
+static LogicalResult verifyScan(Op op) {
+  if (op.getAxis().has_value() == static_cast<bool>(op.getDynamicAxis()))
+    return op.emitOpError("needs exactly one of an 'axis' attribute and an axis operand");
+  return success();
+}
+
+LogicalResult CumSumOp::verify() { return verifyScan(*this); }
+LogicalResult CumProdOp::verify() { return verifyScan(*this); }
 
 LogicalResult CumSumOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,

@@ -193,4 +193,29 @@ def Kiln_CastOp : Kiln_Op<"cast", [Pure, Elementwise]> {
   let hasFolder = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Linear quantization.
+//===----------------------------------------------------------------------===//
+
+def Kiln_QuantizeLinearOp : Kiln_InferredOp<"quantize_linear"> {
+  let summary = "saturate(round(x / scale) + zero_point) in zero_point's type";
+  let description = [{
+    `scale` and `zero_point` are 0-d (per tensor), 1-D along `axis` (per
+    axis), or of the input's rank with `block_size` along `axis` (blocked).
+    The result has the input's shape and the zero point's element type.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$scale, Kiln_Tensor:$zero_point,
+                   Kiln_Axis:$axis, ConfinedAttr<I64Attr, [IntNonNegative]>:$block_size,
+                   BoolAttr:$saturate);
+  let results = (outs Kiln_Tensor:$output);
+}
+
+def Kiln_DequantizeLinearOp : Kiln_InferredOp<"dequantize_linear"> {
+  let summary = "(x - zero_point) * scale in scale's type";
+  let description = "Scale and zero point are laid out as for `kiln.quantize_linear`.";
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$scale, Kiln_Tensor:$zero_point,
+                   Kiln_Axis:$axis, ConfinedAttr<I64Attr, [IntNonNegative]>:$block_size);
+  let results = (outs Kiln_Tensor:$output);
+}
+
 #endif // KILN_DIALECT_KILN_IR_KILNELEMENTWISEOPS_TD

@@ -46,19 +46,19 @@ class Kiln_ArgReduceOp<string mnemonic, string summaryText>
 def Kiln_ArgMaxOp : Kiln_ArgReduceOp<"argmax", "maximum">;
 def Kiln_ArgMinOp : Kiln_ArgReduceOp<"argmin", "minimum">;
 
-def Kiln_CumSumOp : Kiln_InferredOp<"cumsum"> {
-  let summary = "running sum along one axis";
-  let arguments = (ins Kiln_Tensor:$input, Kiln_Axis:$axis, BoolAttr:$exclusive,
+/// Scans take their axis as an attribute when it is known, else as a 0-d
+/// or 1-element integer operand with ONNX's meaning.
+class Kiln_ScanOp<string mnemonic, string summaryText> : Kiln_InferredOp<mnemonic> {
+  let summary = summaryText;
+  let arguments = (ins Kiln_Tensor:$input, Optional<Kiln_Tensor>:$dynamic_axis,
+                   OptionalAttr<Kiln_Axis>:$axis, BoolAttr:$exclusive,
                    BoolAttr:$reverse);
   let results = (outs Kiln_Tensor:$output);
+  let hasVerifier = 1;
 }
 
-def Kiln_CumProdOp : Kiln_InferredOp<"cumprod"> {
-  let summary = "running product along one axis";
-  let arguments = (ins Kiln_Tensor:$input, Kiln_Axis:$axis, BoolAttr:$exclusive,
-                   BoolAttr:$reverse);
-  let results = (outs Kiln_Tensor:$output);
-}
+def Kiln_CumSumOp : Kiln_ScanOp<"cumsum", "running sum along one axis">;
+def Kiln_CumProdOp : Kiln_ScanOp<"cumprod", "running product along one axis">;
 
 def Kiln_TopKOp : Kiln_InferredOp<"top_k"> {
   let summary = "the k largest (or smallest) elements along an axis and their indices";
