@@ -260,8 +260,6 @@ LogicalResult importSplit(NodeImporter &n) {
       n.createWithTypes<SplitOp>(types, *x, sizes, n.i64Attr(*axis));
   if (failed(results))
     return failure();
-  if (failed(verify(results->front().getDefiningOp())))
-    return n.fail(n.graph.model.diagnostic);
   return n.setOutputs(*results);
 }
 
@@ -623,6 +621,20 @@ LogicalResult importOneHot(NodeImporter &n) {
   return bind(n, n.create1<OneHotOp>(*indices, *depth, *values, n.i64Attr(*axis)));
 }
 
+LogicalResult importGridSample(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0), grid = n.requiredInput(1);
+  if (failed(x) || failed(grid))
+    return failure();
+  std::string mode = n.getString("mode", n.opset < 20 ? "bilinear" : "linear");
+  if (mode == "bilinear")
+    mode = "linear";
+  else if (mode == "bicubic")
+    mode = "cubic";
+  return bind(n, n.create1<GridSampleOp>(*x, *grid, n.strAttr(mode),
+                                         n.strAttr(n.getString("padding_mode", "zeros")),
+                                         n.boolAttr(n.getInt("align_corners", 0) != 0)));
+}
+
 template <typename OpTy>
 LogicalResult importSimple(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
@@ -664,6 +676,7 @@ void registerTensorHandlers(OpRegistry &r) {
   r.add("Einsum", 12, importEinsum);
   r.add("Trilu", 14, importTrilu);
   r.add("OneHot", 9, importOneHot);
+  r.add("GridSample", 16, importGridSample);
 }
 
 } // namespace kiln::onnx_import

@@ -5,6 +5,7 @@
 #include "GraphImporter.h"
 #include "kiln/Dialect/Kiln/IR/ConstantData.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
 
 using namespace mlir;
 
@@ -95,6 +96,12 @@ LogicalResult NodeImporter::failInference() const {
 
 FailureOr<SmallVector<Value>> NodeImporter::finish(OperationState &state) {
   Operation *op = b.create(state);
+  // Attribute checks (a mode name, say) live in verifiers: a bad model
+  // fails here with the verifier's message rather than later as a whole.
+  if (failed(verify(op, /*verifyRecursively=*/false))) {
+    op->erase();
+    return failInference();
+  }
   SmallVector<Value> results;
   if (succeeded(b.tryFold(op, results)) && !results.empty()) {
     op->erase();

@@ -755,3 +755,34 @@ LogicalResult EinsumOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   inferred.push_back(RankedTensorType::get(shape, element));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GridSample
+//===----------------------------------------------------------------------===//
+
+LogicalResult GridSampleOp::verify() {
+  if (!llvm::is_contained({"linear", "nearest", "cubic"}, getMode()))
+    return emitOpError("mode must be linear, nearest or cubic, got '") << getMode() << "'";
+  if (!llvm::is_contained({"zeros", "border", "reflection"}, getPaddingMode()))
+    return emitOpError("padding_mode must be zeros, border or reflection, got '")
+           << getPaddingMode() << "'";
+  return success();
+}
+
+LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  RankedTensorType grid = tensorType(adaptor.getGrid());
+  int64_t spatial = input.getRank() - 2;
+  if (spatial < 1 || grid.getRank() != input.getRank())
+    return inferenceError(loc, "input must be [N, C, D...] and grid [N, O..., k] of the same rank");
+  int64_t k = grid.getShape().back();
+  if (!ShapedType::isDynamic(k) && k != spatial)
+    return inferenceError(loc, "grid's last dimension (", k, ") must equal the ",
+                          spatial, " spatial dimensions");
+  SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
+  llvm::append_range(shape, grid.getShape().drop_front().drop_back());
+  inferred.push_back(input.clone(shape));
+  return success();
+}

@@ -258,4 +258,18 @@ def Kiln_NonZeroOp : Kiln_InferredOp<"non_zero"> {
   let results = (outs Kiln_Tensor:$output);
 }
 
+def Kiln_GridSampleOp : Kiln_InferredOp<"grid_sample"> {
+  let summary = "sample the input at the normalized coordinates of a grid";
+  let description = [{
+    Input [N, C, D1...Dk], grid [N, O1...Ok, k] with coordinates in [-1, 1];
+    the result is [N, C, O1...Ok]. `mode` is "linear", "nearest" or "cubic"
+    (opset 16's "bilinear"/"bicubic" are renamed by the importer);
+    `padding_mode` is "zeros", "border" or "reflection".
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$grid, StrAttr:$mode,
+                   StrAttr:$padding_mode, BoolAttr:$align_corners);
+  let results = (outs Kiln_Tensor:$output);
+  let hasVerifier = 1;
+}
+
 #endif // KILN_DIALECT_KILN_IR_KILNTENSOROPS_TD
