@@ -191,6 +191,7 @@ const OpRegistry &OpRegistry::get() {
     registerTensorHandlers(r);
     registerControlFlowHandlers(r);
     registerLossHandlers(r);
+    registerAttentionHandlers(r);
     return r;
   }();
   return registry;

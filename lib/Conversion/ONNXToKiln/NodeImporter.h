@@ -165,6 +165,7 @@ void registerReductionHandlers(OpRegistry &registry);
 void registerTensorHandlers(OpRegistry &registry);
 void registerControlFlowHandlers(OpRegistry &registry);
 void registerLossHandlers(OpRegistry &registry);
+void registerAttentionHandlers(OpRegistry &registry);
 
 } // namespace kiln::onnx_import
 
