@@ -1,6 +1,7 @@
 //===- kiln-compile.cpp - compile an ONNX model with kiln -----------------===//
 //
-//   kiln-compile model.onnx --emit=kiln [-o out.mlir] [--input-shape x=1x3x224x224]
+//   kiln-compile model.onnx --emit=kiln [-o out.mlir] [--input-shape
+//   x=1x3x224x224]
 //
 // Imports the model, verifies it, runs the graph-level passes and writes
 // the kiln dialect. Later stages (--emit=linalg|llvm|ptx, artifacts) are
@@ -30,7 +31,8 @@ static cl::OptionCategory category("kiln-compile options");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::cat(category));
-static cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
+static cl::opt<std::string> outputFile("o",
+                                       cl::desc("Output file ('-' for stdout)"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::cat(category));
 static cl::opt<std::string>
@@ -38,17 +40,19 @@ static cl::opt<std::string>
          cl::desc("Stage to stop after: 'kiln' (the graph dialect after graph "
                   "passes) or 'onnx-import' (the importer's output as is)"),
          cl::init("kiln"), cl::cat(category));
-static cl::list<std::string>
-    inputShapes("input-shape",
-                cl::desc("Pin a graph input's shape, NAME=1x3x224x224 (repeatable)"),
-                cl::value_desc("name=dims"), cl::cat(category));
-static cl::opt<bool> emitBytecode("emit-bytecode",
-                                  cl::desc("Write MLIR bytecode instead of text"),
-                                  cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Pin a graph input's shape, NAME=1x3x224x224 or NAME=scalar "
+             "(repeatable, once per input)"),
+    cl::value_desc("name=dims"), cl::cat(category));
 static cl::opt<bool>
-    printWeights("print-weights",
-                 cl::desc("Print weight blobs in text output (elided by default)"),
+    emitBytecode("emit-bytecode",
+                 cl::desc("Write MLIR bytecode instead of text"),
                  cl::cat(category));
+static cl::opt<bool> printWeights(
+    "print-weights",
+    cl::desc("Print weight blobs in text output (elided by default)"),
+    cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "kiln-compile") << message << "\n";
@@ -56,16 +60,23 @@ static int fail(const llvm::Twine &message) {
 }
 
 /// Parses NAME=D0xD1x... into `options`.
-static LogicalResult parseInputShape(StringRef spec, kiln::ImportOptions &options,
+static LogicalResult parseInputShape(StringRef spec,
+                                     kiln::ImportOptions &options,
                                      std::string &error) {
   auto [name, dims] = spec.rsplit('=');
   if (name.empty() || dims.empty() || !spec.contains('=')) {
-    error = "--input-shape '" + spec.str() + "' must look like NAME=1x3x224x224";
+    error =
+        "--input-shape '" + spec.str() + "' must look like NAME=1x3x224x224";
+    return failure();
+  }
+  if (options.inputShapes.count(name.str())) {
+    error = "--input-shape names '" + name.str() + "' twice";
     return failure();
   }
   std::vector<int64_t> shape;
   SmallVector<StringRef> parts;
-  dims.split(parts, 'x');
+  if (dims != "scalar")
+    dims.split(parts, 'x');
   for (StringRef part : parts) {
     int64_t d;
     if (part.getAsInteger(10, d) || d < 0) {
@@ -75,8 +86,6 @@ static LogicalResult parseInputShape(StringRef spec, kiln::ImportOptions &option
     }
     shape.push_back(d);
   }
-  if (dims == "scalar")
-    shape.clear();
   options.inputShapes[name.str()] = shape;
   return success();
 }
@@ -87,7 +96,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "kiln: compile an ONNX model\n");
 
   if (emit != "kiln" && emit != "onnx-import")
-    return fail("--emit=" + emit + " is not available yet (this build stops at "
+    return fail("--emit=" + emit +
+                " is not available yet (this build stops at "
                 "'kiln' or 'onnx-import')");
   kiln::ImportOptions options;
   for (const std::string &spec : inputShapes) {
@@ -106,7 +116,7 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(module.takeError()));
   if (failed(verify(**module)))
     return fail(inputFile + ": the imported graph does not verify (a kiln bug; "
-                "please report it with the model)");
+                            "please report it with the model)");
 
   if (emit == "kiln") {
     PassManager pm(&context);

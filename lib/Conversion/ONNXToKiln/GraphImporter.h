@@ -46,13 +46,15 @@ public:
   void bind(llvm::StringRef name, Value value) { values[name] = value; }
 
   /// Imports initializers (as constants) and nodes at the builder's point.
-  LogicalResult importBody(const onnx::GraphProto &graph, mlir::OpBuilder &builder);
+  LogicalResult importBody(const onnx::GraphProto &graph,
+                           mlir::OpBuilder &builder);
 
   /// Records an error for the graph as a whole (not tied to a node).
   LogicalResult fail(const llvm::Twine &message);
 
 private:
-  LogicalResult importNode(const onnx::NodeProto &node, mlir::OpBuilder &builder);
+  LogicalResult importNode(const onnx::NodeProto &node,
+                           mlir::OpBuilder &builder);
 
   const GraphImporter *parent;
   llvm::StringMap<Value> values;

@@ -27,7 +27,8 @@ RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 /// [B, S, heads * size] -> [B, heads, S, size].
 FailureOr<Value> splitHeads(NodeImporter &n, Value x, int64_t heads) {
-  KILN_TRY(split, n.create1<ReshapeOp>(x, n.constI64({0, 0, heads, -1}), n.boolAttr(false)));
+  KILN_TRY(split, n.create1<ReshapeOp>(x, n.constI64({0, 0, heads, -1}),
+                                       n.boolAttr(false)));
   return n.create1<TransposeOp>(*split, n.i64ArrayAttr({0, 2, 1, 3}));
 }
 
@@ -39,7 +40,8 @@ FailureOr<Value> repeatHeads(NodeImporter &n, Value x, int64_t groups) {
   if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(size))
     return n.fail("grouped-query attention needs static head counts and sizes");
   KILN_TRY(expanded, n.create1<UnsqueezeOp>(x, Value(), n.i64ArrayAttr({2})));
-  KILN_TRY(tiled, n.create1<TileOp>(*expanded, n.constI64({1, 1, groups, 1, 1})));
+  KILN_TRY(tiled,
+           n.create1<TileOp>(*expanded, n.constI64({1, 1, groups, 1, 1})));
   return n.create1<ReshapeOp>(*tiled, n.constI64({0, heads * groups, -1, size}),
                               n.boolAttr(false));
 }
@@ -61,14 +63,17 @@ FailureOr<Value> boolToBias(NodeImporter &n, Value keep, Type element) {
 FailureOr<Value> causalBias(NodeImporter &n, int64_t querySeq, int64_t totalSeq,
                             int64_t past, Type element) {
   auto boolType = RankedTensorType::get({querySeq, totalSeq}, n.b.getI1Type());
-  Value ones = ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(boolType, true));
-  KILN_TRY(future, n.create1<TriluOp>(ones, n.scalarI64(past + 1), n.boolAttr(true)));
+  Value ones =
+      ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(boolType, true));
+  KILN_TRY(future,
+           n.create1<TriluOp>(ones, n.scalarI64(past + 1), n.boolAttr(true)));
   return n.create1<WhereOp>(*future, maskValue(n, element, true),
                             maskValue(n, element, false));
 }
 
 LogicalResult importAttention(NodeImporter &n) {
-  FailureOr<Value> q = n.requiredInput(0), k = n.requiredInput(1), v = n.requiredInput(2);
+  FailureOr<Value> q = n.requiredInput(0), k = n.requiredInput(1),
+                   v = n.requiredInput(2);
   if (failed(q) || failed(k) || failed(v))
     return failure();
   int64_t rank = typeOf(*q).getRank();
@@ -78,7 +83,8 @@ LogicalResult importAttention(NodeImporter &n) {
     return n.fail("Q, K and V must have the same rank");
   Type element = typeOf(*q).getElementType();
   if (rank == 3) {
-    int64_t qHeads = n.getInt("q_num_heads", 0), kvHeads = n.getInt("kv_num_heads", 0);
+    int64_t qHeads = n.getInt("q_num_heads", 0),
+            kvHeads = n.getInt("kv_num_heads", 0);
     if (qHeads <= 0 || kvHeads <= 0)
       return n.fail("3-D inputs need q_num_heads and kv_num_heads");
     q = splitHeads(n, *q, qHeads);
@@ -95,7 +101,8 @@ LogicalResult importAttention(NodeImporter &n) {
     k = *key;
   }
   if (Value pastValue = n.input(5)) {
-    KILN_TRY(value, n.create1<ConcatOp>(ValueRange{pastValue, *v}, n.i64Attr(2)));
+    KILN_TRY(value,
+             n.create1<ConcatOp>(ValueRange{pastValue, *v}, n.i64Attr(2)));
     v = *value;
   }
   n.setOutput(1, *k);
@@ -103,8 +110,9 @@ LogicalResult importAttention(NodeImporter &n) {
 
   int64_t headSize = typeOf(*q).getDimSize(3);
   double scale = n.hasAttr("scale") ? n.getFloat("scale", 1.0f)
-                 : ShapedType::isDynamic(headSize) ? 0.0
-                                                   : 1.0 / std::sqrt(double(headSize));
+                 : ShapedType::isDynamic(headSize)
+                     ? 0.0
+                     : 1.0 / std::sqrt(double(headSize));
   if (scale == 0.0)
     return n.fail("the default scale needs a static head size");
   int64_t qHeads = typeOf(*q).getDimSize(1), kvHeads = typeOf(*k).getDimSize(1);
@@ -123,7 +131,8 @@ LogicalResult importAttention(NodeImporter &n) {
   KILN_TRY(scores, n.create1<MulOp>(*product, n.scalar(element, scale)));
   SmallVector<Value, 4> stages = {*scores};
 
-  int64_t querySeq = typeOf(*q).getDimSize(2), totalSeq = typeOf(*k).getDimSize(2);
+  int64_t querySeq = typeOf(*q).getDimSize(2),
+          totalSeq = typeOf(*k).getDimSize(2);
   Value bias;
   auto addBias = [&](Value term) -> LogicalResult {
     if (!bias) {
@@ -138,19 +147,23 @@ LogicalResult importAttention(NodeImporter &n) {
   };
   if (Value mask = n.input(3)) {
     RankedTensorType maskType = typeOf(mask);
-    int64_t maskLen = maskType.getShape().empty() ? 1 : maskType.getShape().back();
+    int64_t maskLen =
+        maskType.getShape().empty() ? 1 : maskType.getShape().back();
     if (!ShapedType::isDynamic(maskLen) && !ShapedType::isDynamic(totalSeq) &&
         maskLen < totalSeq && maskType.getRank() > 0) {
-      // A mask shorter than the keys covers the first ones; the rest are masked.
+      // A mask shorter than the keys covers the first ones; the rest are
+      // masked.
       SmallVector<int64_t> pads(2 * maskType.getRank(), 0);
       pads.back() = totalSeq - maskLen;
       bool isBool = maskType.getElementType().isInteger(1);
-      Value fill = isBool ? ConstantOp::create(
-                                n.b, n.loc,
-                                DenseElementsAttr::get(
-                                    RankedTensorType::get({}, n.b.getI1Type()), false))
-                          : maskValue(n, maskType.getElementType(), true);
-      KILN_TRY(padded, n.create1<PadOp>(mask, n.constI64(pads), fill, n.strAttr("constant")));
+      Value fill =
+          isBool ? ConstantOp::create(
+                       n.b, n.loc,
+                       DenseElementsAttr::get(
+                           RankedTensorType::get({}, n.b.getI1Type()), false))
+                 : maskValue(n, maskType.getElementType(), true);
+      KILN_TRY(padded, n.create1<PadOp>(mask, n.constI64(pads), fill,
+                                        n.strAttr("constant")));
       mask = *padded;
     }
     if (maskType.getElementType().isInteger(1)) {
@@ -177,11 +190,13 @@ LogicalResult importAttention(NodeImporter &n) {
     auto positions = n.create1<RangeOp>(n.scalar(lengthType, 0),
                                         n.scalar(lengthType, totalSeq),
                                         n.scalar(lengthType, 1));
-    KILN_TRY(column, n.create1<UnsqueezeOp>(lengths, Value(), n.i64ArrayAttr({1})));
+    KILN_TRY(column,
+             n.create1<UnsqueezeOp>(lengths, Value(), n.i64ArrayAttr({1})));
     if (failed(positions))
       return failure();
     KILN_TRY(valid, n.create1<LessOp>(*positions, *column));
-    KILN_TRY(valid4d, n.create1<UnsqueezeOp>(*valid, Value(), n.i64ArrayAttr({1, 2})));
+    KILN_TRY(valid4d,
+             n.create1<UnsqueezeOp>(*valid, Value(), n.i64ArrayAttr({1, 2})));
     KILN_TRY(padBias, boolToBias(n, *valid4d, element));
     if (failed(addBias(*padBias)))
       return failure();
@@ -204,8 +219,10 @@ LogicalResult importAttention(NodeImporter &n) {
   KILN_TRY(y, n.create1<MatMulOp>(*probs, *v));
   Value result = *y;
   if (rank == 3) {
-    KILN_TRY(merged, n.create1<TransposeOp>(result, n.i64ArrayAttr({0, 2, 1, 3})));
-    KILN_TRY(flat, n.create1<ReshapeOp>(*merged, n.constI64({0, 0, -1}), n.boolAttr(false)));
+    KILN_TRY(merged,
+             n.create1<TransposeOp>(result, n.i64ArrayAttr({0, 2, 1, 3})));
+    KILN_TRY(flat, n.create1<ReshapeOp>(*merged, n.constI64({0, 0, -1}),
+                                        n.boolAttr(false)));
     result = *flat;
   }
   n.setOutput(0, result);
@@ -219,6 +236,8 @@ LogicalResult importAttention(NodeImporter &n) {
 #undef KILN_TRY
 } // namespace
 
-void registerAttentionHandlers(OpRegistry &r) { r.add("Attention", 23, importAttention); }
+void registerAttentionHandlers(OpRegistry &r) {
+  r.add("Attention", 23, importAttention);
+}
 
 } // namespace kiln::onnx_import

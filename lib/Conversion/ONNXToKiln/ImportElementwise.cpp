@@ -8,8 +8,7 @@ namespace kiln::onnx_import {
 namespace {
 
 /// Unary ops without attributes.
-template <typename OpTy>
-LogicalResult importUnary(NodeImporter &n) {
+template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
@@ -56,8 +55,7 @@ LogicalResult importBinary(NodeImporter &n, Attrs... attrs) {
 }
 
 /// Max, Min, Sum: a left fold of the binary op over every input.
-template <typename OpTy>
-FailureOr<Value> foldVariadic(NodeImporter &n) {
+template <typename OpTy> FailureOr<Value> foldVariadic(NodeImporter &n) {
   FailureOr<Value> acc = n.requiredInput(0);
   for (int64_t i = 1; i < n.numInputs() && succeeded(acc); ++i) {
     FailureOr<Value> next = n.requiredInput(i);
@@ -68,8 +66,7 @@ FailureOr<Value> foldVariadic(NodeImporter &n) {
   return acc;
 }
 
-template <typename OpTy>
-LogicalResult importVariadic(NodeImporter &n) {
+template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
   FailureOr<Value> y = foldVariadic<OpTy>(n);
   if (failed(y))
     return failure();
@@ -96,7 +93,8 @@ Value typeBound(NodeImporter &n, Type element, bool highest) {
   if (auto f = dyn_cast<FloatType>(element))
     return ConstantOp::create(
         n.b, n.loc,
-        DenseElementsAttr::get(type, APFloat::getInf(f.getFloatSemantics(), !highest)));
+        DenseElementsAttr::get(
+            type, APFloat::getInf(f.getFloatSemantics(), !highest)));
   auto i = cast<IntegerType>(element);
   APInt v = i.isUnsigned() ? (highest ? APInt::getMaxValue(i.getWidth())
                                       : APInt::getMinValue(i.getWidth()))
@@ -122,7 +120,8 @@ LogicalResult importClip(NodeImporter &n) {
     // Bounds given as 1-element 1-D tensors are accepted by ONNX runtimes.
     for (Value *bound : {&min, &max})
       if (cast<RankedTensorType>(bound->getType()).getRank() != 0) {
-        FailureOr<Value> r = n.create1<ReshapeOp>(*bound, n.constI64({}), n.boolAttr(false));
+        FailureOr<Value> r =
+            n.create1<ReshapeOp>(*bound, n.constI64({}), n.boolAttr(false));
         if (failed(r))
           return failure();
         *bound = *r;
@@ -156,8 +155,8 @@ LogicalResult importCast(NodeImporter &n) {
   if (to->type() == onnx::AttributeProto::STRING) {
     // Opset 1 names the type as a string.
     static const llvm::StringMap<int64_t> names = {
-        {"FLOAT", 1}, {"UINT8", 2},  {"INT8", 3},    {"UINT16", 4},
-        {"INT16", 5}, {"INT32", 6},  {"INT64", 7},   {"BOOL", 9},
+        {"FLOAT", 1},    {"UINT8", 2},   {"INT8", 3},    {"UINT16", 4},
+        {"INT16", 5},    {"INT32", 6},   {"INT64", 7},   {"BOOL", 9},
         {"FLOAT16", 10}, {"DOUBLE", 11}, {"UINT32", 12}, {"UINT64", 13}};
     auto it = names.find(to->s());
     if (it == names.end())
@@ -165,7 +164,8 @@ LogicalResult importCast(NodeImporter &n) {
     dataType = it->second;
   }
   std::string error;
-  FailureOr<Type> element = convertElementType(dataType, *n.b.getContext(), error);
+  FailureOr<Type> element =
+      convertElementType(dataType, *n.b.getContext(), error);
   if (failed(element))
     return n.fail(error);
   return castTo(n, *element);
@@ -198,7 +198,8 @@ LogicalResult importDropout(NodeImporter &n) {
   n.setOutput(0, *y);
   if (n.hasOutput(1)) {
     // In inference the mask keeps every element.
-    auto shape = n.create1<ShapeOp>(*x, n.i64Attr(0), n.i64Attr(n.inputType(0).getRank()));
+    auto shape = n.create1<ShapeOp>(*x, n.i64Attr(0),
+                                    n.i64Attr(n.inputType(0).getRank()));
     if (failed(shape))
       return failure();
     auto boolType = RankedTensorType::get({}, n.b.getI1Type());
@@ -212,7 +213,8 @@ LogicalResult importDropout(NodeImporter &n) {
 }
 
 LogicalResult importWhere(NodeImporter &n) {
-  FailureOr<Value> c = n.requiredInput(0), x = n.requiredInput(1), y = n.requiredInput(2);
+  FailureOr<Value> c = n.requiredInput(0), x = n.requiredInput(1),
+                   y = n.requiredInput(2);
   if (failed(c) || failed(x) || failed(y))
     return failure();
   FailureOr<Value> r = n.create1<WhereOp>(*c, *x, *y);
@@ -293,11 +295,11 @@ LogicalResult importLinearQuantization(NodeImporter &n) {
   }
   IntegerAttr blockSize = n.i64Attr(n.getInt("block_size", 0));
   FailureOr<Value> y =
-      quantize ? n.create1<QuantizeLinearOp>(*x, *scale, zeroPoint, n.i64Attr(axis),
-                                             blockSize,
-                                             n.boolAttr(n.getInt("saturate", 1) != 0))
-               : n.create1<DequantizeLinearOp>(*x, *scale, zeroPoint, n.i64Attr(axis),
-                                               blockSize);
+      quantize ? n.create1<QuantizeLinearOp>(
+                     *x, *scale, zeroPoint, n.i64Attr(axis), blockSize,
+                     n.boolAttr(n.getInt("saturate", 1) != 0))
+               : n.create1<DequantizeLinearOp>(*x, *scale, zeroPoint,
+                                               n.i64Attr(axis), blockSize);
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -315,7 +317,8 @@ LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
   auto reduceTo = [&](auto tag, Value v) {
     return n.create1<decltype(tag)>(v, Value(), all, n.boolAttr(false));
   };
-  FailureOr<Value> lo = reduceTo(ReduceMinOp(), *x), hi = reduceTo(ReduceMaxOp(), *x);
+  FailureOr<Value> lo = reduceTo(ReduceMinOp(), *x),
+                   hi = reduceTo(ReduceMaxOp(), *x);
   if (failed(lo) || failed(hi))
     return failure();
   Value zero = n.scalar(f32, 0.0);
@@ -327,7 +330,8 @@ LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
   FailureOr<Value> scale =
       failed(range) ? range : n.create1<DivOp>(*range, n.scalar(f32, 255.0));
   FailureOr<Value> negLo = failed(scale) ? scale : n.create1<NegOp>(*lo);
-  FailureOr<Value> ratio = failed(negLo) ? negLo : n.create1<DivOp>(*negLo, *scale);
+  FailureOr<Value> ratio =
+      failed(negLo) ? negLo : n.create1<DivOp>(*negLo, *scale);
   FailureOr<Value> rounded = failed(ratio) ? ratio : n.create1<RoundOp>(*ratio);
   FailureOr<Value> clipped =
       failed(rounded) ? rounded
@@ -339,20 +343,16 @@ LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
       TypeRange{RankedTensorType::get({}, u8)}, *clipped, n.boolAttr(true));
   if (failed(zeroPoint))
     return failure();
-  FailureOr<Value> y = n.create1<QuantizeLinearOp>(*x, *scale, zeroPoint->front(),
-                                                   n.i64Attr(0), n.i64Attr(0),
-                                                   n.boolAttr(true));
+  FailureOr<Value> y =
+      n.create1<QuantizeLinearOp>(*x, *scale, zeroPoint->front(), n.i64Attr(0),
+                                  n.i64Attr(0), n.boolAttr(true));
   if (failed(y))
     return failure();
   return n.setOutputs({*y, *scale, zeroPoint->front()});
 }
 
-template <typename OpTy>
-OpHandler unary() {
-  return importUnary<OpTy>;
-}
-template <typename OpTy>
-OpHandler binary() {
+template <typename OpTy> OpHandler unary() { return importUnary<OpTy>; }
+template <typename OpTy> OpHandler binary() {
   return [](NodeImporter &n) { return importBinary<OpTy>(n); };
 }
 
@@ -396,9 +396,9 @@ void registerElementwiseHandlers(OpRegistry &r) {
     FailureOr<Value> x = n.requiredInput(0);
     if (failed(x))
       return failure();
-    FailureOr<Value> y = n.create1<IsInfOp>(
-        *x, n.boolAttr(n.getInt("detect_negative", 1)),
-        n.boolAttr(n.getInt("detect_positive", 1)));
+    FailureOr<Value> y =
+        n.create1<IsInfOp>(*x, n.boolAttr(n.getInt("detect_negative", 1)),
+                           n.boolAttr(n.getInt("detect_positive", 1)));
     if (failed(y))
       return failure();
     n.setOutput(0, *y);
@@ -418,7 +418,8 @@ void registerElementwiseHandlers(OpRegistry &r) {
     };
   };
   r.add("LeakyRelu", 1, withAttrs([](NodeImporter &n, Value x) {
-          return n.create1<LeakyReluOp>(x, n.f32Attr(n.getFloat("alpha", 0.01f)));
+          return n.create1<LeakyReluOp>(x,
+                                        n.f32Attr(n.getFloat("alpha", 0.01f)));
         }));
   r.add("Elu", 1, withAttrs([](NodeImporter &n, Value x) {
           return n.create1<EluOp>(x, n.f32Attr(n.getFloat("alpha", 1.0f)));
@@ -432,11 +433,13 @@ void registerElementwiseHandlers(OpRegistry &r) {
           return n.create1<CeluOp>(x, n.f32Attr(n.getFloat("alpha", 1.0f)));
         }));
   r.add("HardSigmoid", 1, withAttrs([](NodeImporter &n, Value x) {
-          return n.create1<HardSigmoidOp>(x, n.f32Attr(n.getFloat("alpha", 0.2f)),
+          return n.create1<HardSigmoidOp>(x,
+                                          n.f32Attr(n.getFloat("alpha", 0.2f)),
                                           n.f32Attr(n.getFloat("beta", 0.5f)));
         }));
   r.add("ThresholdedRelu", 10, withAttrs([](NodeImporter &n, Value x) {
-          return n.create1<ThresholdedReluOp>(x, n.f32Attr(n.getFloat("alpha", 1.0f)));
+          return n.create1<ThresholdedReluOp>(
+              x, n.f32Attr(n.getFloat("alpha", 1.0f)));
         }));
   r.add("Shrink", 9, withAttrs([](NodeImporter &n, Value x) {
           return n.create1<ShrinkOp>(x, n.f32Attr(n.getFloat("bias", 0.0f)),
@@ -471,7 +474,8 @@ void registerElementwiseHandlers(OpRegistry &r) {
     return importBinary<ModOp>(n, n.boolAttr(n.getInt("fmod", 0) != 0));
   });
   r.add("BitShift", 11, [](NodeImporter &n) {
-    return importBinary<BitShiftOp>(n, n.boolAttr(n.getString("direction", "") == "LEFT"));
+    return importBinary<BitShiftOp>(
+        n, n.boolAttr(n.getString("direction", "") == "LEFT"));
   });
   r.add("Max", 1, importVariadic<MaxOp>);
   r.add("Min", 1, importVariadic<MinOp>);

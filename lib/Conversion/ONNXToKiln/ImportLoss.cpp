@@ -25,7 +25,8 @@ FailureOr<Value> buildNLLLoss(NodeImporter &n, Value input, Value target,
   auto inputType = cast<RankedTensorType>(input.getType());
   auto targetType = cast<RankedTensorType>(target.getType());
   Type element = inputType.getElementType();
-  if (inputType.getRank() < 2 || targetType.getRank() != inputType.getRank() - 1)
+  if (inputType.getRank() < 2 ||
+      targetType.getRank() != inputType.getRank() - 1)
     return n.fail("input must be [N, C, d...] and target [N, d...]");
   std::string reduction = n.getString("reduction", "mean");
   if (reduction != "none" && reduction != "sum" && reduction != "mean")
@@ -33,15 +34,17 @@ FailureOr<Value> buildNLLLoss(NodeImporter &n, Value input, Value target,
 
   Value mask, safeTarget = target;
   if (n.hasAttr("ignore_index")) {
-    Value ignore = n.scalar(targetType.getElementType(), n.getInt("ignore_index", 0));
+    Value ignore =
+        n.scalar(targetType.getElementType(), n.getInt("ignore_index", 0));
     KILN_TRY(isIgnored, n.create1<EqualOp>(target, ignore));
     mask = *isIgnored;
     // Ignored entries may hold an index outside [0, C); gather index 0 there.
-    KILN_TRY(safe, n.create1<WhereOp>(mask, n.scalar(targetType.getElementType(), 0),
-                                      target));
+    KILN_TRY(safe, n.create1<WhereOp>(
+                       mask, n.scalar(targetType.getElementType(), 0), target));
     safeTarget = *safe;
   }
-  KILN_TRY(index, n.create1<UnsqueezeOp>(safeTarget, Value(), n.i64ArrayAttr({1})));
+  KILN_TRY(index,
+           n.create1<UnsqueezeOp>(safeTarget, Value(), n.i64ArrayAttr({1})));
   KILN_TRY(picked, n.create1<GatherElementsOp>(input, *index, n.i64Attr(1)));
   KILN_TRY(column, n.create1<SqueezeOp>(*picked, Value(), n.i64ArrayAttr({1})));
   KILN_TRY(loss, n.create1<NegOp>(*column));
@@ -51,10 +54,13 @@ FailureOr<Value> buildNLLLoss(NodeImporter &n, Value input, Value target,
     KILN_TRY(w, n.create1<GatherOp>(weight, safeTarget, n.i64Attr(0)));
     weights = *w;
   } else if (mask || reduction == "mean") {
-    KILN_TRY(shape, n.create1<ShapeOp>(target, n.i64Attr(0), n.i64Attr(targetType.getRank())));
-    auto one = DenseElementsAttr::get(RankedTensorType::get({1}, element),
-                                      cast<TypedAttr>(n.b.getFloatAttr(element, 1.0)));
-    KILN_TRY(ones, n.create1<ConstantOfShapeOp>(*shape, cast<ElementsAttr>(one)));
+    KILN_TRY(shape, n.create1<ShapeOp>(target, n.i64Attr(0),
+                                       n.i64Attr(targetType.getRank())));
+    auto one =
+        DenseElementsAttr::get(RankedTensorType::get({1}, element),
+                               cast<TypedAttr>(n.b.getFloatAttr(element, 1.0)));
+    KILN_TRY(ones,
+             n.create1<ConstantOfShapeOp>(*shape, cast<ElementsAttr>(one)));
     weights = *ones;
   }
   if (weights && mask) {
@@ -69,10 +75,12 @@ FailureOr<Value> buildNLLLoss(NodeImporter &n, Value input, Value target,
   if (reduction == "none")
     return result;
   auto all = n.i64ArrayAttr({});
-  KILN_TRY(sum, n.create1<ReduceSumOp>(result, Value(), all, n.boolAttr(false)));
+  KILN_TRY(sum,
+           n.create1<ReduceSumOp>(result, Value(), all, n.boolAttr(false)));
   if (reduction == "sum")
     return *sum;
-  KILN_TRY(total, n.create1<ReduceSumOp>(weights, Value(), all, n.boolAttr(false)));
+  KILN_TRY(total,
+           n.create1<ReduceSumOp>(weights, Value(), all, n.boolAttr(false)));
   return n.create1<DivOp>(*sum, *total);
 }
 

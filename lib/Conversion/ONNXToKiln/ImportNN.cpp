@@ -18,14 +18,18 @@ FailureOr<Window> resolveWindow(NodeImporter &n, RankedTensorType input,
                                 ArrayRef<int64_t> kernel) {
   int64_t spatial = input.getRank() - 2;
   if (spatial < 1)
-    return n.fail("input must have rank 3 or more, got " + llvm::Twine(input.getRank()));
+    return n.fail("input must have rank 3 or more, got " +
+                  llvm::Twine(input.getRank()));
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
   w.strides = n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
-  w.dilations = n.getInts("dilations").value_or(SmallVector<int64_t>(spatial, 1));
+  w.dilations =
+      n.getInts("dilations").value_or(SmallVector<int64_t>(spatial, 1));
   w.pads = n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
-  if ((int64_t)w.kernel.size() != spatial || (int64_t)w.strides.size() != spatial ||
-      (int64_t)w.dilations.size() != spatial || (int64_t)w.pads.size() != 2 * spatial)
+  if ((int64_t)w.kernel.size() != spatial ||
+      (int64_t)w.strides.size() != spatial ||
+      (int64_t)w.dilations.size() != spatial ||
+      (int64_t)w.pads.size() != 2 * spatial)
     return n.fail("kernel_shape, strides, dilations and pads must match the " +
                   llvm::Twine(spatial) + " spatial dimensions");
   std::string autoPad = n.getString("auto_pad", "NOTSET");
@@ -40,11 +44,13 @@ FailureOr<Window> resolveWindow(NodeImporter &n, RankedTensorType input,
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t in = input.getDimSize(2 + i);
     if (ShapedType::isDynamic(in))
-      return n.fail("auto_pad " + autoPad + " needs static spatial sizes; pin "
+      return n.fail("auto_pad " + autoPad +
+                    " needs static spatial sizes; pin "
                     "the input's shape with --input-shape");
     int64_t out = (in + w.strides[i] - 1) / w.strides[i];
     int64_t effective = (w.kernel[i] - 1) * w.dilations[i] + 1;
-    int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + effective - in);
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * w.strides[i] + effective - in);
     int64_t small = total / 2, large = total - small;
     w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
     w.pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
@@ -52,7 +58,8 @@ FailureOr<Window> resolveWindow(NodeImporter &n, RankedTensorType input,
   return w;
 }
 
-SmallVector<int64_t> kernelFromWeight(NodeImporter &n, RankedTensorType weight) {
+SmallVector<int64_t> kernelFromWeight(NodeImporter &n,
+                                      RankedTensorType weight) {
   if (auto k = n.getInts("kernel_shape"))
     return *k;
   return SmallVector<int64_t>(weight.getShape().drop_front(2));
@@ -69,8 +76,9 @@ LogicalResult importConv(NodeImporter &n) {
   if (failed(win))
     return failure();
   FailureOr<Value> y = n.create1<ConvOp>(
-      *x, *w, n.input(2), n.i64ArrayAttr(win->strides), n.i64ArrayAttr(win->dilations),
-      n.i64ArrayAttr(win->pads), n.i64Attr(n.getInt("group", 1)));
+      *x, *w, n.input(2), n.i64ArrayAttr(win->strides),
+      n.i64ArrayAttr(win->dilations), n.i64ArrayAttr(win->pads),
+      n.i64Attr(n.getInt("group", 1)));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -86,13 +94,17 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   if (weight.getRank() != input.getRank() || spatial < 1)
     return n.fail("input and weight must have the same rank >= 3");
   SmallVector<int64_t> kernel = kernelFromWeight(n, weight);
-  SmallVector<int64_t> strides = n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
-  SmallVector<int64_t> dilations = n.getInts("dilations").value_or(SmallVector<int64_t>(spatial, 1));
-  SmallVector<int64_t> pads = n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+  SmallVector<int64_t> strides =
+      n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> dilations =
+      n.getInts("dilations").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> pads =
+      n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
   SmallVector<int64_t> outputPadding =
       n.getInts("output_padding").value_or(SmallVector<int64_t>(spatial, 0));
   if ((int64_t)kernel.size() != spatial || (int64_t)strides.size() != spatial ||
-      (int64_t)dilations.size() != spatial || (int64_t)pads.size() != 2 * spatial ||
+      (int64_t)dilations.size() != spatial ||
+      (int64_t)pads.size() != 2 * spatial ||
       (int64_t)outputPadding.size() != spatial)
     return n.fail("kernel_shape, strides, dilations, pads and output_padding "
                   "must match the spatial dimensions");
@@ -103,12 +115,14 @@ LogicalResult importConvTranspose(NodeImporter &n) {
     std::fill(pads.begin(), pads.end(), 0);
   if (outputShape || same) {
     if (outputShape && (int64_t)outputShape->size() > spatial)
-      outputShape = SmallVector<int64_t>(outputShape->end() - spatial, outputShape->end());
+      outputShape = SmallVector<int64_t>(outputShape->end() - spatial,
+                                         outputShape->end());
     for (int64_t i = 0; i < spatial; ++i) {
       int64_t in = input.getDimSize(2 + i);
       if (ShapedType::isDynamic(in))
-        return n.fail("output_shape/auto_pad need static spatial sizes; pin the "
-                      "input's shape with --input-shape");
+        return n.fail(
+            "output_shape/auto_pad need static spatial sizes; pin the "
+            "input's shape with --input-shape");
       int64_t target = outputShape ? (*outputShape)[i] : in * strides[i];
       int64_t total = strides[i] * (in - 1) + outputPadding[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - target;
@@ -137,7 +151,8 @@ LogicalResult importMatMul(NodeImporter &n) {
   FailureOr<Value> a = n.requiredInput(0), b = n.requiredInput(1);
   if (failed(a) || failed(b))
     return failure();
-  int64_t lhsRank = n.inputType(0).getRank(), rhsRank = n.inputType(1).getRank();
+  int64_t lhsRank = n.inputType(0).getRank(),
+          rhsRank = n.inputType(1).getRank();
   if (lhsRank == 0 || rhsRank == 0)
     return n.fail("operands must have rank 1 or more");
   if (lhsRank == 1)
@@ -180,8 +195,8 @@ LogicalResult importGemm(NodeImporter &n) {
 }
 
 LogicalResult importBatchNorm(NodeImporter &n) {
-  if (n.getInt("training_mode", 0) || (n.opset < 7 && !n.getInt("is_test", 0) &&
-                                       n.numOutputs() > 1))
+  if (n.getInt("training_mode", 0) ||
+      (n.opset < 7 && !n.getInt("is_test", 0) && n.numOutputs() > 1))
     return n.unsupported("training-mode batch normalization");
   SmallVector<Value> in;
   for (int64_t i = 0; i < 5; ++i) {
@@ -190,19 +205,21 @@ LogicalResult importBatchNorm(NodeImporter &n) {
       return failure();
     in.push_back(*v);
   }
-  FailureOr<Value> y = n.create1<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
-                                              n.f32Attr(n.getFloat("epsilon", 1e-5f)));
+  FailureOr<Value> y =
+      n.create1<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
+                             n.f32Attr(n.getFloat("epsilon", 1e-5f)));
   if (failed(y))
     return failure();
   return n.setOutputs({*y});
 }
 
 LogicalResult importInstanceNorm(NodeImporter &n) {
-  FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1), b = n.requiredInput(2);
+  FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1),
+                   b = n.requiredInput(2);
   if (failed(x) || failed(s) || failed(b))
     return failure();
-  FailureOr<Value> y = n.create1<InstanceNormOp>(*x, *s, *b,
-                                                 n.f32Attr(n.getFloat("epsilon", 1e-5f)));
+  FailureOr<Value> y = n.create1<InstanceNormOp>(
+      *x, *s, *b, n.f32Attr(n.getFloat("epsilon", 1e-5f)));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -231,17 +248,20 @@ LogicalResult importLayerNormStatistics(NodeImporter &n, Value x, int64_t axis,
   for (int64_t i = axis; i < type.getRank(); ++i)
     axes.push_back(i);
   auto reduceMean = [&](Value v) {
-    return n.create1<ReduceMeanOp>(v, Value(), n.i64ArrayAttr(axes), n.boolAttr(true));
+    return n.create1<ReduceMeanOp>(v, Value(), n.i64ArrayAttr(axes),
+                                   n.boolAttr(true));
   };
   FailureOr<Value> mean = reduceMean(x);
   if (failed(mean))
     return failure();
   FailureOr<Value> diff = n.create1<SubOp>(x, *mean);
-  FailureOr<Value> square = failed(diff) ? diff : n.create1<MulOp>(*diff, *diff);
+  FailureOr<Value> square =
+      failed(diff) ? diff : n.create1<MulOp>(*diff, *diff);
   FailureOr<Value> var = failed(square) ? square : reduceMean(*square);
   FailureOr<Value> shifted =
       failed(var) ? var : n.create1<AddOp>(*var, n.scalar(*stash, epsilon));
-  FailureOr<Value> root = failed(shifted) ? shifted : n.create1<SqrtOp>(*shifted);
+  FailureOr<Value> root =
+      failed(shifted) ? shifted : n.create1<SqrtOp>(*shifted);
   FailureOr<Value> inv = failed(root) ? root : n.create1<ReciprocalOp>(*root);
   if (failed(inv))
     return failure();
@@ -254,12 +274,13 @@ LogicalResult importLayerNorm(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1);
   if (failed(x) || failed(s))
     return failure();
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
   float epsilon = n.getFloat("epsilon", 1e-5f);
-  FailureOr<Value> y = n.create1<LayerNormOp>(*x, *s, n.input(2), n.i64Attr(*axis),
-                                              n.f32Attr(epsilon));
+  FailureOr<Value> y = n.create1<LayerNormOp>(
+      *x, *s, n.input(2), n.i64Attr(*axis), n.f32Attr(epsilon));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -272,11 +293,12 @@ LogicalResult importRMSNorm(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1);
   if (failed(x) || failed(s))
     return failure();
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  FailureOr<Value> y = n.create1<RMSNormOp>(*x, *s, n.i64Attr(*axis),
-                                            n.f32Attr(n.getFloat("epsilon", 1e-5f)));
+  FailureOr<Value> y = n.create1<RMSNormOp>(
+      *x, *s, n.i64Attr(*axis), n.f32Attr(n.getFloat("epsilon", 1e-5f)));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -287,25 +309,30 @@ LogicalResult importRMSNorm(NodeImporter &n) {
 /// 21's) scales per channel, so the importer repeats each group's value.
 FailureOr<Value> perChannel(NodeImporter &n, Value groupValues, int64_t groups,
                             int64_t channels) {
-  auto column = n.create1<ReshapeOp>(groupValues, n.constI64({groups, 1}), n.boolAttr(false));
+  auto column = n.create1<ReshapeOp>(groupValues, n.constI64({groups, 1}),
+                                     n.boolAttr(false));
   if (failed(column))
     return failure();
-  auto tiled = n.create1<ExpandOp>(*column, n.constI64({groups, channels / groups}));
+  auto tiled =
+      n.create1<ExpandOp>(*column, n.constI64({groups, channels / groups}));
   if (failed(tiled))
     return failure();
-  return n.create1<ReshapeOp>(*tiled, n.constI64({channels}), n.boolAttr(false));
+  return n.create1<ReshapeOp>(*tiled, n.constI64({channels}),
+                              n.boolAttr(false));
 }
 
 LogicalResult importGroupNorm(NodeImporter &n) {
-  FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1), b = n.requiredInput(2);
+  FailureOr<Value> x = n.requiredInput(0), s = n.requiredInput(1),
+                   b = n.requiredInput(2);
   if (failed(x) || failed(s) || failed(b))
     return failure();
   int64_t groups = n.getInt("num_groups", 0);
   if (groups <= 0)
     return n.fail("num_groups must be positive");
   if (n.opset < 21) {
-    int64_t channels = n.inputType(0).getRank() > 1 ? n.inputType(0).getDimSize(1)
-                                                    : ShapedType::kDynamic;
+    int64_t channels = n.inputType(0).getRank() > 1
+                           ? n.inputType(0).getDimSize(1)
+                           : ShapedType::kDynamic;
     if (ShapedType::isDynamic(channels))
       return n.fail("per-group scale needs a static channel count; pin the "
                     "input's shape with --input-shape");
@@ -315,8 +342,8 @@ LogicalResult importGroupNorm(NodeImporter &n) {
     if (failed(s) || failed(b))
       return failure();
   }
-  FailureOr<Value> y = n.create1<GroupNormOp>(*x, *s, *b, n.i64Attr(groups),
-                                              n.f32Attr(n.getFloat("epsilon", 1e-5f)));
+  FailureOr<Value> y = n.create1<GroupNormOp>(
+      *x, *s, *b, n.i64Attr(groups), n.f32Attr(n.getFloat("epsilon", 1e-5f)));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -327,9 +354,10 @@ LogicalResult importLRN(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> y = n.create1<LRNOp>(
-      *x, n.i64Attr(n.getInt("size", 0)), n.f32Attr(n.getFloat("alpha", 1e-4f)),
-      n.f32Attr(n.getFloat("beta", 0.75f)), n.f32Attr(n.getFloat("bias", 1.0f)));
+  FailureOr<Value> y = n.create1<LRNOp>(*x, n.i64Attr(n.getInt("size", 0)),
+                                        n.f32Attr(n.getFloat("alpha", 1e-4f)),
+                                        n.f32Attr(n.getFloat("beta", 0.75f)),
+                                        n.f32Attr(n.getFloat("bias", 1.0f)));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -340,19 +368,19 @@ LogicalResult importLpNormalization(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  FailureOr<Value> y = n.create1<LpNormalizationOp>(*x, n.i64Attr(*axis),
-                                                    n.i64Attr(n.getInt("p", 2)));
+  FailureOr<Value> y = n.create1<LpNormalizationOp>(
+      *x, n.i64Attr(*axis), n.i64Attr(n.getInt("p", 2)));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
   return success();
 }
 
-template <typename OpTy>
-LogicalResult importPool(NodeImporter &n) {
+template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
@@ -362,13 +390,15 @@ LogicalResult importPool(NodeImporter &n) {
   FailureOr<Window> w = resolveWindow(n, n.inputType(0), *kernel);
   if (failed(w))
     return failure();
-  auto common = std::make_tuple(*x, n.i64ArrayAttr(w->kernel), n.i64ArrayAttr(w->strides),
-                                n.i64ArrayAttr(w->dilations), n.i64ArrayAttr(w->pads),
-                                n.boolAttr(n.getInt("ceil_mode", 0)));
+  auto common =
+      std::make_tuple(*x, n.i64ArrayAttr(w->kernel), n.i64ArrayAttr(w->strides),
+                      n.i64ArrayAttr(w->dilations), n.i64ArrayAttr(w->pads),
+                      n.boolAttr(n.getInt("ceil_mode", 0)));
   FailureOr<Value> y = failure();
   auto build = [&](auto... extra) {
     return std::apply(
-        [&](auto... args) { return n.create1<OpTy>(args..., extra...); }, common);
+        [&](auto... args) { return n.create1<OpTy>(args..., extra...); },
+        common);
   };
   if constexpr (std::is_same_v<OpTy, AvgPoolOp>)
     y = build(n.boolAttr(n.getInt("count_include_pad", 0)));
@@ -381,8 +411,7 @@ LogicalResult importPool(NodeImporter &n) {
   return n.setOutputs({*y});
 }
 
-template <typename OpTy>
-LogicalResult importGlobalPool(NodeImporter &n) {
+template <typename OpTy> LogicalResult importGlobalPool(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
@@ -396,15 +425,14 @@ LogicalResult importGlobalPool(NodeImporter &n) {
 /// Softmax-like ops. Before opset 13 they flatten the input to 2-D at
 /// `axis` (default 1) and normalize each row; from 13 on they work along one
 /// axis (default -1). The older form becomes flatten + op + reshape.
-template <typename OpTy>
-LogicalResult importSoftmaxLike(NodeImporter &n) {
+template <typename OpTy> LogicalResult importSoftmaxLike(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
   int64_t rank = n.inputType(0).getRank();
   bool flattens = n.opset < 13;
-  FailureOr<int64_t> axis =
-      n.normalizeAxis(n.getInt("axis", flattens ? 1 : -1), std::max<int64_t>(rank, 1));
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", flattens ? 1 : -1),
+                                            std::max<int64_t>(rank, 1));
   if (failed(axis))
     return failure();
   FailureOr<Value> y = failure();
@@ -415,7 +443,8 @@ LogicalResult importSoftmaxLike(NodeImporter &n) {
     if (failed(flat))
       return failure();
     FailureOr<Value> rows = n.create1<OpTy>(*flat, n.i64Attr(1));
-    FailureOr<Value> shape = n.create1<ShapeOp>(*x, n.i64Attr(0), n.i64Attr(rank));
+    FailureOr<Value> shape =
+        n.create1<ShapeOp>(*x, n.i64Attr(0), n.i64Attr(rank));
     if (failed(rows) || failed(shape))
       return failure();
     y = n.create1<ReshapeOp>(*rows, *shape, n.boolAttr(false));

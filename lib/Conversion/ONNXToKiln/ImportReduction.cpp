@@ -26,6 +26,9 @@ LogicalResult importReduce(NodeImporter &n, int64_t axesInputSince) {
       auto type = cast<RankedTensorType>(a.getType());
       if (type.getRank() == 1 && type.getDimSize(0) == 0)
         axes = SmallVector<int64_t>{};
+      else if (n.getInt("noop_with_empty_axes", 0))
+        return n.unsupported(
+            "noop_with_empty_axes with axes computed at run time");
       else
         dynamicAxes = a;
     }
@@ -58,26 +61,24 @@ void addReduce(OpRegistry &r, StringRef name, int64_t axesInputSince) {
   });
 }
 
-template <typename OpTy>
-LogicalResult importArgReduce(NodeImporter &n) {
+template <typename OpTy> LogicalResult importArgReduce(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  FailureOr<int64_t> axis =
-      n.normalizeAxis(n.getInt("axis", 0), std::max<int64_t>(n.inputType(0).getRank(), 1));
+  FailureOr<int64_t> axis = n.normalizeAxis(
+      n.getInt("axis", 0), std::max<int64_t>(n.inputType(0).getRank(), 1));
   if (failed(axis))
     return failure();
-  FailureOr<Value> y = n.create1<OpTy>(*x, n.i64Attr(*axis),
-                                       n.boolAttr(n.getInt("keepdims", 1) != 0),
-                                       n.boolAttr(n.getInt("select_last_index", 0) != 0));
+  FailureOr<Value> y = n.create1<OpTy>(
+      *x, n.i64Attr(*axis), n.boolAttr(n.getInt("keepdims", 1) != 0),
+      n.boolAttr(n.getInt("select_last_index", 0) != 0));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
   return success();
 }
 
-template <typename OpTy>
-LogicalResult importScan(NodeImporter &n) {
+template <typename OpTy> LogicalResult importScan(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0), axisInput = n.requiredInput(1);
   if (failed(x) || failed(axisInput))
     return failure();
@@ -85,17 +86,17 @@ LogicalResult importScan(NodeImporter &n) {
   IntegerAttr axisAttr;
   Value dynamicAxis;
   if (axis && axis->size() == 1) {
-    FailureOr<int64_t> normalized =
-        n.normalizeAxis((*axis)[0], std::max<int64_t>(n.inputType(0).getRank(), 1));
+    FailureOr<int64_t> normalized = n.normalizeAxis(
+        (*axis)[0], std::max<int64_t>(n.inputType(0).getRank(), 1));
     if (failed(normalized))
       return failure();
     axisAttr = n.i64Attr(*normalized);
   } else {
     dynamicAxis = *axisInput;
   }
-  FailureOr<Value> y = n.create1<OpTy>(*x, dynamicAxis, axisAttr,
-                                       n.boolAttr(n.getInt("exclusive", 0) != 0),
-                                       n.boolAttr(n.getInt("reverse", 0) != 0));
+  FailureOr<Value> y = n.create1<OpTy>(
+      *x, dynamicAxis, axisAttr, n.boolAttr(n.getInt("exclusive", 0) != 0),
+      n.boolAttr(n.getInt("reverse", 0) != 0));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -115,12 +116,13 @@ LogicalResult importTopK(NodeImporter &n) {
       return failure();
     k = *kInput;
   }
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  FailureOr<SmallVector<Value>> y =
-      n.create<TopKOp>(*x, k, n.i64Attr(*axis), n.boolAttr(n.getInt("largest", 1) != 0),
-                       n.boolAttr(n.getInt("sorted", 1) != 0));
+  FailureOr<SmallVector<Value>> y = n.create<TopKOp>(
+      *x, k, n.i64Attr(*axis), n.boolAttr(n.getInt("largest", 1) != 0),
+      n.boolAttr(n.getInt("sorted", 1) != 0));
   if (failed(y))
     return failure();
   return n.setOutputs(*y);

@@ -36,19 +36,22 @@ LogicalResult importConstant(NodeImporter &n) {
     return RankedTensorType::get(shape, n.b.getI64Type());
   };
   if (const onnx::AttributeProto *a = n.attr("value_float"))
-    return bind(n, Value(ConstantOp::create(n.b, n.loc,
-                                            DenseElementsAttr::get(f32({}), a->f()))));
-  if (const onnx::AttributeProto *a = n.attr("value_int"))
     return bind(n, Value(ConstantOp::create(
-                       n.b, n.loc, DenseElementsAttr::get(i64({}), (int64_t)a->i()))));
+                       n.b, n.loc, DenseElementsAttr::get(f32({}), a->f()))));
+  if (const onnx::AttributeProto *a = n.attr("value_int"))
+    return bind(
+        n, Value(ConstantOp::create(
+               n.b, n.loc, DenseElementsAttr::get(i64({}), (int64_t)a->i()))));
   if (auto v = n.getFloats("value_floats"))
     return bind(n, Value(ConstantOp::create(
-                       n.b, n.loc, DenseElementsAttr::get(f32({(int64_t)v->size()}),
-                                                          ArrayRef<float>(*v)))));
+                       n.b, n.loc,
+                       DenseElementsAttr::get(f32({(int64_t)v->size()}),
+                                              ArrayRef<float>(*v)))));
   if (auto v = n.getInts("value_ints"))
     return bind(n, Value(ConstantOp::create(
-                       n.b, n.loc, DenseElementsAttr::get(i64({(int64_t)v->size()}),
-                                                          ArrayRef<int64_t>(*v)))));
+                       n.b, n.loc,
+                       DenseElementsAttr::get(i64({(int64_t)v->size()}),
+                                              ArrayRef<int64_t>(*v)))));
   if (n.hasAttr("sparse_value"))
     return n.unsupported("a sparse constant");
   if (n.hasAttr("value_string") || n.hasAttr("value_strings"))
@@ -68,7 +71,8 @@ LogicalResult importShape(NodeImporter &n) {
   };
   int64_t start = clampIndex(n.getInt("start", 0));
   int64_t end = clampIndex(n.getInt("end", rank));
-  return bind(n, n.create1<ShapeOp>(*x, n.i64Attr(start), n.i64Attr(std::max(start, end))));
+  return bind(n, n.create1<ShapeOp>(*x, n.i64Attr(start),
+                                    n.i64Attr(std::max(start, end))));
 }
 
 LogicalResult importReshape(NodeImporter &n) {
@@ -90,7 +94,8 @@ LogicalResult importReshape(NodeImporter &n) {
   bool allowzero = n.getInt("allowzero", 0) != 0;
   // With a constant shape, resolve the 0 (copy) entries here so that the
   // kiln op carries literal dimensions.
-  if (std::optional<SmallVector<int64_t>> dims = n.constInts(shape); dims && !allowzero) {
+  if (std::optional<SmallVector<int64_t>> dims = n.constInts(shape);
+      dims && !allowzero) {
     RankedTensorType input = n.inputType(0);
     bool changed = false;
     for (auto [i, d] : llvm::enumerate(*dims))
@@ -113,7 +118,8 @@ LogicalResult importFlatten(NodeImporter &n) {
   if (axis < -rank || axis > rank)
     return n.fail("axis " + llvm::Twine(axis) + " is out of range for rank " +
                   llvm::Twine(rank));
-  return bind(n, n.create1<FlattenOp>(*x, n.i64Attr(axis < 0 ? axis + rank : axis)));
+  return bind(
+      n, n.create1<FlattenOp>(*x, n.i64Attr(axis < 0 ? axis + rank : axis)));
 }
 
 /// Axes of Squeeze/Unsqueeze from the attribute (before opset 13) or input.
@@ -143,7 +149,8 @@ LogicalResult importSqueeze(NodeImporter &n) {
     return bind(n, n.create1<SqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
   SmallVector<int64_t> normalized;
   if (axes.constant) {
-    FailureOr<SmallVector<int64_t>> a = n.normalizeAxes(*axes.constant, type.getRank());
+    FailureOr<SmallVector<int64_t>> a =
+        n.normalizeAxes(*axes.constant, type.getRank());
     if (failed(a))
       return failure();
     normalized = *a;
@@ -166,16 +173,19 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
     return failure();
   AxesOperand axes = getAxesOperand(n);
   if (axes.dynamic)
-    return bind(n, n.create1<UnsqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
+    return bind(n,
+                n.create1<UnsqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
   if (!axes.constant)
     return n.fail("axes are required");
   int64_t outRank = n.inputType(0).getRank() + axes.constant->size();
-  FailureOr<SmallVector<int64_t>> normalized = n.normalizeAxes(*axes.constant, outRank);
+  FailureOr<SmallVector<int64_t>> normalized =
+      n.normalizeAxes(*axes.constant, outRank);
   if (failed(normalized))
     return failure();
   if (normalized->size() != axes.constant->size())
     return n.fail("axes must be unique");
-  return bind(n, n.create1<UnsqueezeOp>(*x, Value(), n.i64ArrayAttr(*normalized)));
+  return bind(n,
+              n.create1<UnsqueezeOp>(*x, Value(), n.i64ArrayAttr(*normalized)));
 }
 
 LogicalResult importTranspose(NodeImporter &n) {
@@ -206,7 +216,8 @@ LogicalResult importConcat(NodeImporter &n) {
   if (inputs.empty())
     return n.fail("needs at least one input");
   int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", n.opset < 4 ? 1 : 0), rank);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", n.opset < 4 ? 1 : 0), rank);
   if (failed(axis))
     return failure();
   return bind(n, n.create1<ConcatOp>(inputs, n.i64Attr(*axis)));
@@ -217,7 +228,8 @@ LogicalResult importSplit(NodeImporter &n) {
   if (failed(x))
     return failure();
   RankedTensorType type = n.inputType(0);
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
   if (failed(axis))
     return failure();
   int64_t count = n.numOutputs();
@@ -310,12 +322,12 @@ LogicalResult importSlice(NodeImporter &n) {
   return bind(n, n.create1<SliceOp>(*x, starts, ends, axes, steps));
 }
 
-template <typename OpTy>
-LogicalResult importGatherLike(NodeImporter &n) {
+template <typename OpTy> LogicalResult importGatherLike(NodeImporter &n) {
   FailureOr<Value> data = n.requiredInput(0), indices = n.requiredInput(1);
   if (failed(data) || failed(indices))
     return failure();
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), n.inputType(0).getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
   return bind(n, n.create1<OpTy>(*data, *indices, n.i64Attr(*axis)));
@@ -325,7 +337,8 @@ LogicalResult importGatherND(NodeImporter &n) {
   FailureOr<Value> data = n.requiredInput(0), indices = n.requiredInput(1);
   if (failed(data) || failed(indices))
     return failure();
-  return bind(n, n.create1<GatherNDOp>(*data, *indices, n.i64Attr(n.getInt("batch_dims", 0))));
+  return bind(n, n.create1<GatherNDOp>(*data, *indices,
+                                       n.i64Attr(n.getInt("batch_dims", 0))));
 }
 
 LogicalResult importScatterElements(NodeImporter &n) {
@@ -333,11 +346,13 @@ LogicalResult importScatterElements(NodeImporter &n) {
                    updates = n.requiredInput(2);
   if (failed(data) || failed(indices) || failed(updates))
     return failure();
-  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), n.inputType(0).getRank());
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return bind(n, n.create1<ScatterElementsOp>(*data, *indices, *updates, n.i64Attr(*axis),
-                                              n.strAttr(n.getString("reduction", "none"))));
+  return bind(n, n.create1<ScatterElementsOp>(
+                     *data, *indices, *updates, n.i64Attr(*axis),
+                     n.strAttr(n.getString("reduction", "none"))));
 }
 
 LogicalResult importScatterND(NodeImporter &n) {
@@ -345,8 +360,9 @@ LogicalResult importScatterND(NodeImporter &n) {
                    updates = n.requiredInput(2);
   if (failed(data) || failed(indices) || failed(updates))
     return failure();
-  return bind(n, n.create1<ScatterNDOp>(*data, *indices, *updates,
-                                        n.strAttr(n.getString("reduction", "none"))));
+  return bind(
+      n, n.create1<ScatterNDOp>(*data, *indices, *updates,
+                                n.strAttr(n.getString("reduction", "none"))));
 }
 
 LogicalResult importExpand(NodeImporter &n) {
@@ -430,7 +446,8 @@ bool isPresent(Value v) {
 }
 
 LogicalResult buildResize(NodeImporter &n, Value x, Value roi, Value scales,
-                          Value sizes, StringRef coordinateMode, StringRef nearestMode) {
+                          Value sizes, StringRef coordinateMode,
+                          StringRef nearestMode) {
   RankedTensorType type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   if (auto axesAttr = n.getInts("axes")) {
@@ -447,8 +464,9 @@ LogicalResult buildResize(NodeImporter &n, Value x, Value roi, Value scales,
         full[a] = (*given)[i];
       scales = ConstantOp::create(
           n.b, n.loc,
-          DenseElementsAttr::get(RankedTensorType::get({rank}, n.b.getF32Type()),
-                                 ArrayRef<float>(full)));
+          DenseElementsAttr::get(
+              RankedTensorType::get({rank}, n.b.getF32Type()),
+              ArrayRef<float>(full)));
     } else {
       auto given = n.constInts(sizes);
       if (!given || given->size() != axes->size() || !type.hasStaticShape())
@@ -468,20 +486,22 @@ LogicalResult buildResize(NodeImporter &n, Value x, Value roi, Value scales,
     for (int64_t i = 0; i < rank; ++i)
       if ((*given)[i] != type.getDimSize(i) || true) {
         double s = double((*given)[i]) / type.getDimSize(i);
-        scale = policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
+        scale =
+            policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
       }
     SmallVector<int64_t> fixed;
     for (int64_t i = 0; i < rank; ++i)
       fixed.push_back((int64_t)std::round(type.getDimSize(i) * scale));
     sizes = n.constI64(fixed);
   }
-  return bind(n, n.create1<ResizeOp>(
-                     x, roi, scales, sizes, n.strAttr(n.getString("mode", "nearest")),
-                     n.strAttr(coordinateMode), n.strAttr(nearestMode),
-                     n.f32Attr(n.getFloat("cubic_coeff_a", -0.75f)),
-                     n.boolAttr(n.getInt("exclude_outside", 0)),
-                     n.f32Attr(n.getFloat("extrapolation_value", 0.0f)),
-                     n.boolAttr(n.getInt("antialias", 0))));
+  return bind(
+      n, n.create1<ResizeOp>(x, roi, scales, sizes,
+                             n.strAttr(n.getString("mode", "nearest")),
+                             n.strAttr(coordinateMode), n.strAttr(nearestMode),
+                             n.f32Attr(n.getFloat("cubic_coeff_a", -0.75f)),
+                             n.boolAttr(n.getInt("exclude_outside", 0)),
+                             n.f32Attr(n.getFloat("extrapolation_value", 0.0f)),
+                             n.boolAttr(n.getInt("antialias", 0))));
 }
 
 LogicalResult importResize(NodeImporter &n) {
@@ -499,9 +519,10 @@ LogicalResult importResize(NodeImporter &n) {
   Value sizes = isPresent(n.input(3)) ? n.input(3) : Value();
   if (!scales && !sizes)
     return n.fail("needs scales or sizes");
-  return buildResize(n, *x, roi, sizes ? Value() : scales, sizes,
-                     n.getString("coordinate_transformation_mode", "half_pixel"),
-                     n.getString("nearest_mode", "round_prefer_floor"));
+  return buildResize(
+      n, *x, roi, sizes ? Value() : scales, sizes,
+      n.getString("coordinate_transformation_mode", "half_pixel"),
+      n.getString("nearest_mode", "round_prefer_floor"));
 }
 
 LogicalResult importUpsample(NodeImporter &n) {
@@ -531,15 +552,17 @@ LogicalResult importDepthToSpace(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  return bind(n, n.create1<DepthToSpaceOp>(*x, n.i64Attr(n.getInt("blocksize", 0)),
-                                           n.boolAttr(n.getString("mode", "DCR") == "CRD")));
+  return bind(n, n.create1<DepthToSpaceOp>(
+                     *x, n.i64Attr(n.getInt("blocksize", 0)),
+                     n.boolAttr(n.getString("mode", "DCR") == "CRD")));
 }
 
 LogicalResult importSpaceToDepth(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  return bind(n, n.create1<SpaceToDepthOp>(*x, n.i64Attr(n.getInt("blocksize", 0))));
+  return bind(
+      n, n.create1<SpaceToDepthOp>(*x, n.i64Attr(n.getInt("blocksize", 0))));
 }
 
 LogicalResult importConstantOfShape(NodeImporter &n) {
@@ -549,13 +572,14 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   ElementsAttr value;
   if (const onnx::AttributeProto *a = n.attr("value")) {
     std::string error;
-    FailureOr<ElementsAttr> v =
-        convertTensor(a->t(), n.graph.model.directory, *n.b.getContext(), error);
+    FailureOr<ElementsAttr> v = convertTensor(a->t(), n.graph.model.directory,
+                                              *n.b.getContext(), error);
     if (failed(v))
       return n.fail(error);
     value = *v;
   } else {
-    value = DenseElementsAttr::get(RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
+    value = DenseElementsAttr::get(RankedTensorType::get({1}, n.b.getF32Type()),
+                                   0.0f);
   }
   return bind(n, n.create1<ConstantOfShapeOp>(*shape, value));
 }
@@ -597,8 +621,9 @@ LogicalResult importEinsum(NodeImporter &n) {
       return failure();
     inputs.push_back(*v);
   }
-  return bind(n, n.create1<EinsumOp>(
-                     inputs, n.strAttr(explicitEquation(n.getString("equation", "")))));
+  return bind(
+      n, n.create1<EinsumOp>(
+             inputs, n.strAttr(explicitEquation(n.getString("equation", "")))));
 }
 
 LogicalResult importTrilu(NodeImporter &n) {
@@ -606,7 +631,8 @@ LogicalResult importTrilu(NodeImporter &n) {
   if (failed(x))
     return failure();
   Value k = n.input(1) ? n.input(1) : n.scalarI64(0);
-  return bind(n, n.create1<TriluOp>(*x, k, n.boolAttr(n.getInt("upper", 1) != 0)));
+  return bind(n,
+              n.create1<TriluOp>(*x, k, n.boolAttr(n.getInt("upper", 1) != 0)));
 }
 
 LogicalResult importOneHot(NodeImporter &n) {
@@ -618,7 +644,8 @@ LogicalResult importOneHot(NodeImporter &n) {
       n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank() + 1);
   if (failed(axis))
     return failure();
-  return bind(n, n.create1<OneHotOp>(*indices, *depth, *values, n.i64Attr(*axis)));
+  return bind(n,
+              n.create1<OneHotOp>(*indices, *depth, *values, n.i64Attr(*axis)));
 }
 
 LogicalResult importGridSample(NodeImporter &n) {
@@ -630,13 +657,13 @@ LogicalResult importGridSample(NodeImporter &n) {
     mode = "linear";
   else if (mode == "bicubic")
     mode = "cubic";
-  return bind(n, n.create1<GridSampleOp>(*x, *grid, n.strAttr(mode),
-                                         n.strAttr(n.getString("padding_mode", "zeros")),
-                                         n.boolAttr(n.getInt("align_corners", 0) != 0)));
+  return bind(n, n.create1<GridSampleOp>(
+                     *x, *grid, n.strAttr(mode),
+                     n.strAttr(n.getString("padding_mode", "zeros")),
+                     n.boolAttr(n.getInt("align_corners", 0) != 0)));
 }
 
-template <typename OpTy>
-LogicalResult importSimple(NodeImporter &n) {
+template <typename OpTy> LogicalResult importSimple(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();

@@ -39,7 +39,8 @@ LogicalResult GraphImporter::importBody(const onnx::GraphProto &graph,
         convertTensor(tensor, model.directory, model.context, model.error);
     if (failed(value))
       return failure();
-    bind(tensor.name(), ConstantOp::create(builder, builder.getUnknownLoc(), *value));
+    bind(tensor.name(),
+         ConstantOp::create(builder, builder.getUnknownLoc(), *value));
   }
   if (graph.sparse_initializer_size())
     return fail("sparse initializers are not supported yet");
@@ -78,16 +79,16 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return failNode("this opset version of the op is not supported yet");
     return failNode("the op is not supported yet");
   }
-  Location loc = NameLoc::get(builder.getStringAttr(node.name().empty()
-                                                        ? node.op_type()
-                                                        : node.name()),
-                              FileLineColLoc::get(&model.context, model.path, 0, 0));
+  Location loc = NameLoc::get(
+      builder.getStringAttr(node.name().empty() ? node.op_type() : node.name()),
+      FileLineColLoc::get(&model.context, model.path, 0, 0));
   NodeImporter importer(*this, node, opset, builder, loc);
   std::string previous = model.error;
   if (failed((*handler)(importer))) {
     // Handlers report through NodeImporter::fail; prefix the node.
     if (previous.empty())
-      model.error = where + (model.error.empty() ? "import failed" : model.error);
+      model.error =
+          where + (model.error.empty() ? "import failed" : model.error);
     return failure();
   }
   for (int64_t i = 0; i < node.output_size(); ++i)
@@ -111,19 +112,21 @@ namespace {
 /// The type of a graph input or output: a ranked tensor with static sizes,
 /// dynamic ones for `dim_param` or missing dims; `dimParams` gets the
 /// symbolic names.
-FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &info,
-                                             ModelState &model,
-                                             SmallVectorImpl<Attribute> &dimParams) {
+FailureOr<RankedTensorType>
+convertValueType(const onnx::ValueInfoProto &info, ModelState &model,
+                 SmallVectorImpl<Attribute> &dimParams) {
   Builder b(&model.context);
   if (!info.type().has_tensor_type()) {
-    model.error = "graph value '" + info.name() +
-                  "' is not a tensor (sequence, map and optional values are not "
-                  "supported yet)";
+    model.error =
+        "graph value '" + info.name() +
+        "' is not a tensor (sequence, map and optional values are not "
+        "supported yet)";
     return failure();
   }
   const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
   std::string error;
-  FailureOr<Type> element = convertElementType(tensor.elem_type(), model.context, error);
+  FailureOr<Type> element =
+      convertElementType(tensor.elem_type(), model.context, error);
   if (failed(element)) {
     model.error = "graph value '" + info.name() + "': " + error;
     return failure();
@@ -137,17 +140,20 @@ FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &info,
   for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
     bool isStatic = dim.has_dim_value() && dim.dim_value() >= 0;
     shape.push_back(isStatic ? dim.dim_value() : ShapedType::kDynamic);
-    dimParams.push_back(b.getStringAttr(dim.has_dim_param() ? dim.dim_param() : ""));
+    dimParams.push_back(
+        b.getStringAttr(dim.has_dim_param() ? dim.dim_param() : ""));
   }
   return RankedTensorType::get(shape, *element);
 }
 
 /// Applies a --input-shape pin, checking that it agrees with the model.
 FailureOr<RankedTensorType> pinShape(RankedTensorType type, StringRef name,
-                                     ArrayRef<int64_t> pinned, ModelState &model) {
+                                     ArrayRef<int64_t> pinned,
+                                     ModelState &model) {
   if ((int64_t)pinned.size() != type.getRank()) {
     model.error = "--input-shape for '" + name.str() + "' has " +
-                  std::to_string(pinned.size()) + " dimensions but the input has rank " +
+                  std::to_string(pinned.size()) +
+                  " dimensions but the input has rank " +
                   std::to_string(type.getRank());
     return failure();
   }
@@ -164,8 +170,9 @@ FailureOr<RankedTensorType> pinShape(RankedTensorType type, StringRef name,
 }
 
 FailureOr<onnx::ModelProto> parseModel(StringRef path, ModelState &model) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
-                                                   /*RequiresNullTerminator=*/false);
+  auto buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
   if (!buffer) {
     model.error = "cannot read the file: " + buffer.getError().message();
     return failure();
@@ -192,7 +199,8 @@ FailureOr<onnx::ModelProto> parseModel(StringRef path, ModelState &model) {
 } // namespace
 
 llvm::Expected<OwningOpRef<ModuleOp>>
-importONNXModel(StringRef path, MLIRContext &context, const ImportOptions &options) {
+importONNXModel(StringRef path, MLIRContext &context,
+                const ImportOptions &options) {
   context.loadDialect<KilnDialect, func::FuncDialect>();
   ModelState model{context, path.str(), "", 0, "", ""};
   SmallString<256> directory(path);
@@ -238,7 +246,8 @@ importONNXModel(StringRef path, MLIRContext &context, const ImportOptions &optio
     if (initializers.contains(input.name()))
       continue; // Older IR versions list initializers as inputs: constants.
     SmallVector<Attribute> dimParams;
-    FailureOr<RankedTensorType> type = convertValueType(input, model, dimParams);
+    FailureOr<RankedTensorType> type =
+        convertValueType(input, model, dimParams);
     if (failed(type))
       return error();
     auto pin = options.inputShapes.find(input.name());
@@ -254,13 +263,14 @@ importONNXModel(StringRef path, MLIRContext &context, const ImportOptions &optio
     if (llvm::any_of(dimParams, [](Attribute a) {
           return !cast<StringAttr>(a).getValue().empty();
         }))
-      attrs.push_back(
-          builder.getNamedAttr("kiln.dim_params", builder.getArrayAttr(dimParams)));
+      attrs.push_back(builder.getNamedAttr("kiln.dim_params",
+                                           builder.getArrayAttr(dimParams)));
     argAttrs.push_back(builder.getDictionaryAttr(attrs));
   }
   for (const auto &[name, shape] : options.inputShapes)
     if (!llvm::any_of(inputs, [&](auto *in) { return in->name() == name; })) {
-      model.error = "--input-shape names '" + name + "', which is not a graph input";
+      model.error =
+          "--input-shape names '" + name + "', which is not a graph input";
       return error();
     }
 
@@ -282,7 +292,8 @@ importONNXModel(StringRef path, MLIRContext &context, const ImportOptions &optio
   for (const onnx::ValueInfoProto &output : graph.output()) {
     Value value = importer.lookup(output.name());
     if (!value) {
-      model.error = "graph output '" + output.name() + "' is not produced by any node";
+      model.error =
+          "graph output '" + output.name() + "' is not produced by any node";
       return error();
     }
     results.push_back(value);
@@ -290,7 +301,8 @@ importONNXModel(StringRef path, MLIRContext &context, const ImportOptions &optio
         "kiln.name", builder.getStringAttr(output.name()))));
   }
   func::ReturnOp::create(builder, builder.getUnknownLoc(), results);
-  func.setFunctionType(builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
+  func.setFunctionType(
+      builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
   func.setAllArgAttrs(argAttrs);
   func.setAllResultAttrs(resultAttrs);
   return module;

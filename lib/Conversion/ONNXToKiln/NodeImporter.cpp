@@ -40,7 +40,8 @@ void NodeImporter::setOutput(int64_t i, Value value) {
 LogicalResult NodeImporter::setOutputs(ValueRange values) {
   for (int64_t i = values.size(); i < numOutputs(); ++i)
     if (hasOutput(i))
-      return unsupported("output " + llvm::Twine(i) + " ('" + node.output(i) + "')");
+      return unsupported("output " + llvm::Twine(i) + " ('" + node.output(i) +
+                         "')");
   for (auto [i, v] : llvm::enumerate(values))
     setOutput(i, v);
   return success();
@@ -63,19 +64,22 @@ float NodeImporter::getFloat(StringRef name, float defaultValue) const {
   return a ? a->f() : defaultValue;
 }
 
-std::string NodeImporter::getString(StringRef name, StringRef defaultValue) const {
+std::string NodeImporter::getString(StringRef name,
+                                    StringRef defaultValue) const {
   const onnx::AttributeProto *a = attr(name);
   return a ? a->s() : defaultValue.str();
 }
 
-std::optional<SmallVector<int64_t>> NodeImporter::getInts(StringRef name) const {
+std::optional<SmallVector<int64_t>>
+NodeImporter::getInts(StringRef name) const {
   const onnx::AttributeProto *a = attr(name);
   if (!a)
     return std::nullopt;
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
-std::optional<SmallVector<float>> NodeImporter::getFloats(StringRef name) const {
+std::optional<SmallVector<float>>
+NodeImporter::getFloats(StringRef name) const {
   const onnx::AttributeProto *a = attr(name);
   if (!a)
     return std::nullopt;
@@ -140,11 +144,13 @@ std::optional<SmallVector<int64_t>> NodeImporter::constInts(Value value) const {
   return getConstantInts(value);
 }
 
-std::optional<SmallVector<double>> NodeImporter::constFloats(Value value) const {
+std::optional<SmallVector<double>>
+NodeImporter::constFloats(Value value) const {
   return getConstantFloats(value);
 }
 
-FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank) const {
+FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis,
+                                               int64_t rank) const {
   if (axis < -rank || axis >= rank)
     return fail("axis " + llvm::Twine(axis) + " is out of range for rank " +
                 llvm::Twine(rank));
@@ -165,10 +171,12 @@ NodeImporter::normalizeAxes(ArrayRef<int64_t> axes, int64_t rank) const {
   return result;
 }
 
-void OpRegistry::add(StringRef opType, int64_t sinceVersion, OpHandler handler) {
+void OpRegistry::add(StringRef opType, int64_t sinceVersion,
+                     OpHandler handler) {
   auto &list = handlers[opType];
   list.emplace_back(sinceVersion, std::move(handler));
-  llvm::sort(list, [](const auto &a, const auto &b) { return a.first < b.first; });
+  llvm::sort(list,
+             [](const auto &a, const auto &b) { return a.first < b.first; });
 }
 
 const OpHandler *OpRegistry::lookup(StringRef opType, int64_t opset) const {

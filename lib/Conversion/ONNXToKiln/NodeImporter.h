@@ -13,8 +13,8 @@
 
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/StringMap.h"
 #include "onnx/onnx_pb.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <functional>
 #include <optional>
@@ -61,7 +61,8 @@ public:
   bool hasAttr(llvm::StringRef name) const { return attr(name) != nullptr; }
   int64_t getInt(llvm::StringRef name, int64_t defaultValue) const;
   float getFloat(llvm::StringRef name, float defaultValue) const;
-  std::string getString(llvm::StringRef name, llvm::StringRef defaultValue) const;
+  std::string getString(llvm::StringRef name,
+                        llvm::StringRef defaultValue) const;
   std::optional<llvm::SmallVector<int64_t>> getInts(llvm::StringRef name) const;
   std::optional<llvm::SmallVector<float>> getFloats(llvm::StringRef name) const;
 
@@ -124,8 +125,8 @@ public:
   /// Normalizes an axis against `rank`, failing the node when out of range.
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank) const;
   /// Normalizes, sorts and deduplicates axes.
-  FailureOr<llvm::SmallVector<int64_t>> normalizeAxes(llvm::ArrayRef<int64_t> axes,
-                                                      int64_t rank) const;
+  FailureOr<llvm::SmallVector<int64_t>>
+  normalizeAxes(llvm::ArrayRef<int64_t> axes, int64_t rank) const;
 
   mlir::IntegerAttr i64Attr(int64_t v) { return b.getI64IntegerAttr(v); }
   mlir::FloatAttr f32Attr(double v) { return b.getF32FloatAttr(v); }

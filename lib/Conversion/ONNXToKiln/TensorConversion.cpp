@@ -19,29 +19,52 @@ FailureOr<Type> convertElementType(int32_t dataType, MLIRContext &ctx,
   };
   // Numbers from onnx.proto's TensorProto.DataType (1.22 adds 17-26).
   switch (dataType) {
-  case 1: return Type(b.getF32Type());
-  case 2: return Type(unsignedInt(8));
-  case 3: return Type(b.getIntegerType(8));
-  case 4: return Type(unsignedInt(16));
-  case 5: return Type(b.getIntegerType(16));
-  case 6: return Type(b.getIntegerType(32));
-  case 7: return Type(b.getIntegerType(64));
-  case 9: return Type(b.getI1Type());
-  case 10: return Type(b.getF16Type());
-  case 11: return Type(b.getF64Type());
-  case 12: return Type(unsignedInt(32));
-  case 13: return Type(unsignedInt(64));
-  case 16: return Type(b.getBF16Type());
-  case 17: return Type(Float8E4M3FNType::get(&ctx));
-  case 18: return Type(Float8E4M3FNUZType::get(&ctx));
-  case 19: return Type(Float8E5M2Type::get(&ctx));
-  case 20: return Type(Float8E5M2FNUZType::get(&ctx));
-  case 21: return Type(unsignedInt(4));
-  case 22: return Type(b.getIntegerType(4));
-  case 23: return Type(Float4E2M1FNType::get(&ctx));
-  case 24: return Type(Float8E8M0FNUType::get(&ctx));
-  case 25: return Type(unsignedInt(2));
-  case 26: return Type(b.getIntegerType(2));
+  case 1:
+    return Type(b.getF32Type());
+  case 2:
+    return Type(unsignedInt(8));
+  case 3:
+    return Type(b.getIntegerType(8));
+  case 4:
+    return Type(unsignedInt(16));
+  case 5:
+    return Type(b.getIntegerType(16));
+  case 6:
+    return Type(b.getIntegerType(32));
+  case 7:
+    return Type(b.getIntegerType(64));
+  case 9:
+    return Type(b.getI1Type());
+  case 10:
+    return Type(b.getF16Type());
+  case 11:
+    return Type(b.getF64Type());
+  case 12:
+    return Type(unsignedInt(32));
+  case 13:
+    return Type(unsignedInt(64));
+  case 16:
+    return Type(b.getBF16Type());
+  case 17:
+    return Type(Float8E4M3FNType::get(&ctx));
+  case 18:
+    return Type(Float8E4M3FNUZType::get(&ctx));
+  case 19:
+    return Type(Float8E5M2Type::get(&ctx));
+  case 20:
+    return Type(Float8E5M2FNUZType::get(&ctx));
+  case 21:
+    return Type(unsignedInt(4));
+  case 22:
+    return Type(b.getIntegerType(4));
+  case 23:
+    return Type(Float4E2M1FNType::get(&ctx));
+  case 24:
+    return Type(Float8E8M0FNUType::get(&ctx));
+  case 25:
+    return Type(unsignedInt(2));
+  case 26:
+    return Type(b.getIntegerType(2));
   case 8:
     error = "string tensors are not supported";
     return failure();
@@ -70,7 +93,8 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
       length = std::strtoll(entry.value().c_str(), nullptr, 10);
   }
   if (location.empty()) {
-    error = "tensor '" + tensor.name() + "' has external data without a location";
+    error =
+        "tensor '" + tensor.name() + "' has external data without a location";
     return failure();
   }
   SmallString<256> file(directory);
@@ -78,8 +102,9 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
   auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
-    error = "cannot read external data '" + std::string(file) + "' of tensor '" +
-            tensor.name() + "': " + buffer.getError().message();
+    error = "cannot read external data '" + std::string(file) +
+            "' of tensor '" + tensor.name() +
+            "': " + buffer.getError().message();
     return failure();
   }
   int64_t size = (*buffer)->getBufferSize();
@@ -98,7 +123,8 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
 /// Raw little-endian bytes of the tensor's elements, one element per
 /// getElementByteSize() bytes, from whichever field holds them.
 static FailureOr<std::string> collectBytes(const onnx::TensorProto &tensor,
-                                           int64_t elementBytes, StringRef directory,
+                                           int64_t elementBytes,
+                                           StringRef directory,
                                            std::string &error) {
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
     return readExternalData(tensor, directory, error);
@@ -150,24 +176,27 @@ FailureOr<ElementsAttr> convertTensor(const onnx::TensorProto &tensor,
   auto type = RankedTensorType::get(shape, *element);
   unsigned bits = element->getIntOrFloatBitWidth();
   int64_t elementBytes = getElementByteSize(*element);
-  FailureOr<std::string> bytes = collectBytes(tensor, elementBytes, directory, error);
+  FailureOr<std::string> bytes =
+      collectBytes(tensor, elementBytes, directory, error);
   if (failed(bytes))
     return failure();
   bool subByte = bits < 8 && !element->isInteger(1);
   bool fromTypedField = !tensor.has_raw_data() &&
                         tensor.data_location() != onnx::TensorProto::EXTERNAL;
   int64_t expected = subByte && !fromTypedField ? (count * bits + 7) / 8
-                     : subByte                 ? count
-                                               : count * elementBytes;
+                     : subByte                  ? count
+                                                : count * elementBytes;
   if ((int64_t)bytes->size() != expected) {
-    error = "tensor '" + tensor.name() + "' holds " + std::to_string(bytes->size()) +
-            " bytes of data, expected " + std::to_string(expected) + " for " +
-            std::to_string(count) + " elements";
+    error = "tensor '" + tensor.name() + "' holds " +
+            std::to_string(bytes->size()) + " bytes of data, expected " +
+            std::to_string(expected) + " for " + std::to_string(count) +
+            " elements";
     return failure();
   }
   if (!subByte) {
     std::string name = tensor.name().empty() ? "onnx_tensor" : tensor.name();
-    return makeElementsAttr(type, ArrayRef<char>(bytes->data(), bytes->size()), name);
+    return makeElementsAttr(type, ArrayRef<char>(bytes->data(), bytes->size()),
+                            name);
   }
   // 4- and 2-bit elements: raw data packs them, low bits first.
   SmallVector<APInt> values;

@@ -3,8 +3,8 @@
 #include "kiln/Dialect/Kiln/IR/ConstantData.h"
 
 #include "mlir/IR/AsmState.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -57,8 +57,9 @@ ElementsAttr makeElementsAttr(RankedTensorType type, ArrayRef<char> bytes,
 ElementsAttr makeF32ElementsAttr(RankedTensorType type, ArrayRef<float> values,
                                  StringRef blobName) {
   return makeElementsAttr(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                           values.size() * sizeof(float)),
+      type,
+      ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float)),
       blobName);
 }
 

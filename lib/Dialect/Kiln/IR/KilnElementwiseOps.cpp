@@ -43,10 +43,9 @@ LogicalResult inferSameTypeBroadcast(std::optional<Location> loc,
 } // namespace
 
 #define KILN_SAME_TYPE_BINARY(OP, RESULT_ELEMENT)                              \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,          \
+      SmallVectorImpl<Type> &inferred) {                                       \
     return inferSameTypeBroadcast(loc, adaptor.getOperands(), RESULT_ELEMENT,  \
                                   inferred);                                   \
   }
@@ -74,7 +73,8 @@ KILN_SAME_TYPE_BINARY(GreaterEqualOp, i1(ctx))
 #undef KILN_SAME_TYPE_BINARY
 
 /// The exponent of Pow may have another numeric type than the base.
-LogicalResult PowOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult PowOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   return inferBroadcast(loc, adaptor.getOperands(), nullptr, inferred);
@@ -93,7 +93,8 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
   return inferBroadcast(loc, adaptor.getOperands(), x, inferred);
 }
 
-LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ClipOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -107,11 +108,13 @@ LogicalResult ClipOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return success();
 }
 
-static LogicalResult inferPredicate(MLIRContext *ctx, std::optional<Location> loc,
-                                    Value input, SmallVectorImpl<Type> &inferred) {
+static LogicalResult inferPredicate(MLIRContext *ctx,
+                                    std::optional<Location> loc, Value input,
+                                    SmallVectorImpl<Type> &inferred) {
   RankedTensorType type = tensorType(input);
   if (!isa<FloatType>(type.getElementType()))
-    return inferenceError(loc, "operand must have a floating-point element type");
+    return inferenceError(loc,
+                          "operand must have a floating-point element type");
   inferred.push_back(type.clone(IntegerType::get(ctx, 1)));
   return success();
 }
@@ -130,54 +133,58 @@ LogicalResult IsInfOp::inferReturnTypes(MLIRContext *ctx,
   return inferPredicate(ctx, loc, adaptor.getInput(), inferred);
 }
 
-LogicalResult CastOp::verify() {
-  if (failed(verifyCompatibleShape(getInput().getType(), getOutput().getType())))
-    return emitOpError("result shape ")
-           << getOutput().getType() << " differs from the operand's "
-           << getInput().getType();
-  return success();
-}
-
 /// Checks that scale and zero point have one of the layouts quantization
 /// allows, and returns the input's shape with `element`.
 static LogicalResult inferQuantization(std::optional<Location> loc, Value input,
-                                       Value scale, Value zeroPoint, int64_t axis,
-                                       int64_t blockSize, Type element,
+                                       Value scale, Value zeroPoint,
+                                       int64_t axis, int64_t blockSize,
+                                       Type element,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType in = tensorType(input), s = tensorType(scale);
   if (tensorType(zeroPoint).getShape() != s.getShape())
     return inferenceError(loc, "scale and zero_point must have the same shape");
-  bool perTensor = s.getRank() == 0 || (s.getRank() == 1 && s.getDimSize(0) == 1);
+  bool perTensor =
+      s.getRank() == 0 || (s.getRank() == 1 && s.getDimSize(0) == 1);
   if (!perTensor) {
     if (axis >= in.getRank())
-      return inferenceError(loc, "axis ", axis, " is out of range for rank ", in.getRank());
+      return inferenceError(loc, "axis ", axis, " is out of range for rank ",
+                            in.getRank());
     bool perAxis = s.getRank() == 1 && blockSize == 0;
     bool blocked = s.getRank() == in.getRank() && blockSize > 0;
     if (!perAxis && !blocked)
       return inferenceError(loc, "scale must be 0-d, 1-D along the axis, or "
                                  "blocked with the input's rank");
+    for (int64_t d = 0; d < s.getRank(); ++d) {
+      int64_t inDim = in.getDimSize(perAxis ? axis : d), sDim = s.getDimSize(d);
+      if (ShapedType::isDynamic(inDim) || ShapedType::isDynamic(sDim))
+        continue;
+      int64_t expected =
+          (perAxis || d != axis) ? inDim : (inDim + blockSize - 1) / blockSize;
+      if (sDim != expected)
+        return inferenceError(loc, "scale dimension ", d, " is ", sDim,
+                              ", expected ", expected);
+    }
   }
   inferred.push_back(in.clone(element));
   return success();
 }
 
-LogicalResult QuantizeLinearOp::inferReturnTypes(MLIRContext *,
-                                                 std::optional<Location> loc,
-                                                 Adaptor adaptor,
-                                                 SmallVectorImpl<Type> &inferred) {
-  return inferQuantization(loc, adaptor.getInput(), adaptor.getScale(),
-                           adaptor.getZeroPoint(), adaptor.getAxis(),
-                           adaptor.getBlockSize(),
-                           tensorType(adaptor.getZeroPoint()).getElementType(),
-                           inferred);
+LogicalResult
+QuantizeLinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
+  return inferQuantization(
+      loc, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(),
+      adaptor.getAxis(), adaptor.getBlockSize(),
+      tensorType(adaptor.getZeroPoint()).getElementType(), inferred);
 }
 
-LogicalResult DequantizeLinearOp::inferReturnTypes(MLIRContext *,
-                                                   std::optional<Location> loc,
-                                                   Adaptor adaptor,
-                                                   SmallVectorImpl<Type> &inferred) {
-  return inferQuantization(loc, adaptor.getInput(), adaptor.getScale(),
-                           adaptor.getZeroPoint(), adaptor.getAxis(),
-                           adaptor.getBlockSize(),
-                           tensorType(adaptor.getScale()).getElementType(), inferred);
+LogicalResult
+DequantizeLinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                     Adaptor adaptor,
+                                     SmallVectorImpl<Type> &inferred) {
+  return inferQuantization(
+      loc, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(),
+      adaptor.getAxis(), adaptor.getBlockSize(),
+      tensorType(adaptor.getScale()).getElementType(), inferred);
 }

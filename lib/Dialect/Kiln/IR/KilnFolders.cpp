@@ -57,15 +57,16 @@ static int64_t broadcastIndex(int64_t index, ArrayRef<int64_t> resultShape,
 
 /// Folds a broadcasting binary op on two constant integer or float operands.
 template <typename IntFn, typename FloatFn>
-static Attribute foldBinary(Attribute lhsAttr, Attribute rhsAttr, Type resultType,
-                            IntFn intFn, FloatFn floatFn) {
+static Attribute foldBinary(Attribute lhsAttr, Attribute rhsAttr,
+                            Type resultType, IntFn intFn, FloatFn floatFn) {
   auto lhs = dyn_cast_or_null<DenseElementsAttr>(lhsAttr);
   auto rhs = dyn_cast_or_null<DenseElementsAttr>(rhsAttr);
   auto type = dyn_cast<RankedTensorType>(resultType);
   if (!lhs || !rhs || !type || !isFoldableSize(type))
     return {};
   ArrayRef<int64_t> shape = type.getShape();
-  ArrayRef<int64_t> lshape = lhs.getType().getShape(), rshape = rhs.getType().getShape();
+  ArrayRef<int64_t> lshape = lhs.getType().getShape(),
+                    rshape = rhs.getType().getShape();
   int64_t count = type.getNumElements();
   if (auto intType = dyn_cast<IntegerType>(type.getElementType())) {
     if (intType.getWidth() == 1)
@@ -97,21 +98,27 @@ static Attribute foldBinary(Attribute lhsAttr, Attribute rhsAttr, Type resultTyp
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a + b; },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a + b;
+      },
       [](const APFloat &a, const APFloat &b) { return a + b; });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a - b; },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a - b;
+      },
       [](const APFloat &a, const APFloat &b) { return a - b; });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a * b; },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a * b;
+      },
       [](const APFloat &a, const APFloat &b) { return a * b; });
 }
 
@@ -135,7 +142,9 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (!input || !toInt || !isFoldableSize(getType()) || toInt.getWidth() == 1)
     return {};
   // Integer-to-integer casts of shape values, the case shape arithmetic needs.
-  bool isUnsigned = input.getElementType().isUnsignedInteger();
+  // Booleans and unsigned integers widen with zeros, signed ones with signs.
+  bool isUnsigned = input.getElementType().isUnsignedInteger() ||
+                    input.getElementType().isInteger(1);
   SmallVector<APInt> out;
   for (const APInt &v : input.getValues<APInt>())
     out.push_back(isUnsigned ? v.zextOrTrunc(toInt.getWidth())
@@ -196,7 +205,8 @@ struct CollapseReshapeChain : OpRewritePattern<ReshapeOp> {
     if (!shape)
       return rewriter.notifyMatchFailure(op, "shape is not constant");
     if (!op.getAllowzero() && llvm::is_contained(*shape, 0))
-      return rewriter.notifyMatchFailure(op, "shape copies intermediate dimensions");
+      return rewriter.notifyMatchFailure(
+          op, "shape copies intermediate dimensions");
     rewriter.modifyOpInPlace(
         op, [&] { op.getInputMutable().assign(producer.getInput()); });
     return success();
@@ -239,8 +249,8 @@ struct ComposeTransposes : OpRewritePattern<TransposeOp> {
     SmallVector<int64_t> perm;
     for (int64_t p : op.getPerm())
       perm.push_back(producer.getPerm()[p]);
-    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), producer.getInput(),
-                                             perm);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(),
+                                             producer.getInput(), perm);
     return success();
   }
 };
@@ -302,7 +312,8 @@ OpFoldResult RangeOp::fold(FoldAdaptor) {
     return {};
   int64_t length = getType().getDimSize(0);
   if (auto intType = dyn_cast<IntegerType>(getType().getElementType())) {
-    auto start = getConstantInts(getStart()), delta = getConstantInts(getDelta());
+    auto start = getConstantInts(getStart()),
+         delta = getConstantInts(getDelta());
     if (!start || !delta)
       return {};
     SmallVector<APInt> out;
@@ -312,14 +323,16 @@ OpFoldResult RangeOp::fold(FoldAdaptor) {
     return DenseElementsAttr::get(getType(), out);
   }
   auto floatType = dyn_cast<FloatType>(getType().getElementType());
-  auto start = getConstantFloats(getStart()), delta = getConstantFloats(getDelta());
+  auto start = getConstantFloats(getStart()),
+       delta = getConstantFloats(getDelta());
   if (!floatType || !start || !delta)
     return {};
   SmallVector<APFloat> out;
   for (int64_t i = 0; i < length; ++i) {
     APFloat v((*start)[0] + i * (*delta)[0]);
     bool lost;
-    v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lost);
     out.push_back(v);
   }
   return DenseElementsAttr::get(getType(), out);
@@ -329,7 +342,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
   if (!data || data.getType().getRank() != 1 || !isFoldableSize(getType()))
     return {};
-  auto starts = getConstantInts(getStarts()), steps = getConstantInts(getSteps());
+  auto starts = getConstantInts(getStarts()),
+       steps = getConstantInts(getSteps());
   if (!starts || !steps || starts->size() != 1 || steps->size() != 1)
     return {};
   // The result type already holds the clamped extent; walk from the start.

@@ -42,7 +42,8 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType a = tensorType(adaptor.getA());
@@ -60,7 +61,8 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   if (Value c = adaptor.getC()) {
     SmallVector<int64_t> broadcast;
     if (tensorType(c).getRank() > 2 ||
-        failed(broadcastShapes(loc, {shape, tensorType(c).getShape()}, broadcast)))
+        failed(broadcastShapes(std::nullopt, {shape, tensorType(c).getShape()},
+                               broadcast)))
       return inferenceError(loc, "c does not broadcast to [", m, ", ", n, "]");
   }
   inferred.push_back(RankedTensorType::get(shape, a.getElementType()));
@@ -99,14 +101,16 @@ static LogicalResult checkBias(std::optional<Location> loc, Value bias,
   return success();
 }
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   RankedTensorType weight = tensorType(adaptor.getWeight());
   int64_t rank = input.getRank();
   if (rank < 3 || weight.getRank() != rank)
-    return inferenceError(loc, "input and weight must have the same rank >= 3, got ",
+    return inferenceError(loc,
+                          "input and weight must have the same rank >= 3, got ",
                           rank, " and ", weight.getRank());
   int64_t spatial = rank - 2;
   if (failed(checkWindowAttrs(loc, spatial, adaptor.getStrides(),
@@ -117,8 +121,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   int64_t outChannels = weight.getDimSize(0);
   if (staticMismatch(channels, mulDims(weight.getDimSize(1), group)))
     return inferenceError(loc, "input channels (", channels,
-                          ") must equal weight channels (", weight.getDimSize(1),
-                          ") times groups (", group, ")");
+                          ") must equal weight channels (",
+                          weight.getDimSize(1), ") times groups (", group, ")");
   if (!ShapedType::isDynamic(outChannels) && outChannels % group != 0)
     return inferenceError(loc, "output channels (", outChannels,
                           ") must be a multiple of groups (", group, ")");
@@ -140,14 +144,16 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   return success();
 }
 
-LogicalResult ConvTransposeOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   RankedTensorType weight = tensorType(adaptor.getWeight());
   int64_t rank = input.getRank();
   if (rank < 3 || weight.getRank() != rank)
-    return inferenceError(loc, "input and weight must have the same rank >= 3, got ",
+    return inferenceError(loc,
+                          "input and weight must have the same rank >= 3, got ",
                           rank, " and ", weight.getRank());
   int64_t spatial = rank - 2;
   if (failed(checkWindowAttrs(loc, spatial, adaptor.getStrides(),
@@ -206,20 +212,20 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
   RankedTensorType input = tensorType(adaptor.getInput());
   if (input.getRank() < 2)
     return inferenceError(loc, "input must have rank 2 or more");
-  if (failed(checkChannelVectors(
-          loc,
-          {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
-           adaptor.getVariance()},
-          input.getDimSize(1), "scale, bias, mean and variance")))
+  if (failed(checkChannelVectors(loc,
+                                 {adaptor.getScale(), adaptor.getBias(),
+                                  adaptor.getMean(), adaptor.getVariance()},
+                                 input.getDimSize(1),
+                                 "scale, bias, mean and variance")))
     return failure();
   inferred.push_back(input);
   return success();
 }
 
-LogicalResult InstanceNormOp::inferReturnTypes(MLIRContext *,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
+LogicalResult
+InstanceNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   if (input.getRank() < 3)
     return inferenceError(loc, "input must have rank 3 or more");
@@ -238,7 +244,8 @@ LogicalResult GroupNormOp::inferReturnTypes(MLIRContext *,
   if (input.getRank() < 2)
     return inferenceError(loc, "input must have rank 2 or more");
   int64_t channels = input.getDimSize(1);
-  if (!ShapedType::isDynamic(channels) && channels % adaptor.getNumGroups() != 0)
+  if (!ShapedType::isDynamic(channels) &&
+      channels % adaptor.getNumGroups() != 0)
     return inferenceError(loc, "channels (", channels,
                           ") must be a multiple of num_groups (",
                           adaptor.getNumGroups(), ")");
@@ -262,8 +269,8 @@ static LogicalResult inferTrailingNorm(std::optional<Location> loc, Value input,
   for (Value param : params) {
     SmallVector<int64_t> shape;
     if (tensorType(param).getRank() > static_cast<int64_t>(normalized.size()) ||
-        failed(broadcastShapes(loc, {normalized, tensorType(param).getShape()},
-                               shape)) ||
+        failed(broadcastShapes(
+            std::nullopt, {normalized, tensorType(param).getShape()}, shape)) ||
         failed(verifyCompatibleShape(shape, normalized)))
       return inferenceError(loc, "scale and bias must broadcast to the "
                                  "normalized dimensions");
@@ -291,7 +298,8 @@ LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *,
                            adaptor.getAxis(), inferred);
 }
 
-LogicalResult LRNOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult LRNOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -301,8 +309,8 @@ LogicalResult LRNOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   return success();
 }
 
-static LogicalResult inferAxisPreserving(std::optional<Location> loc, Value input,
-                                         int64_t axis,
+static LogicalResult inferAxisPreserving(std::optional<Location> loc,
+                                         Value input, int64_t axis,
                                          SmallVectorImpl<Type> &inferred) {
   RankedTensorType type = tensorType(input);
   if (axis >= std::max<int64_t>(type.getRank(), 1))
@@ -312,17 +320,18 @@ static LogicalResult inferAxisPreserving(std::optional<Location> loc, Value inpu
   return success();
 }
 
-LogicalResult LpNormalizationOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  return inferAxisPreserving(loc, adaptor.getInput(), adaptor.getAxis(), inferred);
+LogicalResult
+LpNormalizationOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  return inferAxisPreserving(loc, adaptor.getInput(), adaptor.getAxis(),
+                             inferred);
 }
 
 #define KILN_AXIS_PRESERVING(OP)                                               \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &inferred) {                                       \
     return inferAxisPreserving(loc, adaptor.getInput(), adaptor.getAxis(),     \
                                inferred);                                      \
   }
@@ -355,11 +364,10 @@ static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
     int64_t padBegin = adaptor.getPads()[i];
     if (padBegin >= (kernel - 1) * adaptor.getDilations()[i] + 1)
       return inferenceError(loc, "padding must be smaller than the window");
-    shape.push_back(windowOutputSize(input.getDimSize(2 + i), kernel,
-                                     adaptor.getStrides()[i],
-                                     adaptor.getDilations()[i], padBegin,
-                                     adaptor.getPads()[spatial + i],
-                                     adaptor.getCeilMode()));
+    shape.push_back(windowOutputSize(
+        input.getDimSize(2 + i), kernel, adaptor.getStrides()[i],
+        adaptor.getDilations()[i], padBegin, adaptor.getPads()[spatial + i],
+        adaptor.getCeilMode()));
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
@@ -395,15 +403,15 @@ static LogicalResult inferGlobalPool(std::optional<Location> loc, Value input,
   return success();
 }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *,
-                                                std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   return inferGlobalPool(loc, adaptor.getInput(), inferred);
 }
-LogicalResult GlobalMaxPoolOp::inferReturnTypes(MLIRContext *,
-                                                std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalMaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   return inferGlobalPool(loc, adaptor.getInput(), inferred);
 }

@@ -9,8 +9,8 @@ using namespace kiln;
 using namespace kiln::detail;
 
 /// Result shape of a reduction over known `axes` (empty: every dimension).
-static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
-                                         ArrayRef<int64_t> axes, bool keepdims) {
+static SmallVector<int64_t>
+reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepdims) {
   SmallVector<int64_t> result;
   for (auto [i, dim] : llvm::enumerate(shape)) {
     bool reduced = axes.empty() || llvm::is_contained(axes, (int64_t)i);
@@ -23,11 +23,12 @@ static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
 }
 
 /// Verifies an axes attribute: sorted, unique and in range.
-static LogicalResult checkAxes(std::optional<Location> loc, ArrayRef<int64_t> axes,
-                               int64_t rank) {
+static LogicalResult checkAxes(std::optional<Location> loc,
+                               ArrayRef<int64_t> axes, int64_t rank) {
   for (auto [i, axis] : llvm::enumerate(axes)) {
     if (axis < 0 || axis >= rank)
-      return inferenceError(loc, "axis ", axis, " is out of range for rank ", rank);
+      return inferenceError(loc, "axis ", axis, " is out of range for rank ",
+                            rank);
     if (i > 0 && axes[i - 1] >= axis)
       return inferenceError(loc, "axes must be sorted and unique");
   }
@@ -42,11 +43,13 @@ static LogicalResult inferReduce(std::optional<Location> loc, Adaptor adaptor,
   if (std::optional<ArrayRef<int64_t>> axes = adaptor.getAxes()) {
     if (failed(checkAxes(loc, *axes, input.getRank())))
       return failure();
-    inferred.push_back(input.clone(reducedShape(input.getShape(), *axes, keepdims)));
+    inferred.push_back(
+        input.clone(reducedShape(input.getShape(), *axes, keepdims)));
     return success();
   }
   if (!adaptor.getDynamicAxes())
-    return inferenceError(loc, "needs either an 'axes' attribute or an axes operand");
+    return inferenceError(
+        loc, "needs either an 'axes' attribute or an axes operand");
   // Axes known only at run time: the rank is known, the extents are not.
   int64_t rank = input.getRank();
   if (!keepdims) {
@@ -56,8 +59,8 @@ static LogicalResult inferReduce(std::optional<Location> loc, Adaptor adaptor,
                                  "when keepdims is false");
     rank = *count == 0 ? 0 : rank - *count;
   }
-  inferred.push_back(input.clone(SmallVector<int64_t>(std::max<int64_t>(rank, 0),
-                                                      ShapedType::kDynamic)));
+  inferred.push_back(input.clone(
+      SmallVector<int64_t>(std::max<int64_t>(rank, 0), ShapedType::kDynamic)));
   return success();
 }
 
@@ -70,7 +73,8 @@ struct FoldConstantReduceAxes : OpRewritePattern<ReduceOp> {
                                 PatternRewriter &rewriter) const override {
     if (!op.getDynamicAxes())
       return rewriter.notifyMatchFailure(op, "axes are already an attribute");
-    std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getDynamicAxes());
+    std::optional<SmallVector<int64_t>> axes =
+        getConstantInts(op.getDynamicAxes());
     if (!axes)
       return rewriter.notifyMatchFailure(op, "axes are not constant");
     int64_t rank = op.getInput().getType().getRank();
@@ -82,11 +86,11 @@ struct FoldConstantReduceAxes : OpRewritePattern<ReduceOp> {
       normalized.push_back(*n);
     }
     llvm::sort(normalized);
-    normalized.erase(llvm::unique(normalized), normalized.end());
-    auto newOp = ReduceOp::create(rewriter, op.getLoc(), op.getType(),
-                                  op.getInput(), Value(),
-                                  rewriter.getDenseI64ArrayAttr(normalized),
-                                  op.getKeepdimsAttr());
+    if (llvm::adjacent_find(normalized) != normalized.end())
+      return rewriter.notifyMatchFailure(op, "axes repeat a dimension");
+    auto newOp = ReduceOp::create(
+        rewriter, op.getLoc(), op.getType(), op.getInput(), Value(),
+        rewriter.getDenseI64ArrayAttr(normalized), op.getKeepdimsAttr());
     rewriter.replaceOp(op, newOp.getResult());
     return success();
   }
@@ -94,10 +98,9 @@ struct FoldConstantReduceAxes : OpRewritePattern<ReduceOp> {
 } // namespace
 
 #define KILN_REDUCE_OP(OP)                                                     \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &inferred) {                                       \
     return inferReduce(loc, adaptor, inferred);                                \
   }                                                                            \
   LogicalResult OP::verify() {                                                 \
@@ -124,9 +127,9 @@ KILN_REDUCE_OP(ReduceSumSquareOp)
 #undef KILN_REDUCE_OP
 
 template <typename Adaptor>
-static LogicalResult inferArgReduce(MLIRContext *ctx, std::optional<Location> loc,
-                                    Adaptor adaptor,
-                                    SmallVectorImpl<Type> &inferred) {
+static LogicalResult
+inferArgReduce(MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+               SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   int64_t axis = adaptor.getAxis();
   if (axis >= input.getRank())
@@ -165,10 +168,10 @@ static LogicalResult inferScan(std::optional<Location> loc, Adaptor adaptor,
   return success();
 }
 
-template <typename Op>
-static LogicalResult verifyScan(Op op) {
+template <typename Op> static LogicalResult verifyScan(Op op) {
   if (op.getAxis().has_value() == static_cast<bool>(op.getDynamicAxis()))
-    return op.emitOpError("needs exactly one of an 'axis' attribute and an axis operand");
+    return op.emitOpError(
+        "needs exactly one of an 'axis' attribute and an axis operand");
   return success();
 }
 
@@ -203,7 +206,8 @@ LogicalResult TopKOp::inferReturnTypes(MLIRContext *ctx,
   std::optional<SmallVector<int64_t>> k = getConstantInts(adaptor.getK());
   if (k && !k->empty()) {
     if ((*k)[0] < 0 || (!input.isDynamicDim(axis) && (*k)[0] > shape[axis]))
-      return inferenceError(loc, "k (", (*k)[0], ") is out of range for a dimension of ",
+      return inferenceError(loc, "k (", (*k)[0],
+                            ") is out of range for a dimension of ",
                             shape[axis]);
     shape[axis] = (*k)[0];
   } else {

@@ -20,8 +20,8 @@ static FailureOr<int64_t> requireStaticLength(std::optional<Location> loc,
                                               Value value, StringRef name) {
   RankedTensorType type = tensorType(value);
   if (type.getRank() != 1 || !isa<IntegerType>(type.getElementType()))
-    return inferenceError(loc, "'", name, "' must be a 1-D integer tensor, got ",
-                          type);
+    return inferenceError(loc, "'", name,
+                          "' must be a 1-D integer tensor, got ", type);
   if (type.isDynamicDim(0))
     return inferenceError(loc, "'", name, "' must have a static length");
   return type.getDimSize(0);
@@ -31,12 +31,11 @@ static FailureOr<int64_t> requireStaticLength(std::optional<Location> loc,
 // Constants and shape queries
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                           ValueRange operands,
-                                           DictionaryAttr attributes,
-                                           OpaqueProperties properties,
-                                           RegionRange regions,
-                                           SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                             ValueRange operands, DictionaryAttr attributes,
+                             OpaqueProperties properties, RegionRange regions,
+                             SmallVectorImpl<Type> &inferred) {
   Adaptor adaptor(operands, attributes, properties, regions);
   auto type = dyn_cast_or_null<RankedTensorType>(
       adaptor.getValue() ? adaptor.getValue().getType() : Type());
@@ -54,7 +53,8 @@ LogicalResult ShapeOp::verify() {
   return success();
 }
 
-LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>,
+LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location>,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   int64_t length = std::max<int64_t>(adaptor.getEnd() - adaptor.getStart(), 0);
@@ -62,8 +62,9 @@ LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location
   return success();
 }
 
-LogicalResult SizeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>,
-                                       Adaptor, SmallVectorImpl<Type> &inferred) {
+LogicalResult SizeOp::inferReturnTypes(MLIRContext *ctx,
+                                       std::optional<Location>, Adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
   inferred.push_back(i64Tensor(ctx, {}));
   return success();
 }
@@ -72,14 +73,17 @@ LogicalResult SizeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>
 // Reshapes
 //===----------------------------------------------------------------------===//
 
-LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
-  FailureOr<int64_t> rank = requireStaticLength(loc, adaptor.getShape(), "shape");
+  FailureOr<int64_t> rank =
+      requireStaticLength(loc, adaptor.getShape(), "shape");
   if (failed(rank))
     return failure();
-  std::optional<SmallVector<int64_t>> dims = getConstantInts(adaptor.getShape());
+  std::optional<SmallVector<int64_t>> dims =
+      getConstantInts(adaptor.getShape());
   if (!dims) {
     inferred.push_back(input.clone(dynamicShape(*rank)));
     return success();
@@ -107,7 +111,8 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
   int64_t total = input.hasStaticShape() ? input.getNumElements() : kDynamic;
   if (inferIndex >= 0) {
     shape[inferIndex] = kDynamic;
-    if (!ShapedType::isDynamic(total) && !ShapedType::isDynamic(known) && known != 0) {
+    if (!ShapedType::isDynamic(total) && !ShapedType::isDynamic(known) &&
+        known != 0) {
       if (total % known != 0)
         return inferenceError(loc, "cannot reshape ", total, " elements into ",
                               "a shape with ", known, " elements and one -1");
@@ -115,13 +120,15 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
     }
   } else if (!ShapedType::isDynamic(total) && !ShapedType::isDynamic(known) &&
              total != known) {
-    return inferenceError(loc, "cannot reshape ", total, " elements into ", known);
+    return inferenceError(loc, "cannot reshape ", total, " elements into ",
+                          known);
   }
   inferred.push_back(input.clone(shape));
   return success();
 }
 
-LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -131,22 +138,24 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, std::optional<Location>
                           input.getRank());
   int64_t outer = 1, inner = 1;
   for (auto [i, dim] : llvm::enumerate(input.getShape()))
-    ((int64_t)i < axis ? outer : inner) = mulDims((int64_t)i < axis ? outer : inner, dim);
+    ((int64_t)i < axis ? outer : inner) =
+        mulDims((int64_t)i < axis ? outer : inner, dim);
   inferred.push_back(input.clone({outer, inner}));
   return success();
 }
 
-template <typename Op>
-static LogicalResult verifyAxesForm(Op op) {
+template <typename Op> static LogicalResult verifyAxesForm(Op op) {
   if (op.getAxes().has_value() == static_cast<bool>(op.getDynamicAxes()))
-    return op.emitOpError("needs exactly one of an 'axes' attribute and an axes operand");
+    return op.emitOpError(
+        "needs exactly one of an 'axes' attribute and an axes operand");
   return success();
 }
 
 LogicalResult SqueezeOp::verify() { return verifyAxesForm(*this); }
 LogicalResult UnsqueezeOp::verify() { return verifyAxesForm(*this); }
 
-LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -158,7 +167,8 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
         continue;
       }
       if (!ShapedType::isDynamic(dim) && dim != 1)
-        return inferenceError(loc, "cannot squeeze dimension ", i, " of size ", dim);
+        return inferenceError(loc, "cannot squeeze dimension ", i, " of size ",
+                              dim);
     }
     for (int64_t axis : *axes)
       if (axis < 0 || axis >= input.getRank())
@@ -182,12 +192,17 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
   RankedTensorType input = tensorType(adaptor.getInput());
   if (std::optional<ArrayRef<int64_t>> axes = adaptor.getAxes()) {
     int64_t rank = input.getRank() + axes->size();
+    SmallVector<bool> inserted(rank, false);
+    for (int64_t axis : *axes) {
+      if (axis < 0 || axis >= rank || inserted[axis])
+        return inferenceError(loc, "axes must be unique and in [0, ", rank,
+                              ")");
+      inserted[axis] = true;
+    }
     SmallVector<int64_t> shape;
     auto next = input.getShape().begin();
     for (int64_t i = 0; i < rank; ++i)
-      shape.push_back(llvm::is_contained(*axes, i) ? 1 : *next++);
-    if (next != input.getShape().end())
-      return inferenceError(loc, "axes must be unique and in [0, ", rank, ")");
+      shape.push_back(inserted[i] ? 1 : *next++);
     inferred.push_back(input.clone(shape));
     return success();
   }
@@ -220,7 +235,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   if (adaptor.getInputs().empty())
@@ -236,7 +252,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     RankedTensorType type = tensorType(input);
     if (type.getRank() != first.getRank() ||
         type.getElementType() != first.getElementType())
-      return inferenceError(loc, "inputs must share rank and element type, got ",
+      return inferenceError(loc,
+                            "inputs must share rank and element type, got ",
                             first, " and ", type);
     for (int64_t i = 0; i < type.getRank(); ++i) {
       int64_t dim = type.getDimSize(i);
@@ -260,36 +277,40 @@ LogicalResult SplitOp::verify() {
   RankedTensorType input = getInput().getType();
   int64_t axis = getAxis();
   if (axis >= input.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << input.getRank();
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << input.getRank();
   std::optional<int64_t> count = getStaticLength(getSizes());
   if (count && *count != (int64_t)getNumResults())
-    return emitOpError("has ") << getNumResults() << " results but "
-                               << *count << " sizes";
+    return emitOpError("has ")
+           << getNumResults() << " results but " << *count << " sizes";
   std::optional<SmallVector<int64_t>> sizes = getConstantInts(getSizes());
   int64_t total = 0;
   for (auto [i, result] : llvm::enumerate(getOutputs())) {
     auto type = cast<RankedTensorType>(result.getType());
     if (type.getRank() != input.getRank() ||
         type.getElementType() != input.getElementType())
-      return emitOpError("result ") << i << " must have the input's rank and "
+      return emitOpError("result ") << i
+                                    << " must have the input's rank and "
                                        "element type";
     for (int64_t d = 0; d < input.getRank(); ++d)
       if (d != axis && !ShapedType::isDynamic(type.getDimSize(d)) &&
           !input.isDynamicDim(d) && type.getDimSize(d) != input.getDimSize(d))
-        return emitOpError("result ") << i << " differs from the input in "
-                                             "dimension " << d;
+        return emitOpError("result ") << i
+                                      << " differs from the input in "
+                                         "dimension "
+                                      << d;
     if (sizes) {
       int64_t size = (*sizes)[i];
       total += size;
       if (!type.isDynamicDim(axis) && type.getDimSize(axis) != size)
-        return emitOpError("result ") << i << " has size " << type.getDimSize(axis)
-                                      << " along the axis, expected " << size;
+        return emitOpError("result ")
+               << i << " has size " << type.getDimSize(axis)
+               << " along the axis, expected " << size;
     }
   }
   if (sizes && !input.isDynamicDim(axis) && total != input.getDimSize(axis))
-    return emitOpError("sizes add up to ") << total << ", not the axis extent "
-                                           << input.getDimSize(axis);
+    return emitOpError("sizes add up to ")
+           << total << ", not the axis extent " << input.getDimSize(axis);
   return success();
 }
 
@@ -298,7 +319,8 @@ LogicalResult SplitOp::verify() {
 //===----------------------------------------------------------------------===//
 
 /// Result extent of one sliced dimension under ONNX's clamping rules.
-static int64_t slicedExtent(int64_t dim, int64_t start, int64_t end, int64_t step) {
+static int64_t slicedExtent(int64_t dim, int64_t start, int64_t end,
+                            int64_t step) {
   if (start < 0)
     start += dim;
   if (end < 0)
@@ -313,7 +335,8 @@ static int64_t slicedExtent(int64_t dim, int64_t start, int64_t end, int64_t ste
   return std::max<int64_t>(0, (start - end + (-step) - 1) / (-step));
 }
 
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -326,7 +349,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
     if (failed(n))
       return failure();
     if (length && *length != *n)
-      return inferenceError(loc, "starts, ends, axes and steps must have equal lengths");
+      return inferenceError(
+          loc, "starts, ends, axes and steps must have equal lengths");
     length = *n;
   }
   std::optional<SmallVector<int64_t>> axes = getConstantInts(adaptor.getAxes());
@@ -334,9 +358,11 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
     inferred.push_back(input.clone(dynamicShape(input.getRank())));
     return success();
   }
-  std::optional<SmallVector<int64_t>> starts = getConstantInts(adaptor.getStarts());
+  std::optional<SmallVector<int64_t>> starts =
+      getConstantInts(adaptor.getStarts());
   std::optional<SmallVector<int64_t>> ends = getConstantInts(adaptor.getEnds());
-  std::optional<SmallVector<int64_t>> steps = getConstantInts(adaptor.getSteps());
+  std::optional<SmallVector<int64_t>> steps =
+      getConstantInts(adaptor.getSteps());
   SmallVector<int64_t> shape(input.getShape());
   for (auto [i, rawAxis] : llvm::enumerate(*axes)) {
     std::optional<int64_t> axis = normalizeAxis(rawAxis, input.getRank());
@@ -349,14 +375,15 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
       shape[*axis] = kDynamic;
       continue;
     }
-    shape[*axis] = slicedExtent(input.getDimSize(*axis), (*starts)[i], (*ends)[i],
-                                (*steps)[i]);
+    shape[*axis] = slicedExtent(input.getDimSize(*axis), (*starts)[i],
+                                (*ends)[i], (*steps)[i]);
   }
   inferred.push_back(input.clone(shape));
   return success();
 }
 
-LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   RankedTensorType data = tensorType(adaptor.getData());
@@ -374,19 +401,22 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
-                                                 std::optional<Location> loc,
-                                                 Adaptor adaptor,
-                                                 SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
   RankedTensorType data = tensorType(adaptor.getData());
   RankedTensorType indices = tensorType(adaptor.getIndices());
-  if (data.getRank() != indices.getRank() || adaptor.getAxis() >= data.getRank())
-    return inferenceError(loc, "data and indices must have equal rank above axis");
+  if (data.getRank() != indices.getRank() ||
+      adaptor.getAxis() >= data.getRank())
+    return inferenceError(loc,
+                          "data and indices must have equal rank above axis");
   inferred.push_back(indices.clone(data.getElementType()));
   return success();
 }
 
-LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   RankedTensorType data = tensorType(adaptor.getData());
@@ -397,8 +427,9 @@ LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *, std::optional<Location
   int64_t depth = indices.getShape().back();
   if (batch >= std::min(data.getRank(), indices.getRank()) ||
       batch + depth > data.getRank())
-    return inferenceError(loc, "batch_dims (", batch, ") plus index depth (", depth,
-                          ") exceed the data rank (", data.getRank(), ")");
+    return inferenceError(loc, "batch_dims (", batch, ") plus index depth (",
+                          depth, ") exceed the data rank (", data.getRank(),
+                          ")");
   SmallVector<int64_t> shape(indices.getShape().drop_back());
   llvm::append_range(shape, data.getShape().drop_front(batch + depth));
   inferred.push_back(data.clone(shape));
@@ -407,33 +438,39 @@ LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *, std::optional<Location
 
 static LogicalResult verifyReduction(Operation *op, StringRef reduction) {
   if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction))
-    return op->emitOpError("reduction must be none, add, mul, max or min, got '")
+    return op->emitOpError(
+               "reduction must be none, add, mul, max or min, got '")
            << reduction << "'";
   return success();
 }
 
 LogicalResult ScatterElementsOp::verify() {
   if (getIndices().getType().getShape() != getUpdates().getType().getShape() &&
-      failed(verifyCompatibleShape(getIndices().getType(), getUpdates().getType())))
+      failed(verifyCompatibleShape(getIndices().getType(),
+                                   getUpdates().getType())))
     return emitOpError("indices and updates must have the same shape");
   return verifyReduction(*this, getReduction());
 }
 
-LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *,
-                                                  std::optional<Location> loc,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   RankedTensorType data = tensorType(adaptor.getData());
   if (adaptor.getAxis() >= data.getRank() ||
       tensorType(adaptor.getIndices()).getRank() != data.getRank())
-    return inferenceError(loc, "data and indices must have equal rank above axis");
+    return inferenceError(loc,
+                          "data and indices must have equal rank above axis");
   inferred.push_back(data);
   return success();
 }
 
-LogicalResult ScatterNDOp::verify() { return verifyReduction(*this, getReduction()); }
+LogicalResult ScatterNDOp::verify() {
+  return verifyReduction(*this, getReduction());
+}
 
-LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location>,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   inferred.push_back(tensorType(adaptor.getData()));
@@ -444,14 +481,17 @@ LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
 // Broadcasting, tiling, padding, resizing
 //===----------------------------------------------------------------------===//
 
-LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ExpandOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
-  FailureOr<int64_t> length = requireStaticLength(loc, adaptor.getShape(), "shape");
+  FailureOr<int64_t> length =
+      requireStaticLength(loc, adaptor.getShape(), "shape");
   if (failed(length))
     return failure();
-  std::optional<SmallVector<int64_t>> dims = getConstantInts(adaptor.getShape());
+  std::optional<SmallVector<int64_t>> dims =
+      getConstantInts(adaptor.getShape());
   SmallVector<int64_t> shape;
   if (!dims) {
     inferred.push_back(
@@ -464,17 +504,20 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult TileOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
-  FailureOr<int64_t> length = requireStaticLength(loc, adaptor.getRepeats(), "repeats");
+  FailureOr<int64_t> length =
+      requireStaticLength(loc, adaptor.getRepeats(), "repeats");
   if (failed(length))
     return failure();
   if (*length != input.getRank())
     return inferenceError(loc, "repeats has ", *length, " entries for rank ",
                           input.getRank());
-  std::optional<SmallVector<int64_t>> repeats = getConstantInts(adaptor.getRepeats());
+  std::optional<SmallVector<int64_t>> repeats =
+      getConstantInts(adaptor.getRepeats());
   SmallVector<int64_t> shape = dynamicShape(input.getRank());
   if (repeats)
     for (int64_t i = 0; i < input.getRank(); ++i)
@@ -490,16 +533,19 @@ LogicalResult PadOp::verify() {
   return success();
 }
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
-  FailureOr<int64_t> length = requireStaticLength(loc, adaptor.getPads(), "pads");
+  FailureOr<int64_t> length =
+      requireStaticLength(loc, adaptor.getPads(), "pads");
   if (failed(length))
     return failure();
   int64_t rank = input.getRank();
   if (*length != 2 * rank)
-    return inferenceError(loc, "pads has ", *length, " entries, expected ", 2 * rank);
+    return inferenceError(loc, "pads has ", *length, " entries, expected ",
+                          2 * rank);
   RankedTensorType value = tensorType(adaptor.getValue());
   if (value.getRank() != 0 || value.getElementType() != input.getElementType())
     return inferenceError(loc, "value must be a 0-d tensor of ",
@@ -523,7 +569,8 @@ LogicalResult ResizeOp::verify() {
   return success();
 }
 
-LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -547,27 +594,28 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
+LogicalResult
+DepthToSpaceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   int64_t b = adaptor.getBlocksize();
   if (input.getRank() != 4)
     return inferenceError(loc, "input must be 4-D");
   int64_t c = input.getDimSize(1);
   if (!ShapedType::isDynamic(c) && c % (b * b) != 0)
-    return inferenceError(loc, "channels (", c, ") must be a multiple of blocksize^2");
+    return inferenceError(loc, "channels (", c,
+                          ") must be a multiple of blocksize^2");
   inferred.push_back(input.clone(
       {input.getDimSize(0), ShapedType::isDynamic(c) ? kDynamic : c / (b * b),
        mulDims(input.getDimSize(2), b), mulDims(input.getDimSize(3), b)}));
   return success();
 }
 
-LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
+LogicalResult
+SpaceToDepthOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   int64_t b = adaptor.getBlocksize();
   if (input.getRank() != 4)
@@ -577,7 +625,8 @@ LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *,
   for (int64_t i = 2; i < 4; ++i) {
     int64_t d = input.getDimSize(i);
     if (!ShapedType::isDynamic(d) && d % b != 0)
-      return inferenceError(loc, "spatial size ", d, " is not a multiple of blocksize ", b);
+      return inferenceError(loc, "spatial size ", d,
+                            " is not a multiple of blocksize ", b);
     shape.push_back(ShapedType::isDynamic(d) ? kDynamic : d / b);
   }
   inferred.push_back(input.clone(shape));
@@ -588,18 +637,20 @@ LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *,
 // Generators
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOfShapeOp::inferReturnTypes(MLIRContext *,
-                                                  std::optional<Location> loc,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &inferred) {
-  FailureOr<int64_t> rank = requireStaticLength(loc, adaptor.getShape(), "shape");
+LogicalResult
+ConstantOfShapeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  FailureOr<int64_t> rank =
+      requireStaticLength(loc, adaptor.getShape(), "shape");
   if (failed(rank))
     return failure();
   ElementsAttr value = adaptor.getValue();
   if (!value || value.getNumElements() != 1)
     return inferenceError(loc, "value must hold exactly one element");
   SmallVector<int64_t> shape = dynamicShape(*rank);
-  if (std::optional<SmallVector<int64_t>> dims = getConstantInts(adaptor.getShape())) {
+  if (std::optional<SmallVector<int64_t>> dims =
+          getConstantInts(adaptor.getShape())) {
     if (llvm::any_of(*dims, [](int64_t d) { return d < 0; }))
       return inferenceError(loc, "shape entries must be non-negative");
     shape.assign(dims->begin(), dims->end());
@@ -608,14 +659,16 @@ LogicalResult ConstantOfShapeOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult RangeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult RangeOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   Type element = tensorType(adaptor.getStart()).getElementType();
   for (Value v : adaptor.getOperands()) {
     RankedTensorType type = tensorType(v);
     if (type.getRank() != 0 || type.getElementType() != element)
-      return inferenceError(loc, "start, limit and delta must be 0-d tensors of one type");
+      return inferenceError(
+          loc, "start, limit and delta must be 0-d tensors of one type");
   }
   int64_t length = kDynamic;
   if (isa<IntegerType>(element)) {
@@ -638,7 +691,8 @@ LogicalResult RangeOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
   return success();
 }
 
-LogicalResult TriluOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult TriluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -650,7 +704,8 @@ LogicalResult TriluOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
   return success();
 }
 
-LogicalResult OneHotOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult OneHotOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   RankedTensorType indices = tensorType(adaptor.getIndices());
@@ -672,7 +727,8 @@ LogicalResult OneHotOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult NonZeroOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>,
+LogicalResult NonZeroOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location>,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   inferred.push_back(
@@ -684,18 +740,20 @@ LogicalResult NonZeroOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locati
 // Einsum
 //===----------------------------------------------------------------------===//
 
-LogicalResult EinsumOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult EinsumOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   StringRef equation = adaptor.getEquation();
   auto [lhs, output] = equation.split("->");
   if (!equation.contains("->"))
-    return inferenceError(loc, "equation '", equation, "' needs an explicit '->'");
+    return inferenceError(loc, "equation '", equation,
+                          "' needs an explicit '->'");
   SmallVector<StringRef> terms;
   lhs.split(terms, ',');
   if (terms.size() != adaptor.getInputs().size())
-    return inferenceError(loc, "equation has ", terms.size(), " inputs, op has ",
-                          adaptor.getInputs().size());
+    return inferenceError(loc, "equation has ", terms.size(),
+                          " inputs, op has ", adaptor.getInputs().size());
   llvm::DenseMap<char, int64_t> sizes;
   SmallVector<int64_t> ellipsis;
   Type element;
@@ -728,8 +786,8 @@ LogicalResult EinsumOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
         it->second = size;
       else if (!inserted && size != 1 && it->second != 1 &&
                !ShapedType::isDynamic(size) && it->second != size)
-        return inferenceError(loc, "label '", StringRef(&c, 1),
-                              "' has sizes ", it->second, " and ", size);
+        return inferenceError(loc, "label '", StringRef(&c, 1), "' has sizes ",
+                              it->second, " and ", size);
       else if (!inserted && it->second == 1)
         it->second = size;
     }
@@ -762,25 +820,30 @@ LogicalResult EinsumOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 
 LogicalResult GridSampleOp::verify() {
   if (!llvm::is_contained({"linear", "nearest", "cubic"}, getMode()))
-    return emitOpError("mode must be linear, nearest or cubic, got '") << getMode() << "'";
+    return emitOpError("mode must be linear, nearest or cubic, got '")
+           << getMode() << "'";
   if (!llvm::is_contained({"zeros", "border", "reflection"}, getPaddingMode()))
-    return emitOpError("padding_mode must be zeros, border or reflection, got '")
+    return emitOpError(
+               "padding_mode must be zeros, border or reflection, got '")
            << getPaddingMode() << "'";
   return success();
 }
 
-LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   RankedTensorType grid = tensorType(adaptor.getGrid());
   int64_t spatial = input.getRank() - 2;
   if (spatial < 1 || grid.getRank() != input.getRank())
-    return inferenceError(loc, "input must be [N, C, D...] and grid [N, O..., k] of the same rank");
+    return inferenceError(
+        loc,
+        "input must be [N, C, D...] and grid [N, O..., k] of the same rank");
   int64_t k = grid.getShape().back();
   if (!ShapedType::isDynamic(k) && k != spatial)
-    return inferenceError(loc, "grid's last dimension (", k, ") must equal the ",
-                          spatial, " spatial dimensions");
+    return inferenceError(loc, "grid's last dimension (", k,
+                          ") must equal the ", spatial, " spatial dimensions");
   SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
   llvm::append_range(shape, grid.getShape().drop_front().drop_back());
   inferred.push_back(input.clone(shape));

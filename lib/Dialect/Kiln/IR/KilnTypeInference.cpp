@@ -69,8 +69,9 @@ LogicalResult broadcastShapes(std::optional<Location> loc,
         continue;
       }
       if (out != dim)
-        return inferenceError(loc, "operands are not broadcast-compatible: "
-                                   "dimension ",
+        return inferenceError(loc,
+                              "operands are not broadcast-compatible: "
+                              "dimension ",
                               offset + i, " is ", out, " in one and ", dim,
                               " in another");
     }

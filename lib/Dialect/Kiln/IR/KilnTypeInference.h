@@ -1,4 +1,5 @@
-//===- KilnTypeInference.h - helpers shared by result-type inference -*- C++ -*-===//
+//===- KilnTypeInference.h - helpers shared by result-type inference -*- C++
+//-*-===//
 //
 // Private to the dialect library: the pieces that the `inferReturnTypes` of
 // many kiln ops have in common (broadcasting, reading constant operands,
@@ -23,7 +24,8 @@ using mlir::LogicalResult;
 /// Reports an error at `loc` when one is given (inference called from the
 /// verifier) and fails; stays quiet when building speculatively.
 template <typename... Args>
-LogicalResult inferenceError(std::optional<mlir::Location> loc, Args &&...args) {
+LogicalResult inferenceError(std::optional<mlir::Location> loc,
+                             Args &&...args) {
   return mlir::emitOptionalError(loc, std::forward<Args>(args)...);
 }
 
@@ -51,8 +53,8 @@ int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
 
 /// Checks that an attribute array has `expected` entries.
 LogicalResult checkArraySize(std::optional<mlir::Location> loc,
-                             llvm::StringRef name, llvm::ArrayRef<int64_t> values,
-                             int64_t expected);
+                             llvm::StringRef name,
+                             llvm::ArrayRef<int64_t> values, int64_t expected);
 
 /// A tensor of `shape` whose element type is the i64 type of `ctx`.
 mlir::RankedTensorType i64Tensor(mlir::MLIRContext *ctx,

@@ -39,7 +39,8 @@ FailureOr<ChannelAffine> getChannelAffine(BatchNormOp bn, int64_t channels,
     return rewriter.notifyMatchFailure(bn, "parameters are not f32 constants");
   for (const std::vector<float> *v : {&*scale, &*bias, &*mean, &*var})
     if ((int64_t)v->size() != channels)
-      return rewriter.notifyMatchFailure(bn, "parameter length differs from channels");
+      return rewriter.notifyMatchFailure(
+          bn, "parameter length differs from channels");
   ChannelAffine affine;
   float epsilon = bn.getEpsilon().convertToFloat();
   for (int64_t c = 0; c < channels; ++c) {
@@ -66,7 +67,8 @@ Value foldedBias(PatternRewriter &rewriter, Location loc, Value oldBias,
     for (size_t c = 0; c < bias.size(); ++c)
       bias[c] += old[c] * oldBiasScale * affine.factor[c];
   }
-  auto type = RankedTensorType::get({(int64_t)bias.size()}, rewriter.getF32Type());
+  auto type =
+      RankedTensorType::get({(int64_t)bias.size()}, rewriter.getF32Type());
   return makeConstant(rewriter, loc, type, bias, "folded_bias");
 }
 
@@ -80,9 +82,11 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
     RankedTensorType weightType = conv.getWeight().getType();
     auto weight = constantF32(conv.getWeight());
     if (!weight || !weightType.hasStaticShape())
-      return rewriter.notifyMatchFailure(bn, "conv weight is not a static f32 constant");
+      return rewriter.notifyMatchFailure(
+          bn, "conv weight is not a static f32 constant");
     if (conv.getBias() && !constantF32(conv.getBias()))
-      return rewriter.notifyMatchFailure(bn, "conv bias is not an f32 constant");
+      return rewriter.notifyMatchFailure(bn,
+                                         "conv bias is not an f32 constant");
     int64_t channels = weightType.getDimSize(0);
     FailureOr<ChannelAffine> affine = getChannelAffine(bn, channels, rewriter);
     if (failed(affine))
@@ -92,11 +96,13 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
       for (int64_t i = 0; i < perChannel; ++i)
         (*weight)[c * perChannel + i] *= affine->factor[c];
     Location loc = bn.getLoc();
-    Value newWeight = makeConstant(rewriter, loc, weightType, *weight, "folded_weight");
+    Value newWeight =
+        makeConstant(rewriter, loc, weightType, *weight, "folded_weight");
     Value newBias = foldedBias(rewriter, loc, conv.getBias(), *affine, 1.0f);
     rewriter.replaceOpWithNewOp<ConvOp>(
-        bn, bn.getType(), conv.getInput(), newWeight, newBias, conv.getStridesAttr(),
-        conv.getDilationsAttr(), conv.getPadsAttr(), conv.getGroupAttr());
+        bn, bn.getType(), conv.getInput(), newWeight, newBias,
+        conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
+        conv.getGroupAttr());
     rewriter.eraseOp(conv);
     return success();
   }
@@ -112,12 +118,15 @@ struct FoldBatchNormIntoGemm : OpRewritePattern<BatchNormOp> {
     RankedTensorType bType = gemm.getB().getType();
     auto b = constantF32(gemm.getB());
     if (!b || !bType.hasStaticShape())
-      return rewriter.notifyMatchFailure(bn, "gemm b is not a static f32 constant");
+      return rewriter.notifyMatchFailure(bn,
+                                         "gemm b is not a static f32 constant");
     Value c = gemm.getC();
-    if (c && (c.getType() != RankedTensorType::get({bType.getDimSize(gemm.getTransB() ? 0 : 1)},
-                                                    rewriter.getF32Type()) ||
+    if (c && (c.getType() != RankedTensorType::get(
+                                 {bType.getDimSize(gemm.getTransB() ? 0 : 1)},
+                                 rewriter.getF32Type()) ||
               !constantF32(c)))
-      return rewriter.notifyMatchFailure(bn, "gemm c is not a 1-D f32 constant");
+      return rewriter.notifyMatchFailure(bn,
+                                         "gemm c is not a 1-D f32 constant");
     bool transB = gemm.getTransB();
     int64_t rows = bType.getDimSize(0), cols = bType.getDimSize(1);
     int64_t channels = transB ? rows : cols;
@@ -129,11 +138,12 @@ struct FoldBatchNormIntoGemm : OpRewritePattern<BatchNormOp> {
         (*b)[r * cols + col] *= affine->factor[transB ? r : col];
     Location loc = bn.getLoc();
     Value newB = makeConstant(rewriter, loc, bType, *b, "folded_weight");
-    Value newC = foldedBias(rewriter, loc, c, *affine,
-                            gemm.getBeta().convertToFloat());
+    Value newC =
+        foldedBias(rewriter, loc, c, *affine, gemm.getBeta().convertToFloat());
     rewriter.replaceOpWithNewOp<GemmOp>(
         bn, bn.getType(), gemm.getA(), newB, newC, gemm.getAlphaAttr(),
-        rewriter.getF32FloatAttr(1.0f), gemm.getTransAAttr(), gemm.getTransBAttr());
+        rewriter.getF32FloatAttr(1.0f), gemm.getTransAAttr(),
+        gemm.getTransBAttr());
     rewriter.eraseOp(gemm);
     return success();
   }

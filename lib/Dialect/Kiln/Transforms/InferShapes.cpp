@@ -2,7 +2,9 @@
 
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "kiln/Dialect/Kiln/Transforms/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "kiln-infer-shapes"
@@ -39,10 +41,10 @@ struct KilnInferShapesPass
       if (!isa<kiln::KilnDialect>(op->getDialect()))
         return;
       SmallVector<Type> inferred;
-      if (failed(op.inferReturnTypes(
-              op->getContext(), op->getLoc(), op->getOperands(),
-              op->getAttrDictionary(), op->getPropertiesStorage(),
-              op->getRegions(), inferred)))
+      if (failed(op.inferReturnTypes(op->getContext(), op->getLoc(),
+                                     op->getOperands(), op->getAttrDictionary(),
+                                     op->getPropertiesStorage(),
+                                     op->getRegions(), inferred)))
         return;
       for (auto [result, type] : llvm::zip(op->getResults(), inferred)) {
         if (!isMoreStatic(type, result.getType()))
@@ -52,11 +54,22 @@ struct KilnInferShapesPass
         result.setType(type);
       }
     });
-    // Keep the signature in step with what the function returns.
+    // Keep the signature in step with what the function returns, unless
+    // callers see it: then cast back to the declared types at the return.
     Operation *terminator = func.getBody().back().getTerminator();
-    auto resultTypes = llvm::to_vector(terminator->getOperandTypes());
-    func.setFunctionType(FunctionType::get(
-        func.getContext(), func.getArgumentTypes(), resultTypes));
+    Operation *parent = func->getParentOp();
+    if (!parent || SymbolTable::symbolKnownUseEmpty(func, parent)) {
+      auto resultTypes = llvm::to_vector(terminator->getOperandTypes());
+      func.setFunctionType(FunctionType::get(
+          func.getContext(), func.getArgumentTypes(), resultTypes));
+      return;
+    }
+    OpBuilder builder(terminator);
+    for (auto [operand, declared] :
+         llvm::zip(terminator->getOpOperands(), func.getResultTypes()))
+      if (operand.get().getType() != declared)
+        operand.set(tensor::CastOp::create(builder, terminator->getLoc(),
+                                           declared, operand.get()));
   }
 };
 } // namespace

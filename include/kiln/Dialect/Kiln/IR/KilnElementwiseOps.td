@@ -189,7 +189,6 @@ def Kiln_CastOp : Kiln_Op<"cast", [Pure, Elementwise]> {
   let arguments = (ins Kiln_Tensor:$input, BoolAttr:$saturate);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 

@@ -35,7 +35,8 @@ def KilnInferShapes : Pass<"kiln-infer-shapes", "mlir::func::FuncOp"> {
     Re-runs result-type inference on every kiln op, in order, and replaces a
     result type by the inferred one where that is more static (a reshape
     whose shape operand folded to a constant, say). The function's result
-    types are refined to match its return.
+    types are refined to match its return; a function that has callers keeps
+    its signature and casts the refined values back with `tensor.cast`.
 
     Before:
     ```mlir
@@ -47,6 +48,7 @@ def KilnInferShapes : Pass<"kiln-infer-shapes", "mlir::func::FuncOp"> {
     %r = kiln.reshape %x, %s {allowzero = false} : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<2x6xf32>
     ```
   }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
 #endif // KILN_DIALECT_KILN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,99 @@
+# kiln: the two commands of the README and their friends.
+#
+#   make demo    set everything up, build, and compile a sample model
+#   make test    build, run the lit tests and the import conformance suites,
+#                and end with one line: "N passed, N failed, N skipped"
+#
+# Also: make setup | build | lint | format | clean | distclean
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+LLVM_DIR   ?= /usr/lib/llvm-22
+BUILD_DIR  ?= build
+BUILD_TYPE ?= Release
+LIT        ?= $(LLVM_DIR)/bin/lit
+VENV_PYTHON := $(CURDIR)/.venv/bin/python
+KILN_COMPILE := $(BUILD_DIR)/bin/kiln-compile
+
+# ccache is picked up by CMakeLists.txt when installed; keep its cache in one
+# place across build directories.
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+# Prefer LLVM 22's clang-format when installed, else Debian's clang-format.
+CLANG_FORMAT ?= $(firstword $(wildcard $(LLVM_DIR)/bin/clang-format) \
+                            $(shell command -v clang-format-22 clang-format 2>/dev/null))
+
+# Import conformance suites: NAME=DIR. node-1.22 is the onnx package's own
+# backend test data in .venv (evaluated only when a recipe uses it).
+ONNX_NODE_DATA = $(shell $(VENV_PYTHON) -c 'import onnx, os; \
+  print(os.path.join(os.path.dirname(onnx.__file__), "backend", "test", "data", "node"))')
+TESTDATA := /usr/share/libonnx-testdata/data
+CONFORMANCE_SUITES = \
+  --suite node-1.12=$(TESTDATA)/node \
+  --suite pytorch-converted=$(TESTDATA)/pytorch-converted \
+  --suite pytorch-operator=$(TESTDATA)/pytorch-operator \
+  --suite simple=$(TESTDATA)/simple \
+  --suite node-1.22=$(ONNX_NODE_DATA)
+XFAIL_DIR := test/conformance/import-xfail
+RESULTS := $(BUILD_DIR)/test-results
+
+FORMAT_FILES = $(shell find include lib tools test -type f \( -name '*.cpp' -o -name '*.h' \) \
+                 -not -path '*/Output/*' 2>/dev/null | sort)
+
+.PHONY: setup build configure test lint format demo clean distclean
+
+setup:
+	@scripts/setup
+
+$(BUILD_DIR)/build.ninja: | setup
+	cmake -G Ninja -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir -DLLVM_EXTERNAL_LIT=$(LIT) \
+	  -DKILN_PYTHON=$(VENV_PYTHON)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: setup configure
+	ninja -C $(BUILD_DIR)
+
+# Runs both test sets even when the first fails, then sums them up; the
+# summary line is the last line printed and decides the exit status.
+test: build
+	@mkdir -p $(RESULTS)
+	@echo "== lit: $(LIT) -sv $(BUILD_DIR)/test"
+	@set -o pipefail; $(LIT) -sv $(BUILD_DIR)/test 2>&1 | tee $(RESULTS)/lit.log; \
+	  echo $$? > $(RESULTS)/lit.rc
+	@echo "== import conformance: test/conformance/run_import_conformance.py"
+	@set -o pipefail; python3 test/conformance/run_import_conformance.py \
+	  --kiln-compile $(KILN_COMPILE) $(CONFORMANCE_SUITES) \
+	  --expected-failures-dir $(XFAIL_DIR) 2>&1 | tee $(RESULTS)/conformance.log; \
+	  echo $$? > $(RESULTS)/conformance.rc
+	@scripts/summarize-tests \
+	  --lit-log $(RESULTS)/lit.log --lit-rc $$(cat $(RESULTS)/lit.rc) \
+	  --conformance-log $(RESULTS)/conformance.log \
+	  --conformance-rc $$(cat $(RESULTS)/conformance.rc)
+
+lint:
+	@test -n "$(CLANG_FORMAT)" || { echo "lint: clang-format not found (run make setup)"; exit 1; }
+	$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES)
+
+format:
+	@test -n "$(CLANG_FORMAT)" || { echo "format: clang-format not found (run make setup)"; exit 1; }
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+DEMO_DIR := $(BUILD_DIR)/demo
+
+# The stages that exist today: ONNX import and the graph-level passes. (CPU
+# and GPU code generation and the runtime are not built yet.)
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	@echo "== writing a tiny CNN (Conv, BatchNorm, Relu, MaxPool, Flatten, Gemm, Softmax)"
+	$(VENV_PYTHON) test/models/make_sample_model.py $(DEMO_DIR)/tiny_cnn.onnx
+	@echo "== importing it and running the graph passes (batch norm folds into the conv)"
+	$(KILN_COMPILE) $(DEMO_DIR)/tiny_cnn.onnx --emit=kiln --input-shape image=1x3x32x32
+
+clean:
+	rm -rf $(BUILD_DIR)
+
+distclean: clean
+	rm -rf .venv

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Builds the small ONNX models that the importer's lit tests feed to kiln-compile.
+
+Usage (from a lit RUN line):
+
+    %python %S/make_model.py NAME %t.onnx
+
+NAME is one of the functions registered with @model below; each one states
+what it exercises. The models are built with onnx.helper and, unless they are
+broken on purpose, checked with onnx.checker, so that a failing test points at
+kiln and not at the model.
+"""
+
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+MODELS = {}
+
+
+def model(fn):
+    MODELS[fn.__name__] = fn
+    return fn
+
+
+def make(nodes, inputs, outputs, opset, initializers=(), ir_version=None, name="g",
+         check=True, extra_opsets=()):
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializers))
+    opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, v)
+                                                 for d, v in extra_opsets]
+    m = helper.make_model(graph, opset_imports=opsets, producer_name="kiln-lit")
+    # Old opsets go with the IR version of their time.
+    m.ir_version = ir_version or (3 if opset < 8 else 8)
+    if check:
+        onnx.checker.check_model(m)
+    return m
+
+
+def f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def seeded(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+@model
+def conv_autopad():
+    """Conv with auto_pad SAME_UPPER / SAME_LOWER: 6 wide, kernel 3, stride 2.
+
+    Output extent ceil(6 / 2) = 3 needs (3 - 1) * 2 + 3 - 6 = 1 padding in
+    total: SAME_UPPER puts the odd one at the end, SAME_LOWER at the start.
+    """
+    w = numpy_helper.from_array(seeded((4, 1, 3, 3)), "w")
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["upper"], name="conv_upper",
+                         auto_pad="SAME_UPPER", strides=[2, 2]),
+        helper.make_node("Conv", ["x", "w"], ["lower"], name="conv_lower",
+                         auto_pad="SAME_LOWER", strides=[2, 2]),
+        helper.make_node("Conv", ["x", "w"], ["valid"], name="conv_valid",
+                         auto_pad="VALID", strides=[2, 2]),
+    ]
+    return make(nodes, [f32("x", [1, 1, 6, 6])],
+                [f32("upper", [1, 4, 3, 3]), f32("lower", [1, 4, 3, 3]),
+                 f32("valid", [1, 4, 2, 2])],
+                opset=13, initializers=[w])
+
+
+@model
+def add_legacy_broadcast():
+    """Opset 6 Add with broadcast=1, axis=1: B [3] lines up with A's dim 1."""
+    nodes = [helper.make_node("Add", ["a", "b"], ["y"], name="add", broadcast=1, axis=1)]
+    return make(nodes, [f32("a", [2, 3, 4, 5]), f32("b", [3])], [f32("y", [2, 3, 4, 5])],
+                opset=6)
+
+
+def softmax(opset, axis):
+    attrs = {} if axis is None else {"axis": axis}
+    nodes = [helper.make_node("Softmax", ["x"], ["y"], name="softmax", **attrs)]
+    return make(nodes, [f32("x", [2, 3, 4])], [f32("y", [2, 3, 4])], opset=opset)
+
+
+@model
+def softmax_opset11_axis1():
+    """Opset 11: softmax over the flattened dims [1, 3), i.e. rows of [2, 12]."""
+    return softmax(11, 1)
+
+
+@model
+def softmax_opset11_default():
+    """Opset 11 default axis is 1 (flattening), not the last one."""
+    return softmax(11, None)
+
+
+@model
+def softmax_opset11_last_axis():
+    """Opset 11 with the last axis: flattening there changes nothing."""
+    return softmax(11, -1)
+
+
+@model
+def softmax_opset13_axis1():
+    """Opset 13: softmax along dim 1 only."""
+    return softmax(13, 1)
+
+
+@model
+def softmax_opset13_default():
+    """Opset 13 default axis is -1."""
+    return softmax(13, None)
+
+
+@model
+def dim_params():
+    """Symbolic and unknown dimensions on a graph input."""
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, "H", 8])
+    # A dimension with neither dim_value nor dim_param.
+    x.type.tensor_type.shape.dim.add()
+    nodes = [helper.make_node("Relu", ["image"], ["y"], name="relu")]
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3, "H", 8, None])
+    return make(nodes, [x], [y], opset=13)
+
+
+@model
+def initializer_as_input():
+    """IR version 3 style: the initializer 'w' is also listed as a graph input."""
+    w = numpy_helper.from_array(np.array([1.0, 2.0, 3.0], dtype=np.float32), "w")
+    nodes = [helper.make_node("Add", ["x", "w"], ["y"], name="add")]
+    return make(nodes, [f32("x", [2, 3]), f32("w", [3])], [f32("y", [2, 3])],
+                opset=7, initializers=[w], ir_version=3)
+
+
+@model
+def large_initializer():
+    """A 16x3x3x3 (432-element) weight: too large to be inlined as text.
+
+    Its values are 0, 0.5, 1, ... so that the blob's first bytes are known:
+    0x00000000, 0x0000003F, 0x0000803F (little-endian f32).
+    """
+    values = (np.arange(16 * 3 * 3 * 3, dtype=np.float32) * 0.5).reshape(16, 3, 3, 3)
+    w = numpy_helper.from_array(values, "conv_w")
+    small = numpy_helper.from_array(np.array([0.5, -0.5], dtype=np.float32), "small")
+    nodes = [
+        helper.make_node("Conv", ["x", "conv_w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Mul", ["v", "small"], ["z"], name="mul"),
+    ]
+    return make(nodes, [f32("x", [1, 3, 8, 8]), f32("v", [2])],
+                [f32("c", [1, 16, 8, 8]), f32("z", [2])], opset=13,
+                initializers=[w, small])
+
+
+@model
+def if_constant_condition():
+    """An If whose condition is a Constant: only the taken (then) branch is imported."""
+    then_graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["t"], name="then_relu")], "then", [],
+        [f32("t", [2, 3])])
+    else_graph = helper.make_graph(
+        [helper.make_node("Neg", ["x"], ["e"], name="else_neg")], "else", [],
+        [f32("e", [2, 3])])
+    nodes = [
+        helper.make_node("Constant", [], ["cond"], name="cond",
+                         value=helper.make_tensor("c", TensorProto.BOOL, [], [True])),
+        helper.make_node("If", ["cond"], ["y"], name="if", then_branch=then_graph,
+                         else_branch=else_graph),
+    ]
+    return make(nodes, [f32("x", [2, 3])], [f32("y", [2, 3])], opset=13)
+
+
+@model
+def loop():
+    """A Loop node named 'Loop_7': control flow kiln does not import yet."""
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Add", ["v_in", "v_in"], ["v_out"])],
+        "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         f32("v_in", [2])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []), f32("v_out", [2])])
+    nodes = [helper.make_node("Loop", ["trip", "cond", "v"], ["v_final"], name="Loop_7",
+                              body=body)]
+    inputs = [helper.make_tensor_value_info("trip", TensorProto.INT64, []),
+              helper.make_tensor_value_info("cond", TensorProto.BOOL, []), f32("v", [2])]
+    return make(nodes, inputs, [f32("v_final", [2])], opset=13)
+
+
+@model
+def unknown_domain():
+    """A node from a custom domain, as exporters write for their own ops."""
+    nodes = [helper.make_node("Frobnicate", ["x"], ["y"], name="frob_1",
+                              domain="com.example")]
+    return make(nodes, [f32("x", [2])], [f32("y", [2])], opset=13,
+                extra_opsets=[("com.example", 1)], check=False)
+
+
+@model
+def unsupported_op():
+    """A default-domain op type that no ONNX version defines."""
+    nodes = [helper.make_node("NoSuchOp", ["x"], ["y"], name="mystery")]
+    return make(nodes, [f32("x", [2])], [f32("y", [2])], opset=13, check=False)
+
+
+def write_truncated(path):
+    """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
+    data = large_initializer().SerializeToString()
+    with open(path, "wb") as f:
+        f.write(data[: len(data) // 2])
+
+
+def main(argv):
+    if len(argv) != 3 or (argv[1] not in MODELS and argv[1] != "truncated"):
+        names = ", ".join(sorted(list(MODELS) + ["truncated"]))
+        sys.exit(f"usage: {argv[0]} NAME OUT.onnx\nNAME is one of: {names}")
+    name, path = argv[1], argv[2]
+    if name == "truncated":
+        write_truncated(path)
+    else:
+        onnx.save(MODELS[name](), path)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,67 @@
+# -*- Python -*-
+# lit configuration for kiln. The generated build/test/lit.site.cfg.py sets
+# the paths (kiln_src_root, kiln_obj_root, kiln_tools_dir, kiln_python,
+# llvm_tools_dir) and then loads this file.
+
+import os
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "kiln"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+
+# Only these are tests. Python files under test/ are helpers (model
+# builders, the conformance runner), never tests.
+config.suffixes = [".mlir", ".test"]
+config.excludes = [
+    "CMakeLists.txt",
+    "lit.cfg.py",
+    "lit.site.cfg.py",
+    "README.md",
+    "Inputs",
+    # Run by the Makefile through its own runner, not by lit.
+    "conformance",
+    # Sample models and the script that makes them.
+    "models",
+]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
+
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+# `not` and `count` are only substituted after a pipe; at the start of a RUN
+# line they are found on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.kiln_tools_dir, append_path=True)
+# FileCheck, not, count, ... from /usr/lib/llvm-22/bin.
+llvm_config.use_default_substitutions()
+llvm_config.add_tool_substitutions(["kiln-opt", "kiln-compile"],
+                                   [config.kiln_tools_dir])
+
+# %python runs the project's virtual environment (onnx, numpy), for tests
+# that build their .onnx input on the fly. Those tests say `REQUIRES: onnx`
+# so that they are reported UNSUPPORTED, not failed, without the venv.
+# lit.llvm already defines %python as the interpreter running lit; replace it.
+config.substitutions = [(k, v) for k, v in config.substitutions if k != "%python"]
+config.substitutions.insert(0, ("%python", config.kiln_python))
+
+
+def _has_onnx(python):
+    if not os.path.exists(python):
+        return False
+    try:
+        return subprocess.run([python, "-c", "import onnx"],
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL,
+                              timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+if _has_onnx(config.kiln_python):
+    config.available_features.add("onnx")
+else:
+    lit_config.note(f"{config.kiln_python} cannot import onnx (run scripts/setup): "
+                    "the importer tests will be UNSUPPORTED")
