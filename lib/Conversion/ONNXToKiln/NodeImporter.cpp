@@ -200,6 +200,9 @@ const OpRegistry &OpRegistry::get() {
     registerControlFlowHandlers(r);
     registerLossHandlers(r);
     registerAttentionHandlers(r);
+    registerRecurrentHandlers(r);
+    registerSignalHandlers(r);
+    registerQuantizedHandlers(r);
     return r;
   }();
   return registry;

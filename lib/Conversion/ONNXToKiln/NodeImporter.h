@@ -167,6 +167,9 @@ void registerTensorHandlers(OpRegistry &registry);
 void registerControlFlowHandlers(OpRegistry &registry);
 void registerLossHandlers(OpRegistry &registry);
 void registerAttentionHandlers(OpRegistry &registry);
+void registerRecurrentHandlers(OpRegistry &registry);
+void registerSignalHandlers(OpRegistry &registry);
+void registerQuantizedHandlers(OpRegistry &registry);
 
 } // namespace kiln::onnx_import
 

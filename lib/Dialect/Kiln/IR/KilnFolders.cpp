@@ -134,6 +134,93 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       [](const APFloat &a, const APFloat &b) { return a / b; });
 }
 
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return (isUnsigned ? a.ult(b) : a.slt(b)) ? a : b;
+      },
+      [](const APFloat &a, const APFloat &b) { return minimum(a, b); });
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return (isUnsigned ? a.ugt(b) : a.sgt(b)) ? a : b;
+      },
+      [](const APFloat &a, const APFloat &b) { return maximum(a, b); });
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!input || !isFoldableSize(getType()))
+    return {};
+  if (isa<IntegerType>(getType().getElementType()) &&
+      !getType().getElementType().isInteger(1))
+    return input.mapValues(getType().getElementType(),
+                           [](const APInt &v) { return -v; });
+  if (isa<FloatType>(getType().getElementType()))
+    return input.mapValues(getType().getElementType(), [](const APFloat &v) {
+      APFloat negated = v;
+      negated.changeSign();
+      return negated.bitcastToAPInt();
+    });
+  return {};
+}
+
+/// Folds an integer comparison of two constants into booleans.
+template <typename Predicate>
+static Attribute foldCompare(Attribute lhsAttr, Attribute rhsAttr, Type resultType,
+                             Predicate predicate) {
+  auto lhs = dyn_cast_or_null<DenseIntElementsAttr>(lhsAttr);
+  auto rhs = dyn_cast_or_null<DenseIntElementsAttr>(rhsAttr);
+  auto type = dyn_cast<RankedTensorType>(resultType);
+  if (!lhs || !rhs || !type || !isFoldableSize(type))
+    return {};
+  bool isUnsigned = lhs.getElementType().isUnsignedInteger();
+  auto l = llvm::to_vector(lhs.getValues<APInt>());
+  auto r = llvm::to_vector(rhs.getValues<APInt>());
+  SmallVector<bool> out;
+  for (int64_t i = 0; i < type.getNumElements(); ++i)
+    out.push_back(predicate(l[broadcastIndex(i, type.getShape(), lhs.getType().getShape())],
+                            r[broadcastIndex(i, type.getShape(), rhs.getType().getShape())],
+                            isUnsigned));
+  return DenseElementsAttr::get(type, out);
+}
+
+OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool) { return a == b; });
+}
+
+OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool isUnsigned) {
+                       return isUnsigned ? a.ult(b) : a.slt(b);
+                     });
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  auto condition = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getCondition());
+  auto x = dyn_cast_or_null<DenseElementsAttr>(adaptor.getX());
+  auto y = dyn_cast_or_null<DenseElementsAttr>(adaptor.getY());
+  if (!condition || !x || !y || !isFoldableSize(getType()))
+    return {};
+  ArrayRef<int64_t> shape = getType().getShape();
+  auto c = llvm::to_vector(condition.getValues<bool>());
+  auto xs = llvm::to_vector(x.getValues<Attribute>());
+  auto ys = llvm::to_vector(y.getValues<Attribute>());
+  SmallVector<Attribute> out;
+  for (int64_t i = 0; i < getType().getNumElements(); ++i)
+    out.push_back(c[broadcastIndex(i, shape, condition.getType().getShape())]
+                      ? xs[broadcastIndex(i, shape, x.getType().getShape())]
+                      : ys[broadcastIndex(i, shape, y.getType().getShape())]);
+  return DenseElementsAttr::get(getType(), out);
+}
+
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

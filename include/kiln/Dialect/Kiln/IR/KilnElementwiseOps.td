@@ -21,7 +21,7 @@ class Kiln_UnaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
 }
 
 def Kiln_AbsOp : Kiln_UnaryOp<"abs", "absolute value">;
-def Kiln_NegOp : Kiln_UnaryOp<"neg", "negation">;
+def Kiln_NegOp : Kiln_UnaryOp<"neg", "negation"> { let hasFolder = 1; }
 def Kiln_ReciprocalOp : Kiln_UnaryOp<"reciprocal", "1 / x">;
 def Kiln_FloorOp : Kiln_UnaryOp<"floor", "round toward negative infinity">;
 def Kiln_CeilOp : Kiln_UnaryOp<"ceil", "round toward positive infinity">;
@@ -139,8 +139,12 @@ def Kiln_DivOp : Kiln_BinaryOp<"div", "lhs / rhs (truncating for integers)"> {
   let hasFolder = 1;
 }
 def Kiln_PowOp : Kiln_BinaryOp<"pow", "lhs raised to rhs">;
-def Kiln_MinOp : Kiln_BinaryOp<"min", "min(lhs, rhs)", [Commutative]>;
-def Kiln_MaxOp : Kiln_BinaryOp<"max", "max(lhs, rhs)", [Commutative]>;
+def Kiln_MinOp : Kiln_BinaryOp<"min", "min(lhs, rhs)", [Commutative]> {
+  let hasFolder = 1;
+}
+def Kiln_MaxOp : Kiln_BinaryOp<"max", "max(lhs, rhs)", [Commutative]> {
+  let hasFolder = 1;
+}
 def Kiln_ModOp : Kiln_BinaryOp<"mod",
     "remainder: sign of the divisor, or of the dividend when fmod is set"> {
   let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs, BoolAttr:$fmod);
@@ -157,8 +161,10 @@ def Kiln_BitShiftOp : Kiln_BinaryOp<"bit_shift", "lhs shifted left or right by r
 }
 
 /// Comparisons broadcast like the arithmetic ops and produce booleans (i1).
-def Kiln_EqualOp : Kiln_BinaryOp<"equal", "lhs == rhs", [Commutative]>;
-def Kiln_LessOp : Kiln_BinaryOp<"less", "lhs < rhs">;
+def Kiln_EqualOp : Kiln_BinaryOp<"equal", "lhs == rhs", [Commutative]> {
+  let hasFolder = 1;
+}
+def Kiln_LessOp : Kiln_BinaryOp<"less", "lhs < rhs"> { let hasFolder = 1; }
 def Kiln_LessEqualOp : Kiln_BinaryOp<"less_equal", "lhs <= rhs">;
 def Kiln_GreaterOp : Kiln_BinaryOp<"greater", "lhs > rhs">;
 def Kiln_GreaterEqualOp : Kiln_BinaryOp<"greater_equal", "lhs >= rhs">;
@@ -168,6 +174,7 @@ def Kiln_WhereOp : Kiln_InferredOp<"where"> {
   let description = "The three operands broadcast against each other by the numpy rules.";
   let arguments = (ins Kiln_Tensor:$condition, Kiln_Tensor:$x, Kiln_Tensor:$y);
   let results = (outs Kiln_Tensor:$output);
+  let hasFolder = 1;
 }
 
 def Kiln_ClipOp : Kiln_InferredOp<"clip"> {

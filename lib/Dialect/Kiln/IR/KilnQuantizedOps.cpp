@@ -1,0 +1,8 @@
+//===- KilnQuantizedOps.cpp - quantized operations --------------------------------===//
+
+#include "KilnTypeInference.h"
+#include "kiln/Dialect/Kiln/IR/KilnOps.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::detail;
