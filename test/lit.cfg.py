@@ -23,8 +23,6 @@ config.excludes = [
     "Inputs",
     # Run by the Makefile through its own runner, not by lit.
     "conformance",
-    # Sample models and the script that makes them.
-    "models",
 ]
 
 config.test_source_root = os.path.dirname(__file__)
@@ -48,20 +46,26 @@ config.substitutions = [(k, v) for k, v in config.substitutions if k != "%python
 config.substitutions.insert(0, ("%python", config.kiln_python))
 
 
-def _has_onnx(python):
+def _onnx_test_data(python):
+    """The onnx package's backend test data folder, or None without onnx."""
     if not os.path.exists(python):
-        return False
+        return None
     try:
-        return subprocess.run([python, "-c", "import onnx"],
-                              stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL,
-                              timeout=60).returncode == 0
+        result = subprocess.run(
+            [python, "-c", "import onnx, os; print(os.path.join("
+             "os.path.dirname(onnx.__file__), 'backend', 'test', 'data'))"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            timeout=60)
     except (OSError, subprocess.SubprocessError):
-        return False
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
-if _has_onnx(config.kiln_python):
+onnx_data = _onnx_test_data(config.kiln_python)
+if onnx_data:
     config.available_features.add("onnx")
+    # %onnx_data: the real-architecture ('light') and node test models.
+    config.substitutions.insert(0, ("%onnx_data", onnx_data))
 else:
     lit_config.note(f"{config.kiln_python} cannot import onnx (run scripts/setup): "
                     "the importer tests will be UNSUPPORTED")

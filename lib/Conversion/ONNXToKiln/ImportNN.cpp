@@ -408,6 +408,20 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
     y = build();
   if (failed(y))
     return failure();
+  n.setOutput(0, *y);
+  if constexpr (std::is_same_v<OpTy, MaxPoolOp>) {
+    if (n.hasOutput(1)) {
+      FailureOr<Value> indices = std::apply(
+          [&](auto... args) {
+            return n.create1<MaxPoolIndicesOp>(
+                args..., n.boolAttr(n.getInt("storage_order", 0) != 0));
+          },
+          common);
+      if (failed(indices))
+        return failure();
+      n.setOutput(1, *indices);
+    }
+  }
   return n.setOutputs({*y});
 }
 

@@ -203,6 +203,8 @@ const OpRegistry &OpRegistry::get() {
     registerRecurrentHandlers(r);
     registerSignalHandlers(r);
     registerQuantizedHandlers(r);
+    registerDetectionHandlers(r);
+    registerRandomHandlers(r);
     return r;
   }();
   return registry;

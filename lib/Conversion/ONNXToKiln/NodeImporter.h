@@ -170,6 +170,8 @@ void registerAttentionHandlers(OpRegistry &registry);
 void registerRecurrentHandlers(OpRegistry &registry);
 void registerSignalHandlers(OpRegistry &registry);
 void registerQuantizedHandlers(OpRegistry &registry);
+void registerDetectionHandlers(OpRegistry &registry);
+void registerRandomHandlers(OpRegistry &registry);
 
 } // namespace kiln::onnx_import
 

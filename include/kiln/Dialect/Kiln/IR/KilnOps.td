@@ -10,5 +10,7 @@ include "kiln/Dialect/Kiln/IR/KilnTensorOps.td"
 include "kiln/Dialect/Kiln/IR/KilnRecurrentOps.td"
 include "kiln/Dialect/Kiln/IR/KilnSignalOps.td"
 include "kiln/Dialect/Kiln/IR/KilnQuantizedOps.td"
+include "kiln/Dialect/Kiln/IR/KilnDetectionOps.td"
+include "kiln/Dialect/Kiln/IR/KilnRandomOps.td"
 
 #endif // KILN_DIALECT_KILN_IR_KILNOPS_TD

@@ -19,15 +19,17 @@ class Kiln_RecurrentOp<string mnemonic, string summaryText,
                        string extraOperandFormat>
     : Kiln_InferredOp<mnemonic, [AttrSizedOperandSegments]> {
   let summary = summaryText;
-  let description = equations # "\n\nOperands, with num_directions = 2 for \"bidirectional\" "
-    # "and 1 for \"forward\" and \"reverse\", and with G = " # gates # [{:
+  let description = equations # [{
+
+    Operands, with num_directions 2 for "bidirectional" and 1 for "forward"
+    and "reverse", and G = }] # gates # [{:
 
     * `input` X: [seq_length, batch_size, input_size]
       ([batch_size, seq_length, input_size] when `layout` is 1);
     * `weight` W: [num_directions, G * hidden_size, input_size];
     * `recurrence` R: [num_directions, G * hidden_size, hidden_size];
-    * `bias` B (optional, zero when absent): [num_directions, 2 * G * hidden_size],
-      the input biases followed by the recurrence biases;
+    * `bias` B (optional, zero when absent): [num_directions,
+      2 * G * hidden_size], the input biases then the recurrence biases;
     * `sequence_lens` (optional, seq_length for every batch entry when
       absent): an integer [batch_size];
     * `initial_h` (optional, zero when absent), and for LSTM `initial_c`:
@@ -39,10 +41,11 @@ class Kiln_RecurrentOp<string mnemonic, string summaryText,
     hidden_size] when `layout` is 1); `last_h` Y_h, the last hidden state,
     laid out like `initial_h` (and for LSTM `last_c`, the last cell state).
 
-    `activations` lists the capitalized ONNX names of the functions of the
-    first direction, then those of the second. `activation_alpha` and
-    `activation_beta` hold one value per activation: its parameter, or 0 for
-    a function without one. No `clip` means no clipping.
+    `activations` lists the capitalized ONNX names of the }] # numActivations
+    # [{ functions of the first direction, then those of the second.
+    `activation_alpha` and `activation_beta` hold one value per activation:
+    its parameter, or 0 for a function without one. No `clip` means no
+    clipping.
 
     ```mlir
     %y, %y_h = kiln.rnn %x, %w, %r bias(%b) {activation_alpha = array<f32: 0.0>,
@@ -51,8 +54,7 @@ class Kiln_RecurrentOp<string mnemonic, string summaryText,
       : (tensor<2x3x4xf32>, tensor<1x5x4xf32>, tensor<1x5x5xf32>, tensor<1x10xf32>)
       -> (tensor<2x1x3x5xf32>, tensor<1x3x5xf32>)
     ```
-
-    Each direction uses }] # numActivations # " activation functions.";
+  }];
   let arguments = !con(
       (ins Kiln_Tensor:$input, Kiln_Tensor:$weight, Kiln_Tensor:$recurrence,
            Optional<Kiln_Tensor>:$bias, Optional<Kiln_Tensor>:$sequence_lens,
@@ -83,8 +85,8 @@ def Kiln_RNNOp : Kiln_RecurrentOp<"rnn", "simple (Elman) recurrent network", [{
 def Kiln_GRUOp : Kiln_RecurrentOp<"gru", "gated recurrent unit network", [{
     Gates in the order z (update), r (reset), h (hidden); activations f
     (gates, default Sigmoid) and g (hidden, default Tanh). With
-    `linear_before_reset` the reset gate multiplies the recurrence product
-    after its bias is added, rather than the hidden state before.
+    `linear_before_reset` the reset gate scales `H[t-1] * Rh^T + Rbh`
+    rather than `H[t-1]`.
   }], /*gates=*/3, /*numActivations=*/2, (ins),
     (ins BoolAttr:$linear_before_reset), (outs), "">;
 
