@@ -23,8 +23,9 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   Type f32 = n.b.getF32Type();
   Value maxBoxes = n.input(2) ? n.input(2) : n.scalarI64(0);
   Value iou = n.input(3) ? n.input(3) : n.scalar(f32, 0.0);
-  Value score = n.input(4) ? n.input(4)
-                           : n.scalar(f32, -std::numeric_limits<double>::infinity());
+  Value score = n.input(4)
+                    ? n.input(4)
+                    : n.scalar(f32, -std::numeric_limits<double>::infinity());
   return bindResult(n, n.create1<NonMaxSuppressionOp>(
                            *boxes, *scores, maxBoxes, iou, score,
                            n.boolAttr(n.getInt("center_point_box", 0) != 0)));
@@ -36,14 +37,16 @@ LogicalResult importRoiAlign(NodeImporter &n) {
   if (failed(x) || failed(rois) || failed(indices))
     return failure();
   // Opset 10 samples without the half-pixel shift that opset 16 defaults to.
-  std::string coordinates = n.getString(
-      "coordinate_transformation_mode", n.opset < 16 ? "output_half_pixel" : "half_pixel");
-  return bindResult(n, n.create1<RoiAlignOp>(
-                           *x, *rois, *indices, n.strAttr(n.getString("mode", "avg")),
-                           n.strAttr(coordinates), n.i64Attr(n.getInt("output_height", 1)),
-                           n.i64Attr(n.getInt("output_width", 1)),
-                           n.i64Attr(n.getInt("sampling_ratio", 0)),
-                           n.f32Attr(n.getFloat("spatial_scale", 1.0f))));
+  std::string coordinates =
+      n.getString("coordinate_transformation_mode",
+                  n.opset < 16 ? "output_half_pixel" : "half_pixel");
+  return bindResult(
+      n, n.create1<RoiAlignOp>(
+             *x, *rois, *indices, n.strAttr(n.getString("mode", "avg")),
+             n.strAttr(coordinates), n.i64Attr(n.getInt("output_height", 1)),
+             n.i64Attr(n.getInt("output_width", 1)),
+             n.i64Attr(n.getInt("sampling_ratio", 0)),
+             n.f32Attr(n.getFloat("spatial_scale", 1.0f))));
 }
 
 LogicalResult importMaxUnpool(NodeImporter &n) {
@@ -57,11 +60,14 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
     auto kernel = n.getInts("kernel_shape");
     if (!kernel || (int64_t)kernel->size() != spatial)
       return n.fail("kernel_shape must have one entry per spatial dimension");
-    auto strides = n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
-    auto pads = n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+    auto strides =
+        n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
+    auto pads =
+        n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
     if (!type.hasStaticShape())
-      return n.fail("the default output shape needs a static input shape; pin it "
-                    "with --input-shape");
+      return n.fail(
+          "the default output shape needs a static input shape; pin it "
+          "with --input-shape");
     SmallVector<int64_t> shape(type.getShape().take_front(2));
     for (int64_t i = 0; i < spatial; ++i)
       shape.push_back((type.getDimSize(2 + i) - 1) * strides[i] + (*kernel)[i] -
@@ -75,8 +81,9 @@ LogicalResult importAffineGrid(NodeImporter &n) {
   FailureOr<Value> theta = n.requiredInput(0), size = n.requiredInput(1);
   if (failed(theta) || failed(size))
     return failure();
-  return bindResult(n, n.create1<AffineGridOp>(
-                           *theta, *size, n.boolAttr(n.getInt("align_corners", 0) != 0)));
+  return bindResult(
+      n, n.create1<AffineGridOp>(
+             *theta, *size, n.boolAttr(n.getInt("align_corners", 0) != 0)));
 }
 
 LogicalResult importCol2Im(NodeImporter &n) {
@@ -92,9 +99,12 @@ LogicalResult importCol2Im(NodeImporter &n) {
   return bindResult(
       n, n.create1<Col2ImOp>(
              *x, *image, *block,
-             n.i64ArrayAttr(n.getInts("strides").value_or(SmallVector<int64_t>(*spatial, 1))),
-             n.i64ArrayAttr(n.getInts("dilations").value_or(SmallVector<int64_t>(*spatial, 1))),
-             n.i64ArrayAttr(n.getInts("pads").value_or(SmallVector<int64_t>(2 * *spatial, 0)))));
+             n.i64ArrayAttr(n.getInts("strides").value_or(
+                 SmallVector<int64_t>(*spatial, 1))),
+             n.i64ArrayAttr(n.getInts("dilations")
+                                .value_or(SmallVector<int64_t>(*spatial, 1))),
+             n.i64ArrayAttr(n.getInts("pads").value_or(
+                 SmallVector<int64_t>(2 * *spatial, 0)))));
 }
 
 LogicalResult importRotaryEmbedding(NodeImporter &n) {

@@ -350,6 +350,40 @@ LogicalResult importGroupNorm(NodeImporter &n) {
   return success();
 }
 
+/// MeanVarianceNormalization: (x - mean) / sqrt(var + 1e-9) over `axes`.
+LogicalResult importMeanVarianceNormalization(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType type = n.inputType(0);
+  FailureOr<SmallVector<int64_t>> axes =
+      n.normalizeAxes(n.getInts("axes").value_or(SmallVector<int64_t>{0, 2, 3}),
+                      type.getRank());
+  if (failed(axes))
+    return failure();
+  auto mean = [&](Value v) {
+    return n.create1<ReduceMeanOp>(v, Value(), n.i64ArrayAttr(*axes),
+                                   n.boolAttr(true));
+  };
+  FailureOr<Value> mu = mean(*x);
+  FailureOr<Value> centered = failed(mu) ? mu : n.create1<SubOp>(*x, *mu);
+  FailureOr<Value> squared =
+      failed(centered) ? centered : n.create1<MulOp>(*centered, *centered);
+  FailureOr<Value> variance = failed(squared) ? squared : mean(*squared);
+  FailureOr<Value> shifted =
+      failed(variance)
+          ? variance
+          : n.create1<AddOp>(*variance, n.scalar(type.getElementType(), 1e-9));
+  FailureOr<Value> deviation =
+      failed(shifted) ? shifted : n.create1<SqrtOp>(*shifted);
+  FailureOr<Value> y =
+      failed(deviation) ? deviation : n.create1<DivOp>(*centered, *deviation);
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
 LogicalResult importLRN(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
@@ -422,7 +456,7 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
       n.setOutput(1, *indices);
     }
   }
-  return n.setOutputs({*y});
+  return success();
 }
 
 template <typename OpTy> LogicalResult importGlobalPool(NodeImporter &n) {
@@ -482,6 +516,7 @@ void registerNNHandlers(OpRegistry &r) {
   r.add("RMSNormalization", 23, importRMSNorm);
   r.add("GroupNormalization", 18, importGroupNorm);
   r.add("LRN", 1, importLRN);
+  r.add("MeanVarianceNormalization", 9, importMeanVarianceNormalization);
   r.add("LpNormalization", 1, importLpNormalization);
   r.add("MaxPool", 1, importPool<MaxPoolOp>);
   r.add("AveragePool", 1, importPool<AvgPoolOp>);

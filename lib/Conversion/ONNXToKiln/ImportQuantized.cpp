@@ -32,8 +32,9 @@ FailureOr<Window> resolveConvWindow(NodeImporter &n, RankedTensorType input,
   int64_t spatial = input.getRank() - 2;
   if (spatial < 1 || weight.getRank() != input.getRank())
     return n.fail("input and weight must have the same rank >= 3");
-  SmallVector<int64_t> kernel = n.getInts("kernel_shape").value_or(
-      SmallVector<int64_t>(weight.getShape().drop_front(2)));
+  SmallVector<int64_t> kernel =
+      n.getInts("kernel_shape")
+          .value_or(SmallVector<int64_t>(weight.getShape().drop_front(2)));
   Window w;
   w.strides = n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
   w.dilations =
@@ -110,8 +111,7 @@ FailureOr<MatMulOperands> promoteOperands(NodeImporter &n, Value lhs,
     m.lhs = *row;
   }
   if (m.rhsRank == 1) {
-    KILN_TRY(column,
-             n.create1<UnsqueezeOp>(rhs, Value(), n.i64ArrayAttr({1})));
+    KILN_TRY(column, n.create1<UnsqueezeOp>(rhs, Value(), n.i64ArrayAttr({1})));
     m.rhs = *column;
   }
   return m;

@@ -12,7 +12,8 @@ FailureOr<Type> dtypeOr(NodeImporter &n, Type fallback) {
   if (!n.hasAttr("dtype"))
     return fallback;
   std::string error;
-  FailureOr<Type> type = convertElementType(n.getInt("dtype", 1), *n.b.getContext(), error);
+  FailureOr<Type> type =
+      convertElementType(n.getInt("dtype", 1), *n.b.getContext(), error);
   if (failed(type))
     return n.fail(error);
   return type;
@@ -34,7 +35,8 @@ LogicalResult importRandom(NodeImporter &n, bool like, StringRef p0, float d0,
     if (failed(x))
       return failure();
     fallback = n.inputType(0).getElementType();
-    FailureOr<Value> s = n.create1<ShapeOp>(*x, n.i64Attr(0), n.i64Attr(n.inputType(0).getRank()));
+    FailureOr<Value> s = n.create1<ShapeOp>(
+        *x, n.i64Attr(0), n.i64Attr(n.inputType(0).getRank()));
     if (failed(s))
       return failure();
     shape = *s;
@@ -47,9 +49,9 @@ LogicalResult importRandom(NodeImporter &n, bool like, StringRef p0, float d0,
   FailureOr<Type> dtype = dtypeOr(n, fallback);
   if (failed(dtype))
     return failure();
-  FailureOr<Value> y = n.create1<OpTy>(shape, TypeAttr::get(*dtype),
-                                       n.f32Attr(n.getFloat(p0, d0)),
-                                       n.f32Attr(n.getFloat(p1, d1)), seedAttr(n));
+  FailureOr<Value> y = n.create1<OpTy>(
+      shape, TypeAttr::get(*dtype), n.f32Attr(n.getFloat(p0, d0)),
+      n.f32Attr(n.getFloat(p1, d1)), seedAttr(n));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -63,7 +65,8 @@ LogicalResult importBernoulli(NodeImporter &n) {
   FailureOr<Type> dtype = dtypeOr(n, n.inputType(0).getElementType());
   if (failed(dtype))
     return failure();
-  FailureOr<Value> y = n.create1<BernoulliOp>(*x, TypeAttr::get(*dtype), seedAttr(n));
+  FailureOr<Value> y =
+      n.create1<BernoulliOp>(*x, TypeAttr::get(*dtype), seedAttr(n));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);

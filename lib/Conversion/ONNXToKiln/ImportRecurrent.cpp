@@ -3,7 +3,6 @@
 #include "GraphImporter.h"
 
 #include <array>
-#include <utility>
 
 using namespace mlir;
 
@@ -85,27 +84,33 @@ FailureOr<RecurrentAttrs> readRecurrentAttrs(NodeImporter &n, int64_t gates,
   attrs.hiddenSize = n.i64Attr(hidden);
 
   SmallVector<StringRef> names(defaults);
-  if (const onnx::AttributeProto *a = n.attr("activations")) {
+  if (const onnx::AttributeProto *a = n.attr("activations"))
     names.assign(a->strings().begin(), a->strings().end());
-    // A bidirectional node may give the functions of one direction only;
-    // both then use them.
-    if (numDirections == 2 && names.size() == defaults.size())
-      names.append(SmallVector<StringRef>(names));
-    if (names.size() != defaults.size() * numDirections)
-      return n.fail("expected " + Twine(defaults.size() * numDirections) +
-                    " activations, got " + Twine(a->strings_size()));
-  } else if (numDirections == 2) {
-    names.append(defaults.begin(), defaults.end());
-  }
+  // The defaults, and some exporters, list the functions of one direction
+  // only; a bidirectional node then uses them, parameters included, for
+  // both directions.
+  bool repeat = numDirections == 2 && names.size() == defaults.size();
+  if (!repeat && names.size() != defaults.size() * numDirections)
+    return n.fail("expected " + Twine(defaults.size() * numDirections) +
+                  " activations, got " + Twine(names.size()));
 
   // activation_alpha and activation_beta are consumed in order by the
   // functions that take the parameter (as onnxruntime reads them); a
   // function with no value left gets its operator's default.
-  SmallVector<float> alphaList = n.getFloats("activation_alpha").value_or(
-      SmallVector<float>{});
+  SmallVector<float> alphaList =
+      n.getFloats("activation_alpha").value_or(SmallVector<float>{});
   SmallVector<float> betaList =
       n.getFloats("activation_beta").value_or(SmallVector<float>{});
   ArrayRef<float> alphaIn = alphaList, betaIn = betaList;
+  auto take = [](bool used, ArrayRef<float> &values, float fallback) {
+    if (!used)
+      return 0.0f;
+    if (values.empty())
+      return fallback;
+    float v = values.front();
+    values = values.drop_front();
+    return v;
+  };
   SmallVector<Attribute> canonical;
   SmallVector<float> alphas, betas;
   for (StringRef name : names) {
@@ -113,17 +118,13 @@ FailureOr<RecurrentAttrs> readRecurrentAttrs(NodeImporter &n, int64_t gates,
     if (!act)
       return n.fail("unknown activation '" + name + "'");
     canonical.push_back(n.strAttr(act->name));
-    auto take = [](bool used, ArrayRef<float> &values, float fallback) {
-      if (!used)
-        return 0.0f;
-      if (values.empty())
-        return fallback;
-      float v = values.front();
-      values = values.drop_front();
-      return v;
-    };
     alphas.push_back(take(act->hasAlpha, alphaIn, act->alpha));
     betas.push_back(take(act->hasBeta, betaIn, act->beta));
+  }
+  if (repeat) {
+    canonical.append(SmallVector<Attribute>(canonical));
+    alphas.append(SmallVector<float>(alphas));
+    betas.append(SmallVector<float>(betas));
   }
   attrs.activations = n.b.getArrayAttr(canonical);
   attrs.alphas = n.b.getDenseF32ArrayAttr(alphas);
@@ -181,28 +182,6 @@ LogicalResult importGRU(NodeImporter &n) {
   return n.setOutputs(*results);
 }
 
-/// `NodeImporter::create` for an op with `numResults` results: `create`
-/// itself assumes one or two.
-template <typename OpTy, typename... Args>
-FailureOr<SmallVector<Value>> createWithResults(NodeImporter &n,
-                                                unsigned numResults,
-                                                Args... args) {
-  MLIRContext *ctx = n.b.getContext();
-  SmallVector<Type, 3> placeholders(numResults, n.b.getNoneType());
-  OperationState state(n.loc, OpTy::getOperationName());
-  OpTy::build(n.b, state, TypeRange(placeholders), args...);
-  SmallVector<Type, 3> inferred;
-  if (failed(OpTy::inferReturnTypes(ctx, n.loc, state.operands,
-                                    state.attributes.getDictionary(ctx),
-                                    state.getRawProperties(), state.regions,
-                                    inferred))) {
-    // The importer's diagnostic handler has kept inference's message.
-    std::string message = std::exchange(n.graph.model.diagnostic, "");
-    return n.fail(message.empty() ? "result type inference failed" : message);
-  }
-  return n.createWithTypes<OpTy>(inferred, args...);
-}
-
 LogicalResult importLSTM(NodeImporter &n) {
   FailureOr<std::array<Value, 3>> xwr = requiredRecurrentInputs(n);
   if (failed(xwr))
@@ -212,11 +191,10 @@ LogicalResult importLSTM(NodeImporter &n) {
   if (failed(a))
     return failure();
   auto [x, w, r] = *xwr;
-  FailureOr<SmallVector<Value>> results = createWithResults<LSTMOp>(
-      n, 3, x, w, r, n.input(3), n.input(4), n.input(5), n.input(6),
-      n.input(7), a->direction, a->hiddenSize, a->activations, a->alphas,
-      a->betas, a->clip, a->layout,
-      n.boolAttr(n.getInt("input_forget", 0) != 0));
+  FailureOr<SmallVector<Value>> results = n.create<LSTMOp>(
+      x, w, r, n.input(3), n.input(4), n.input(5), n.input(6), n.input(7),
+      a->direction, a->hiddenSize, a->activations, a->alphas, a->betas, a->clip,
+      a->layout, n.boolAttr(n.getInt("input_forget", 0) != 0));
   if (failed(results))
     return failure();
   return n.setOutputs(*results);

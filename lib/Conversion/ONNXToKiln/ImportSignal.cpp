@@ -37,9 +37,9 @@ FailureOr<Value> toI64Scalar(NodeImporter &n, Value v, StringRef name) {
     return n.fail("'" + name + "' must be an integer");
   if (type.getElementType().isSignlessInteger(64))
     return *scalar;
-  KILN_TRY(cast, n.createWithTypes<CastOp>(
-                     TypeRange{type.clone(n.b.getI64Type())}, *scalar,
-                     n.boolAttr(false)));
+  KILN_TRY(cast,
+           n.createWithTypes<CastOp>(TypeRange{type.clone(n.b.getI64Type())},
+                                     *scalar, n.boolAttr(false)));
   return cast->front();
 }
 
@@ -57,9 +57,10 @@ FailureOr<Type> outputDataType(NodeImporter &n) {
 // Fourier transforms
 //===----------------------------------------------------------------------===//
 
-/// ONNX's default DFT length: the size of the transformed dimension `axis`
-/// (static or a 0-d i64 value), or `2 * (n - 1)` for an IRFFT, whose input
-/// holds the `n / 2 + 1` non-redundant frequencies.
+/// ONNX's default DFT length: the size n of the transformed dimension
+/// (`axis`, normalized, when known, else the 0-d `dynamicAxis`), or
+/// `2 * (n - 1)` for an IRFFT, whose input holds the non-redundant
+/// frequencies of an even-length signal.
 FailureOr<Value> defaultDFTLength(NodeImporter &n, Value input,
                                   std::optional<int64_t> axis,
                                   Value dynamicAxis, bool irfft) {
@@ -68,15 +69,15 @@ FailureOr<Value> defaultDFTLength(NodeImporter &n, Value input,
     int64_t size = type.getDimSize(*axis);
     return n.scalarI64(irfft ? 2 * (size - 1) : size);
   }
-  KILN_TRY(shape, n.create1<ShapeOp>(input, n.i64Attr(0),
-                                     n.i64Attr(type.getRank())));
+  KILN_TRY(shape,
+           n.create1<ShapeOp>(input, n.i64Attr(0), n.i64Attr(type.getRank())));
   // kiln.gather, like ONNX's, counts a negative dynamic axis from the back.
   Value index = axis ? n.scalarI64(*axis) : dynamicAxis;
   KILN_TRY(size, n.create1<GatherOp>(*shape, index, n.i64Attr(0)));
   if (!irfft)
     return *size;
-  KILN_TRY(less, n.create1<SubOp>(*size, n.scalarI64(1)));
-  return n.create1<MulOp>(*less, n.scalarI64(2));
+  KILN_TRY(minusOne, n.create1<SubOp>(*size, n.scalarI64(1)));
+  return n.create1<MulOp>(*minusOne, n.scalarI64(2));
 }
 
 /// DFT-17 takes the axis as an attribute (default 1), DFT-20 as an optional
@@ -128,8 +129,8 @@ FailureOr<Value> defaultWindow(NodeImporter &n, Value signal,
   auto type = cast<RankedTensorType>(signal.getType());
   FailureOr<Value> shape = failure();
   if (frameLength)
-    shape = n.create1<ReshapeOp>(frameLength, n.constI64({1}),
-                                 n.boolAttr(false));
+    shape =
+        n.create1<ReshapeOp>(frameLength, n.constI64({1}), n.boolAttr(false));
   else if (!type.isDynamicDim(1))
     shape = n.constI64({type.getDimSize(1)});
   else
@@ -199,15 +200,14 @@ LogicalResult importMelWeightMatrix(NodeImporter &n) {
   for (auto [i, name] : llvm::enumerate(names)) {
     KILN_TRY(input, n.requiredInput(i));
     // The first three are counts, the last two frequencies.
-    KILN_TRY(scalar, i < 3 ? toI64Scalar(n, *input, name)
-                           : toScalar(n, *input, name));
+    KILN_TRY(scalar,
+             i < 3 ? toI64Scalar(n, *input, name) : toScalar(n, *input, name));
     operands.push_back(*scalar);
   }
   KILN_TRY(element, outputDataType(n));
-  KILN_TRY(y, n.create1<MelWeightMatrixOp>(operands[0], operands[1],
-                                           operands[2], operands[3],
-                                           operands[4],
-                                           TypeAttr::get(*element)));
+  KILN_TRY(y, n.create1<MelWeightMatrixOp>(
+                  operands[0], operands[1], operands[2], operands[3],
+                  operands[4], TypeAttr::get(*element)));
   n.setOutput(0, *y);
   return success();
 }

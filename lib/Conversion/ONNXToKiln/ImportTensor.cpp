@@ -663,6 +663,96 @@ LogicalResult importGridSample(NodeImporter &n) {
                      n.boolAttr(n.getInt("align_corners", 0) != 0)));
 }
 
+LogicalResult importEyeLike(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0);
+  if (failed(x))
+    return failure();
+  Type dtype = n.inputType(0).getElementType();
+  if (n.hasAttr("dtype")) {
+    std::string error;
+    FailureOr<Type> t =
+        convertElementType(n.getInt("dtype", 1), *n.b.getContext(), error);
+    if (failed(t))
+      return n.fail(error);
+    dtype = *t;
+  }
+  return bind(n, n.create1<EyeLikeOp>(*x, TypeAttr::get(dtype),
+                                      n.i64Attr(n.getInt("k", 0))));
+}
+
+LogicalResult importBitCast(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0);
+  if (failed(x))
+    return failure();
+  std::string error;
+  FailureOr<Type> to =
+      convertElementType(n.getInt("to", 0), *n.b.getContext(), error);
+  if (failed(to))
+    return n.fail(error);
+  return bind(n, n.create1<BitCastOp>(*x, TypeAttr::get(*to)));
+}
+
+/// CenterCropPad: per axis, a centered slice where the target is smaller
+/// and a centered zero pad where it is larger (the extra element of an odd
+/// difference goes to the end).
+LogicalResult importCenterCropPad(NodeImporter &n) {
+  FailureOr<Value> x = n.requiredInput(0), shapeInput = n.requiredInput(1);
+  if (failed(x) || failed(shapeInput))
+    return failure();
+  RankedTensorType type = n.inputType(0);
+  int64_t rank = type.getRank();
+  std::optional<SmallVector<int64_t>> target = n.constInts(*shapeInput);
+  if (!target)
+    return n.unsupported("a target shape computed at run time");
+  SmallVector<int64_t> axes;
+  if (auto a = n.getInts("axes")) {
+    FailureOr<SmallVector<int64_t>> normalized = n.normalizeAxes(*a, rank);
+    if (failed(normalized))
+      return failure();
+    axes = *normalized;
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  if (axes.size() != target->size())
+    return n.fail("shape must have one entry per axis");
+  SmallVector<int64_t> starts, ends, sliceAxes, pads(2 * rank, 0);
+  for (auto [axis, want] : llvm::zip(axes, *target)) {
+    int64_t have = type.getDimSize(axis);
+    if (ShapedType::isDynamic(have))
+      return n.fail("cropping or padding a dynamic dimension; pin the input's "
+                    "shape with --input-shape");
+    if (want < have) {
+      int64_t start = (have - want) / 2;
+      starts.push_back(start);
+      ends.push_back(start + want);
+      sliceAxes.push_back(axis);
+    } else if (want > have) {
+      pads[axis] = (want - have) / 2;
+      pads[rank + axis] = want - have - pads[axis];
+    }
+  }
+  Value result = *x;
+  if (!sliceAxes.empty()) {
+    FailureOr<Value> sliced = n.create1<SliceOp>(
+        result, n.constI64(starts), n.constI64(ends), n.constI64(sliceAxes),
+        n.constI64(SmallVector<int64_t>(sliceAxes.size(), 1)));
+    if (failed(sliced))
+      return failure();
+    result = *sliced;
+  }
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+    FailureOr<Value> padded = n.create1<PadOp>(
+        result, n.constI64(pads), n.scalar(type.getElementType(), 0),
+        n.strAttr("constant"));
+    if (failed(padded))
+      return failure();
+    result = *padded;
+  }
+  n.setOutput(0, result);
+  return success();
+}
+
 template <typename OpTy> LogicalResult importSimple(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
@@ -704,6 +794,10 @@ void registerTensorHandlers(OpRegistry &r) {
   r.add("Trilu", 14, importTrilu);
   r.add("OneHot", 9, importOneHot);
   r.add("GridSample", 16, importGridSample);
+  r.add("EyeLike", 9, importEyeLike);
+  r.add("BitCast", 26, importBitCast);
+  r.add("CenterCropPad", 18, importCenterCropPad);
+  r.add("Det", 11, importSimple<DetOp>);
 }
 
 } // namespace kiln::onnx_import

@@ -205,6 +205,7 @@ const OpRegistry &OpRegistry::get() {
     registerQuantizedHandlers(r);
     registerDetectionHandlers(r);
     registerRandomHandlers(r);
+    registerSelectionHandlers(r);
     return r;
   }();
   return registry;

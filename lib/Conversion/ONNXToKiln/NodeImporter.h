@@ -80,8 +80,7 @@ public:
   /// Returns the op's results.
   template <typename OpTy, typename... Args>
   FailureOr<llvm::SmallVector<Value>> create(Args &&...args) {
-    constexpr unsigned numResults =
-        OpTy::template hasTrait<mlir::OpTrait::OneResult>() ? 1 : 2;
+    constexpr unsigned numResults = fixedResultCount<OpTy>();
     llvm::SmallVector<Type, 2> placeholders(numResults, b.getNoneType());
     mlir::OperationState state(loc, OpTy::getOperationName());
     OpTy::build(b, state, mlir::TypeRange(placeholders),
@@ -137,6 +136,19 @@ public:
   mlir::StringAttr strAttr(llvm::StringRef v) { return b.getStringAttr(v); }
 
 private:
+  /// The number of results of an op with a fixed result count (1 to 4).
+  template <typename OpTy> static constexpr unsigned fixedResultCount() {
+    using namespace mlir::OpTrait;
+    if constexpr (OpTy::template hasTrait<OneResult>())
+      return 1;
+    else if constexpr (OpTy::template hasTrait<NResults<2>::Impl>())
+      return 2;
+    else if constexpr (OpTy::template hasTrait<NResults<3>::Impl>())
+      return 3;
+    else
+      return 4;
+  }
+
   FailureOr<llvm::SmallVector<Value>> finish(mlir::OperationState &state);
   LogicalResult failInference() const;
 };
@@ -172,6 +184,7 @@ void registerSignalHandlers(OpRegistry &registry);
 void registerQuantizedHandlers(OpRegistry &registry);
 void registerDetectionHandlers(OpRegistry &registry);
 void registerRandomHandlers(OpRegistry &registry);
+void registerSelectionHandlers(OpRegistry &registry);
 
 } // namespace kiln::onnx_import
 

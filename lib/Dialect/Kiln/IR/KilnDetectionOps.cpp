@@ -17,16 +17,19 @@ LogicalResult NonMaxSuppressionOp::inferReturnTypes(
   if (boxes.getRank() != 3 || scores.getRank() != 3)
     return inferenceError(loc, "boxes must be [B, N, 4] and scores [B, C, N]");
   if (!boxes.isDynamicDim(2) && boxes.getDimSize(2) != 4)
-    return inferenceError(loc, "boxes must have 4 coordinates, got ", boxes.getDimSize(2));
-  for (Value v : {adaptor.getMaxOutputBoxesPerClass(), adaptor.getIouThreshold(),
-                  adaptor.getScoreThreshold()})
+    return inferenceError(loc, "boxes must have 4 coordinates, got ",
+                          boxes.getDimSize(2));
+  for (Value v : {adaptor.getMaxOutputBoxesPerClass(),
+                  adaptor.getIouThreshold(), adaptor.getScoreThreshold()})
     if (getStaticLength(v) != std::optional<int64_t>(1))
-      return inferenceError(loc, "the limit and thresholds must hold one value each");
+      return inferenceError(
+          loc, "the limit and thresholds must hold one value each");
   inferred.push_back(i64Tensor(ctx, {kDynamic, 3}));
   return success();
 }
 
-LogicalResult RoiAlignOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult RoiAlignOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -43,7 +46,8 @@ LogicalResult RoiAlignOp::inferReturnTypes(MLIRContext *, std::optional<Location
   return success();
 }
 
-LogicalResult MaxUnpoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MaxUnpoolOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
@@ -51,8 +55,10 @@ LogicalResult MaxUnpoolOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
       failed(verifyCompatibleShape(tensorType(adaptor.getIndices()).getShape(),
                                    input.getShape())))
     return inferenceError(loc, "indices must have the input's shape");
-  if (getStaticLength(adaptor.getOutputShape()) != std::optional<int64_t>(input.getRank()))
-    return inferenceError(loc, "output_shape must have one entry per dimension");
+  if (getStaticLength(adaptor.getOutputShape()) !=
+      std::optional<int64_t>(input.getRank()))
+    return inferenceError(loc,
+                          "output_shape must have one entry per dimension");
   SmallVector<int64_t> shape(input.getRank(), kDynamic);
   if (auto dims = getConstantInts(adaptor.getOutputShape()))
     shape.assign(dims->begin(), dims->end());
@@ -60,7 +66,8 @@ LogicalResult MaxUnpoolOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   return success();
 }
 
-LogicalResult AffineGridOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult AffineGridOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &inferred) {
   RankedTensorType theta = tensorType(adaptor.getTheta());
@@ -80,17 +87,20 @@ LogicalResult AffineGridOp::inferReturnTypes(MLIRContext *, std::optional<Locati
   return success();
 }
 
-LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   std::optional<int64_t> spatial = getStaticLength(adaptor.getImageShape());
   if (input.getRank() != 3 || !spatial ||
       getStaticLength(adaptor.getBlockShape()) != spatial)
-    return inferenceError(loc, "input must be [N, C * block, L] and image_shape "
-                               "and block_shape of one static length");
+    return inferenceError(loc,
+                          "input must be [N, C * block, L] and image_shape "
+                          "and block_shape of one static length");
   if (failed(checkArraySize(loc, "strides", adaptor.getStrides(), *spatial)) ||
-      failed(checkArraySize(loc, "dilations", adaptor.getDilations(), *spatial)) ||
+      failed(
+          checkArraySize(loc, "dilations", adaptor.getDilations(), *spatial)) ||
       failed(checkArraySize(loc, "pads", adaptor.getPads(), 2 * *spatial)))
     return failure();
   SmallVector<int64_t> shape = {input.getDimSize(0), kDynamic};
@@ -105,7 +115,8 @@ LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     if (!ShapedType::isDynamic(channels) && blockSize > 0) {
       if (channels % blockSize != 0)
         return inferenceError(loc, "input dimension 1 (", channels,
-                              ") is not a multiple of the block size (", blockSize, ")");
+                              ") is not a multiple of the block size (",
+                              blockSize, ")");
       shape[1] = channels / blockSize;
     }
   }
@@ -113,13 +124,14 @@ LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult RotaryEmbeddingOp::inferReturnTypes(MLIRContext *,
-                                                  std::optional<Location> loc,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &inferred) {
+LogicalResult
+RotaryEmbeddingOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   if (input.getRank() != 3 && input.getRank() != 4)
-    return inferenceError(loc, "input must be [B, S, hidden] or [B, heads, S, head_size]");
+    return inferenceError(
+        loc, "input must be [B, S, hidden] or [B, heads, S, head_size]");
   if (input.getRank() == 3 && adaptor.getNumHeads() == 0)
     return inferenceError(loc, "3-D input needs num_heads");
   if (tensorType(adaptor.getCosCache()).getShape() !=

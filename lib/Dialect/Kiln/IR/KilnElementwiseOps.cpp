@@ -141,10 +141,14 @@ static LogicalResult inferQuantization(std::optional<Location> loc, Value input,
                                        Type element,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType in = tensorType(input), s = tensorType(scale);
-  if (tensorType(zeroPoint).getShape() != s.getShape())
+  auto isSingle = [](RankedTensorType t) {
+    return t.getRank() == 0 || (t.getRank() == 1 && t.getDimSize(0) == 1);
+  };
+  bool perTensor = isSingle(s);
+  // A per-tensor scale may come as [] or [1], its zero point as the other.
+  RankedTensorType z = tensorType(zeroPoint);
+  if (z.getShape() != s.getShape() && !(perTensor && isSingle(z)))
     return inferenceError(loc, "scale and zero_point must have the same shape");
-  bool perTensor =
-      s.getRank() == 0 || (s.getRank() == 1 && s.getDimSize(0) == 1);
   if (!perTensor) {
     if (axis >= in.getRank())
       return inferenceError(loc, "axis ", axis, " is out of range for rank ",

@@ -173,8 +173,8 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
 
 /// Folds an integer comparison of two constants into booleans.
 template <typename Predicate>
-static Attribute foldCompare(Attribute lhsAttr, Attribute rhsAttr, Type resultType,
-                             Predicate predicate) {
+static Attribute foldCompare(Attribute lhsAttr, Attribute rhsAttr,
+                             Type resultType, Predicate predicate) {
   auto lhs = dyn_cast_or_null<DenseIntElementsAttr>(lhsAttr);
   auto rhs = dyn_cast_or_null<DenseIntElementsAttr>(rhsAttr);
   auto type = dyn_cast<RankedTensorType>(resultType);
@@ -185,15 +185,17 @@ static Attribute foldCompare(Attribute lhsAttr, Attribute rhsAttr, Type resultTy
   auto r = llvm::to_vector(rhs.getValues<APInt>());
   SmallVector<bool> out;
   for (int64_t i = 0; i < type.getNumElements(); ++i)
-    out.push_back(predicate(l[broadcastIndex(i, type.getShape(), lhs.getType().getShape())],
-                            r[broadcastIndex(i, type.getShape(), rhs.getType().getShape())],
-                            isUnsigned));
+    out.push_back(predicate(
+        l[broadcastIndex(i, type.getShape(), lhs.getType().getShape())],
+        r[broadcastIndex(i, type.getShape(), rhs.getType().getShape())],
+        isUnsigned));
   return DenseElementsAttr::get(type, out);
 }
 
 OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {
-  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
-                     [](const APInt &a, const APInt &b, bool) { return a == b; });
+  return foldCompare(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](const APInt &a, const APInt &b, bool) { return a == b; });
 }
 
 OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
@@ -204,7 +206,8 @@ OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
-  auto condition = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getCondition());
+  auto condition =
+      dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getCondition());
   auto x = dyn_cast_or_null<DenseElementsAttr>(adaptor.getX());
   auto y = dyn_cast_or_null<DenseElementsAttr>(adaptor.getY());
   if (!condition || !x || !y || !isFoldableSize(getType()))

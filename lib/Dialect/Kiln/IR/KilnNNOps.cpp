@@ -380,13 +380,14 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
   return inferPool(loc, adaptor, inferred);
 }
 /// MaxPool's indices output has the pooled shape and i64 elements.
-LogicalResult MaxPoolIndicesOp::inferReturnTypes(MLIRContext *ctx,
-                                                 std::optional<Location> loc,
-                                                 Adaptor adaptor,
-                                                 SmallVectorImpl<Type> &inferred) {
+LogicalResult
+MaxPoolIndicesOp::inferReturnTypes(MLIRContext *ctx,
+                                   std::optional<Location> loc, Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
   if (failed(inferPool(loc, adaptor, inferred)))
     return failure();
-  inferred.back() = cast<RankedTensorType>(inferred.back()).clone(IntegerType::get(ctx, 64));
+  inferred.back() =
+      cast<RankedTensorType>(inferred.back()).clone(IntegerType::get(ctx, 64));
   return success();
 }
 LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *,

@@ -17,7 +17,8 @@ static LogicalResult checkQuantizedType(std::optional<Location> loc,
                                         Value value, StringRef name,
                                         bool allowFloat) {
   Type element = tensorType(value).getElementType();
-  bool ok = isa<IntegerType>(element) || (allowFloat && isa<FloatType>(element));
+  bool ok =
+      isa<IntegerType>(element) || (allowFloat && isa<FloatType>(element));
   if (!ok || element.getIntOrFloatBitWidth() != 8)
     return inferenceError(loc, "'", name, "' must have an 8-bit ",
                           allowFloat ? "" : "integer ", "element type, got ",
@@ -32,24 +33,24 @@ static LogicalResult checkZeroPointType(std::optional<Location> loc,
                                         StringRef name) {
   Type type = tensorType(zeroPoint).getElementType();
   if (type != element)
-    return inferenceError(loc, "'", name, "' must have element type ",
-                          element, ", got ", type);
+    return inferenceError(loc, "'", name, "' must have element type ", element,
+                          ", got ", type);
   return success();
 }
 
-/// Checks that a zero point of a matrix product broadcasts to `shape` (its
-/// tensor's) without changing it.
+/// Checks that a zero point of a matrix product broadcasts to the shape of
+/// `target` (its tensor) without changing it.
 static LogicalResult checkBroadcastsTo(std::optional<Location> loc,
-                                       Value zeroPoint, ArrayRef<int64_t> shape,
+                                       Value zeroPoint, RankedTensorType target,
                                        StringRef name) {
   RankedTensorType type = tensorType(zeroPoint);
   SmallVector<int64_t> broadcast;
-  if (type.getRank() > static_cast<int64_t>(shape.size()) ||
-      failed(broadcastShapes(std::nullopt, {shape, type.getShape()},
+  if (type.getRank() > target.getRank() ||
+      failed(broadcastShapes(std::nullopt, {target.getShape(), type.getShape()},
                              broadcast)) ||
-      failed(verifyCompatibleShape(broadcast, shape)))
+      failed(verifyCompatibleShape(broadcast, target.getShape())))
     return inferenceError(loc, "'", name, "' of type ", type,
-                          " does not broadcast to [", shape, "]");
+                          " does not broadcast to ", target);
   return success();
 }
 
@@ -59,8 +60,7 @@ static LogicalResult checkZeroPoint(std::optional<Location> loc,
                                     StringRef name) {
   return failure(failed(checkZeroPointType(loc, zeroPoint,
                                            operand.getElementType(), name)) ||
-                 failed(checkBroadcastsTo(loc, zeroPoint, operand.getShape(),
-                                          name)));
+                 failed(checkBroadcastsTo(loc, zeroPoint, operand, name)));
 }
 
 /// Checks that a scale is a float tensor shaped like its zero point, and of
@@ -71,10 +71,10 @@ static LogicalResult checkScale(std::optional<Location> loc, Value scale,
   RankedTensorType type = tensorType(scale);
   if (!isa<FloatType>(type.getElementType()) ||
       type.getShape() != tensorType(zeroPoint).getShape())
-    return inferenceError(loc, "'", name,
-                          "' must be a float tensor shaped like its zero "
-                          "point, got ",
-                          type, " for ", tensorType(zeroPoint));
+    return inferenceError(
+        loc, "'", name,
+        "' must be a float tensor shaped like its zero point, got ", type,
+        " for ", tensorType(zeroPoint));
   if (scaleType && type.getElementType() != scaleType)
     return inferenceError(loc, "scales must have one element type, got ",
                           scaleType, " and ", type.getElementType());
@@ -114,8 +114,10 @@ MatMulIntegerOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   RankedTensorType lhs = tensorType(adaptor.getLhs());
   RankedTensorType rhs = tensorType(adaptor.getRhs());
   SmallVector<int64_t> shape;
-  if (failed(checkQuantizedType(loc, adaptor.getLhs(), "lhs", false)) ||
-      failed(checkQuantizedType(loc, adaptor.getRhs(), "rhs", false)) ||
+  if (failed(checkQuantizedType(loc, adaptor.getLhs(), "lhs",
+                                /*allowFloat=*/false)) ||
+      failed(checkQuantizedType(loc, adaptor.getRhs(), "rhs",
+                                /*allowFloat=*/false)) ||
       failed(inferMatMulShape(loc, lhs, rhs, shape)) ||
       failed(checkZeroPoint(loc, adaptor.getLhsZeroPoint(), lhs,
                             "lhs_zero_point")) ||
@@ -135,16 +137,19 @@ QLinearMatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   Type output = tensorType(adaptor.getOutputZeroPoint()).getElementType();
   SmallVector<int64_t> shape;
   Type scaleType;
-  if (failed(checkQuantizedType(loc, adaptor.getLhs(), "lhs", true)) ||
-      failed(checkQuantizedType(loc, adaptor.getRhs(), "rhs", true)) ||
+  if (failed(checkQuantizedType(loc, adaptor.getLhs(), "lhs",
+                                /*allowFloat=*/true)) ||
+      failed(checkQuantizedType(loc, adaptor.getRhs(), "rhs",
+                                /*allowFloat=*/true)) ||
       failed(checkQuantizedType(loc, adaptor.getOutputZeroPoint(),
-                                "output_zero_point", true)) ||
+                                "output_zero_point", /*allowFloat=*/true)) ||
       failed(inferMatMulShape(loc, lhs, rhs, shape)) ||
       failed(checkZeroPoint(loc, adaptor.getLhsZeroPoint(), lhs,
                             "lhs_zero_point")) ||
       failed(checkZeroPoint(loc, adaptor.getRhsZeroPoint(), rhs,
                             "rhs_zero_point")) ||
-      failed(checkBroadcastsTo(loc, adaptor.getOutputZeroPoint(), shape,
+      failed(checkBroadcastsTo(loc, adaptor.getOutputZeroPoint(),
+                               RankedTensorType::get(shape, output),
                                "output_zero_point")) ||
       failed(checkScale(loc, adaptor.getLhsScale(), adaptor.getLhsZeroPoint(),
                         scaleType, "lhs_scale")) ||
@@ -162,11 +167,12 @@ QLinearMatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
 // Convolutions
 //===----------------------------------------------------------------------===//
 
-/// The result shape of `kiln.conv` with these operands and attributes: the
-/// rules (and their messages) are ConvOp's own.
+/// The result type of `kiln.conv` with these operands and attributes (the
+/// quantized convolutions carry exactly kiln.conv's attributes): the rules,
+/// and their messages, are ConvOp's own.
 template <typename Adaptor>
-static FailureOr<RankedTensorType>
-inferConvShape(std::optional<Location> loc, Adaptor adaptor, Value bias) {
+static FailureOr<RankedTensorType> inferConvShape(std::optional<Location> loc,
+                                                  Adaptor adaptor, Value bias) {
   ConvOp::Properties properties;
   properties.strides = adaptor.getStridesAttr();
   properties.dilations = adaptor.getDilationsAttr();
@@ -178,8 +184,7 @@ inferConvShape(std::optional<Location> loc, Adaptor adaptor, Value bias) {
   SmallVector<Type, 1> inferred;
   if (failed(ConvOp::inferReturnTypes(
           tensorType(adaptor.getInput()).getContext(), loc,
-          ConvOp::Adaptor(operands, /*attrs=*/nullptr, properties),
-          inferred)))
+          ConvOp::Adaptor(operands, /*attrs=*/nullptr, properties), inferred)))
     return failure();
   return cast<RankedTensorType>(inferred.front());
 }
@@ -205,14 +210,16 @@ static LogicalResult checkTensorParam(std::optional<Location> loc, Value param,
   return success();
 }
 
-LogicalResult
-ConvIntegerOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
-                                Adaptor adaptor,
-                                SmallVectorImpl<Type> &inferred) {
+LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *ctx,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   RankedTensorType weight = tensorType(adaptor.getWeight());
-  if (failed(checkQuantizedType(loc, adaptor.getInput(), "input", false)) ||
-      failed(checkQuantizedType(loc, adaptor.getWeight(), "weight", false)))
+  if (failed(checkQuantizedType(loc, adaptor.getInput(), "input",
+                                /*allowFloat=*/false)) ||
+      failed(checkQuantizedType(loc, adaptor.getWeight(), "weight",
+                                /*allowFloat=*/false)))
     return failure();
   FailureOr<RankedTensorType> result = inferConvShape(loc, adaptor, Value());
   if (failed(result) ||
@@ -229,18 +236,20 @@ ConvIntegerOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   return success();
 }
 
-LogicalResult
-QLinearConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                Adaptor adaptor,
-                                SmallVectorImpl<Type> &inferred) {
+LogicalResult QLinearConvOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   RankedTensorType weight = tensorType(adaptor.getWeight());
   Value outputZeroPoint = adaptor.getOutputZeroPoint();
   Type output = tensorType(outputZeroPoint).getElementType();
-  if (failed(checkQuantizedType(loc, adaptor.getInput(), "input", false)) ||
-      failed(checkQuantizedType(loc, adaptor.getWeight(), "weight", false)) ||
+  if (failed(checkQuantizedType(loc, adaptor.getInput(), "input",
+                                /*allowFloat=*/false)) ||
+      failed(checkQuantizedType(loc, adaptor.getWeight(), "weight",
+                                /*allowFloat=*/false)) ||
       failed(checkQuantizedType(loc, outputZeroPoint, "output_zero_point",
-                                false)))
+                                /*allowFloat=*/false)))
     return failure();
   Value bias = adaptor.getBias();
   if (bias && !tensorType(bias).getElementType().isSignlessInteger(32))
@@ -261,7 +270,8 @@ QLinearConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
       failed(checkWeightParam(loc, adaptor.getWeightZeroPoint(), outChannels,
                               "weight_zero_point")) ||
       failed(checkZeroPointType(loc, adaptor.getWeightZeroPoint(),
-                                weight.getElementType(), "weight_zero_point")) ||
+                                weight.getElementType(),
+                                "weight_zero_point")) ||
       failed(checkScale(loc, adaptor.getWeightScale(),
                         adaptor.getWeightZeroPoint(), scaleType,
                         "weight_scale")) ||

@@ -24,21 +24,22 @@ static LogicalResult inferRandom(std::optional<Location> loc, Adaptor adaptor,
   return success();
 }
 
-LogicalResult RandomUniformOp::inferReturnTypes(MLIRContext *,
-                                                std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &inferred) {
+LogicalResult
+RandomUniformOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   return inferRandom(loc, adaptor, inferred);
 }
 
-LogicalResult RandomNormalOp::inferReturnTypes(MLIRContext *,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
+LogicalResult
+RandomNormalOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   return inferRandom(loc, adaptor, inferred);
 }
 
-LogicalResult BernoulliOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult BernoulliOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());

@@ -81,6 +81,9 @@ static void refineDim(int64_t &dim, int64_t other) {
     dim = other;
 }
 
+/// Result types of RNN, GRU and LSTM, after checking every operand against
+/// the input, the number of directions and hidden_size. A batch size the
+/// input leaves dynamic is taken from sequence_lens or the initial states.
 static LogicalResult inferRecurrent(std::optional<Location> loc,
                                     const RecurrentParts &p,
                                     SmallVectorImpl<Type> &inferred) {
@@ -104,27 +107,27 @@ static LogicalResult inferRecurrent(std::optional<Location> loc,
                           input);
   Type elementType = input.getElementType();
   if (!isa<FloatType>(elementType))
-    return inferenceError(loc, "input must have a floating-point element "
-                               "type, got ",
-                          input);
+    return inferenceError(
+        loc, "input must have a floating-point element type, got ", input);
   int64_t seq = input.getDimSize(p.batchFirst ? 1 : 0);
   int64_t batch = input.getDimSize(p.batchFirst ? 0 : 1);
   int64_t inputSize = input.getDimSize(2);
   int64_t gateRows = p.gates * hidden;
 
+  std::string rows = timesHidden(p.gates);
   if (failed(checkOperand(loc, p.weight, "weight", elementType,
                           {*numDir, gateRows, inputSize},
-                          "[num_directions, " + timesHidden(p.gates) +
-                              ", input_size]")) ||
-      failed(checkOperand(loc, p.recurrence, "recurrence", elementType,
+                          "[num_directions, " + rows + ", input_size]")))
+    return failure();
+  if (failed(checkOperand(loc, p.recurrence, "recurrence", elementType,
                           {*numDir, gateRows, hidden},
-                          "[num_directions, " + timesHidden(p.gates) +
-                              ", hidden_size]")) ||
-      failed(checkOperand(loc, p.bias, "bias", elementType,
-                          {*numDir, 2 * gateRows},
-                          "[num_directions, " + timesHidden(2 * p.gates) +
-                              "]")) ||
-      failed(checkOperand(loc, p.peepholes, "peepholes", elementType,
+                          "[num_directions, " + rows + ", hidden_size]")))
+    return failure();
+  if (failed(checkOperand(
+          loc, p.bias, "bias", elementType, {*numDir, 2 * gateRows},
+          "[num_directions, " + timesHidden(2 * p.gates) + "]")))
+    return failure();
+  if (failed(checkOperand(loc, p.peepholes, "peepholes", elementType,
                           {*numDir, 3 * hidden},
                           "[num_directions, " + timesHidden(3) + "]")))
     return failure();
@@ -170,7 +173,8 @@ static LogicalResult inferRecurrent(std::optional<Location> loc,
 template <typename OpTy>
 static LogicalResult verifyActivations(OpTy op, int64_t perDirection) {
   // Result-type inference, which runs first, has rejected a bad direction.
-  int64_t expected = perDirection * numDirections(op.getDirection()).value_or(1);
+  int64_t expected =
+      perDirection * numDirections(op.getDirection()).value_or(1);
   ArrayAttr activations = op.getActivations();
   if ((int64_t)activations.size() != expected)
     return op.emitOpError("needs ")
@@ -186,8 +190,8 @@ static LogicalResult verifyActivations(OpTy op, int64_t perDirection) {
       (int64_t)op.getActivationBeta().size() != expected)
     return op.emitOpError("needs one activation_alpha and one "
                           "activation_beta per activation (")
-           << expected << "), got " << op.getActivationAlpha().size()
-           << " and " << op.getActivationBeta().size();
+           << expected << "), got " << op.getActivationAlpha().size() << " and "
+           << op.getActivationBeta().size();
   // Written so that NaN fails too.
   if (std::optional<APFloat> clip = op.getClip();
       clip && !(clip->convertToDouble() > 0))
@@ -259,8 +263,9 @@ ReverseSequenceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                           timeAxis, ") must be below the rank (",
                           input.getRank(), ")");
   if (batchAxis == timeAxis)
-    return inferenceError(loc, "batch_axis and time_axis must differ, both "
-                               "are ",
+    return inferenceError(loc,
+                          "batch_axis and time_axis must differ, both "
+                          "are ",
                           batchAxis);
   RankedTensorType lens = tensorType(adaptor.getSequenceLens());
   int64_t batch = input.getDimSize(batchAxis);

@@ -24,12 +24,10 @@ getI64Scalar(std::optional<Location> loc, Value value, StringRef name) {
 
 /// `getI64Scalar` for a count that must be positive when it is known.
 static FailureOr<std::optional<int64_t>>
-getPositiveI64Scalar(std::optional<Location> loc, Value value,
-                     StringRef name) {
+getPositiveI64Scalar(std::optional<Location> loc, Value value, StringRef name) {
   FailureOr<std::optional<int64_t>> result = getI64Scalar(loc, value, name);
   if (succeeded(result) && *result && **result <= 0)
-    return inferenceError(loc, "'", name, "' must be positive, got ",
-                          **result);
+    return inferenceError(loc, "'", name, "' must be positive, got ", **result);
   return result;
 }
 
@@ -39,18 +37,17 @@ static FailureOr<int64_t> getSignalParts(std::optional<Location> loc,
                                          RankedTensorType type,
                                          int64_t minRank) {
   if (!isa<FloatType>(type.getElementType()))
-    return inferenceError(loc, "the signal must have a floating-point "
-                               "element type, got ",
-                          type.getElementType());
+    return inferenceError(
+        loc, "the signal must have a floating-point element type, got ",
+        type.getElementType());
   if (type.getRank() < minRank)
     return inferenceError(loc, "the signal must have rank ", minRank,
                           " or more, got ", type.getRank());
   int64_t parts = type.getShape().back();
   if (!ShapedType::isDynamic(parts) && parts != 1 && parts != 2)
-    return inferenceError(loc,
-                          "the last signal dimension must be 1 (real) or 2 "
-                          "(complex), got ",
-                          parts);
+    return inferenceError(
+        loc, "the last signal dimension must be 1 (real) or 2 (complex), got ",
+        parts);
   return parts;
 }
 
@@ -70,8 +67,7 @@ LogicalResult DFTOp::inferReturnTypes(MLIRContext *,
   if (onesided && !inverse && *parts == 2)
     return inferenceError(loc, "a one-sided forward DFT needs a real input");
   if (onesided && inverse && *parts == 1)
-    return inferenceError(loc,
-                          "a one-sided inverse DFT needs a complex input");
+    return inferenceError(loc, "a one-sided inverse DFT needs a complex input");
   FailureOr<std::optional<int64_t>> length =
       getPositiveI64Scalar(loc, adaptor.getDftLength(), "dft_length");
   if (failed(length))
@@ -86,14 +82,13 @@ LogicalResult DFTOp::inferReturnTypes(MLIRContext *,
   std::optional<int64_t> axis = adaptor.getAxis();
   Value dynamicAxis = adaptor.getDynamicAxis();
   if (axis.has_value() == static_cast<bool>(dynamicAxis))
-    return inferenceError(loc, "needs exactly one of an 'axis' attribute and "
-                               "a 'dynamic_axis' operand");
+    return inferenceError(loc, "needs exactly one of an 'axis' attribute and a "
+                               "'dynamic_axis' operand");
   if (axis) {
     if (*axis > input.getRank() - 2)
-      return inferenceError(loc, "axis ", *axis,
-                            " is out of range: the last dimension of rank ",
-                            input.getRank(),
-                            " holds the real and imaginary parts");
+      return inferenceError(
+          loc, "axis ", *axis, " is out of range: the last dimension of rank ",
+          input.getRank(), " holds the real and imaginary parts");
     shape[*axis] = transformed;
   } else {
     if (failed(getI64Scalar(loc, dynamicAxis, "dynamic_axis")))
@@ -116,13 +111,13 @@ LogicalResult STFTOp::inferReturnTypes(MLIRContext *,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType signal = tensorType(adaptor.getSignal());
+  if (signal.getRank() != 3)
+    return inferenceError(
+        loc, "the signal must be [batch, length, 1 or 2], got rank ",
+        signal.getRank());
   FailureOr<int64_t> parts = getSignalParts(loc, signal, /*minRank=*/3);
   if (failed(parts))
     return failure();
-  if (signal.getRank() != 3)
-    return inferenceError(loc, "the signal must be [batch, length, 1 or 2], "
-                               "got rank ",
-                          signal.getRank());
   if (adaptor.getOnesided() && *parts == 2)
     return inferenceError(loc, "a one-sided STFT needs a real signal");
   FailureOr<std::optional<int64_t>> step =
@@ -132,13 +127,13 @@ LogicalResult STFTOp::inferReturnTypes(MLIRContext *,
   RankedTensorType window = tensorType(adaptor.getWindow());
   if (window.getRank() != 1 ||
       window.getElementType() != signal.getElementType())
-    return inferenceError(loc, "the window must be 1-D with the signal's "
-                               "element type, got ",
-                          window);
+    return inferenceError(
+        loc, "the window must be 1-D with the signal's element type, got ",
+        window);
 
   int64_t length = signal.getDimSize(1), frameLength = window.getDimSize(0);
-  bool known = !ShapedType::isDynamic(length) &&
-               !ShapedType::isDynamic(frameLength);
+  bool known =
+      !ShapedType::isDynamic(length) && !ShapedType::isDynamic(frameLength);
   if (known && frameLength > length)
     return inferenceError(loc, "the frame length (", frameLength,
                           ") exceeds the signal length (", length, ")");
@@ -159,9 +154,9 @@ LogicalResult STFTOp::inferReturnTypes(MLIRContext *,
 /// Result element types may be any integer or float type, as in ONNX.
 static LogicalResult checkOutputType(std::optional<Location> loc, Type type) {
   if (!isa<IntegerType, FloatType>(type))
-    return inferenceError(loc, "'output_type' must be an integer or "
-                               "floating-point type, got ",
-                          type);
+    return inferenceError(
+        loc, "'output_type' must be an integer or floating-point type, got ",
+        type);
   return success();
 }
 
@@ -194,23 +189,24 @@ LogicalResult
 MelWeightMatrixOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                     Adaptor adaptor,
                                     SmallVectorImpl<Type> &inferred) {
-  FailureOr<std::optional<int64_t>> bins = getPositiveI64Scalar(
-      loc, adaptor.getNumMelBins(), "num_mel_bins");
+  FailureOr<std::optional<int64_t>> bins =
+      getPositiveI64Scalar(loc, adaptor.getNumMelBins(), "num_mel_bins");
   if (failed(bins))
     return failure();
   FailureOr<std::optional<int64_t>> length =
       getPositiveI64Scalar(loc, adaptor.getDftLength(), "dft_length");
   if (failed(length) ||
-      failed(getPositiveI64Scalar(loc, adaptor.getSampleRate(),
-                                  "sample_rate")) ||
+      failed(
+          getPositiveI64Scalar(loc, adaptor.getSampleRate(), "sample_rate")) ||
       failed(checkOutputType(loc, adaptor.getOutputType())))
     return failure();
   RankedTensorType lower = tensorType(adaptor.getLowerEdgeHertz());
   RankedTensorType upper = tensorType(adaptor.getUpperEdgeHertz());
   if (lower.getRank() != 0 || !isa<FloatType>(lower.getElementType()) ||
       lower != upper)
-    return inferenceError(loc, "the edge frequencies must be 0-d tensors of "
-                               "one floating-point type, got ",
+    return inferenceError(loc,
+                          "the edge frequencies must be 0-d tensors of one "
+                          "floating-point type, got ",
                           lower, " and ", upper);
   int64_t rows = *length ? **length / 2 + 1 : kDynamic;
   inferred.push_back(RankedTensorType::get({rows, bins->value_or(kDynamic)},

@@ -666,7 +666,9 @@ LogicalResult RangeOp::inferReturnTypes(MLIRContext *,
   Type element = tensorType(adaptor.getStart()).getElementType();
   for (Value v : adaptor.getOperands()) {
     RankedTensorType type = tensorType(v);
-    if (type.getRank() != 0 || type.getElementType() != element)
+    // ONNX asks for scalars; exporters also pass one-element vectors.
+    if (type.getRank() > 1 || getStaticLength(v) != std::optional<int64_t>(1) ||
+        type.getElementType() != element)
       return inferenceError(
           loc, "start, limit and delta must be 0-d tensors of one type");
   }
@@ -847,5 +849,120 @@ LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
   llvm::append_range(shape, grid.getShape().drop_front().drop_back());
   inferred.push_back(input.clone(shape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data-dependent selections and small generators
+//===----------------------------------------------------------------------===//
+
+LogicalResult UniqueOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  std::optional<uint64_t> axis = adaptor.getAxis();
+  RankedTensorType values;
+  int64_t inverseLength =
+      input.hasStaticShape() ? input.getNumElements() : kDynamic;
+  if (axis) {
+    if ((int64_t)*axis >= input.getRank())
+      return inferenceError(loc, "axis ", *axis, " is out of range for rank ",
+                            input.getRank());
+    SmallVector<int64_t> shape(input.getShape());
+    shape[*axis] = kDynamic;
+    values = input.clone(shape);
+    inverseLength = input.getDimSize(*axis);
+  } else {
+    values = input.clone({kDynamic});
+  }
+  inferred.push_back(values);
+  inferred.push_back(i64Tensor(ctx, {kDynamic}));
+  inferred.push_back(i64Tensor(ctx, {inverseLength}));
+  inferred.push_back(i64Tensor(ctx, {kDynamic}));
+  return success();
+}
+
+LogicalResult CompressOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  if (tensorType(adaptor.getCondition()).getRank() != 1)
+    return inferenceError(loc, "condition must be 1-D");
+  if (std::optional<uint64_t> axis = adaptor.getAxis()) {
+    if ((int64_t)*axis >= input.getRank())
+      return inferenceError(loc, "axis ", *axis, " is out of range for rank ",
+                            input.getRank());
+    SmallVector<int64_t> shape(input.getShape());
+    shape[*axis] = kDynamic;
+    inferred.push_back(input.clone(shape));
+  } else {
+    inferred.push_back(input.clone({kDynamic}));
+  }
+  return success();
+}
+
+LogicalResult EyeLikeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  if (input.getRank() != 2)
+    return inferenceError(loc, "input must be 2-D");
+  inferred.push_back(input.clone(adaptor.getDtype()));
+  return success();
+}
+
+LogicalResult BitCastOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  Type to = adaptor.getDtype();
+  // Booleans occupy a byte in memory, which is what bit_cast reinterprets.
+  auto storageBits = [](Type t) {
+    return t.isInteger(1) ? 8u : t.getIntOrFloatBitWidth();
+  };
+  if (!to.isIntOrFloat() ||
+      storageBits(input.getElementType()) != storageBits(to))
+    return inferenceError(loc, "bit_cast needs types of the same width, got ",
+                          input.getElementType(), " and ", to);
+  inferred.push_back(input.clone(to));
+  return success();
+}
+
+LogicalResult DetOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  if (input.getRank() < 2)
+    return inferenceError(loc, "input must have rank 2 or more");
+  int64_t rows = input.getDimSize(input.getRank() - 2),
+          cols = input.getShape().back();
+  if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(cols) &&
+      rows != cols)
+    return inferenceError(loc, "matrices must be square, got ", rows, "x",
+                          cols);
+  inferred.push_back(input.clone(input.getShape().drop_back(2)));
+  return success();
+}
+
+LogicalResult TfIdfVectorizerOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorType(adaptor.getInput());
+  if (input.getRank() != 1 && input.getRank() != 2)
+    return inferenceError(loc, "input must be [C] or [N, C]");
+  if (!llvm::is_contained({"TF", "IDF", "TFIDF"}, adaptor.getMode()))
+    return inferenceError(loc, "mode must be TF, IDF or TFIDF");
+  ArrayRef<int64_t> indexes = adaptor.getNgramIndexes();
+  int64_t width = indexes.empty() ? 0 : *llvm::max_element(indexes) + 1;
+  SmallVector<int64_t> shape;
+  if (input.getRank() == 2)
+    shape.push_back(input.getDimSize(0));
+  shape.push_back(width);
+  inferred.push_back(RankedTensorType::get(shape, Float32Type::get(ctx)));
   return success();
 }

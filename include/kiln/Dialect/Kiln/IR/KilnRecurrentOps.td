@@ -45,7 +45,7 @@ class Kiln_RecurrentOp<string mnemonic, string summaryText,
     # [{ functions of the first direction, then those of the second.
     `activation_alpha` and `activation_beta` hold one value per activation:
     its parameter, or 0 for a function without one. No `clip` means no
-    clipping.
+    clipping. For example, an RNN:
 
     ```mlir
     %y, %y_h = kiln.rnn %x, %w, %r bias(%b) {activation_alpha = array<f32: 0.0>,

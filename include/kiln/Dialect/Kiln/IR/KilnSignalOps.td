@@ -4,8 +4,9 @@
 // tensors are real tensors with a trailing dimension of 2 (real, imaginary);
 // a real signal has a trailing dimension of 1. Integer scalars (lengths,
 // steps, sizes) are 0-d i64 tensors: the importer has cast ONNX's int32
-// forms and filled in every default, so no operand is optional unless its
-// absence means something no value could.
+// forms and filled in every default (lengths, windows), so the only optional
+// operand is a DFT axis known only at run time, which stands in for the
+// attribute.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,9 +73,10 @@ class Kiln_WindowOp<string mnemonic, string summaryText>
     : Kiln_InferredOp<mnemonic> {
   let summary = summaryText;
   let description = [{
-    A 1-D window of `size` (a 0-d i64) points with element type
-    `output_type`. A `periodic` window is the first `size` points of the
-    symmetric window of `size + 1` points.
+    A 1-D window of `size` (a 0-d i64) points `w[n]`, n in [0, size), with
+    element type `output_type`. In the formula, N is `size` for a
+    `periodic` window (the first `size` points of a symmetric window one
+    point longer) and `size - 1` for a symmetric one.
   }];
   let arguments = (ins Kiln_Tensor:$size, BoolAttr:$periodic,
                    TypeAttr:$output_type);
@@ -82,11 +84,11 @@ class Kiln_WindowOp<string mnemonic, string summaryText>
 }
 
 def Kiln_HannWindowOp : Kiln_WindowOp<"hann_window",
-    "0.5 - 0.5 cos(2 pi n / N)">;
+    "Hann window: 0.5 - 0.5 cos(2 pi n / N)">;
 def Kiln_HammingWindowOp : Kiln_WindowOp<"hamming_window",
-    "25/46 - 21/46 cos(2 pi n / N)">;
+    "Hamming window: 25/46 - 21/46 cos(2 pi n / N)">;
 def Kiln_BlackmanWindowOp : Kiln_WindowOp<"blackman_window",
-    "0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)">;
+    "Blackman window: 0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)">;
 
 def Kiln_MelWeightMatrixOp : Kiln_InferredOp<"mel_weight_matrix"> {
   let summary = "triangular mel filter bank over one-sided DFT bins";

@@ -258,6 +258,58 @@ def Kiln_NonZeroOp : Kiln_InferredOp<"non_zero"> {
   let results = (outs Kiln_Tensor:$output);
 }
 
+def Kiln_UniqueOp : Kiln_InferredOp<"unique"> {
+  let summary = "the distinct elements (or slices along an axis) and where they occur";
+  let description = [{
+    Results: the unique values (flattened, or slices along `axis` when it is
+    set), the first index of each, the inverse mapping of every input
+    element (or slice), and the counts; the last three are i64.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, OptionalAttr<Kiln_Axis>:$axis, BoolAttr:$sorted);
+  let results = (outs Kiln_Tensor:$values, Kiln_Tensor:$indices,
+                      Kiln_Tensor:$inverse_indices, Kiln_Tensor:$counts);
+}
+
+def Kiln_CompressOp : Kiln_InferredOp<"compress"> {
+  let summary = "keep the slices along `axis` (or the flattened elements) whose condition holds";
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$condition,
+                   OptionalAttr<Kiln_Axis>:$axis);
+  let results = (outs Kiln_Tensor:$output);
+}
+
+def Kiln_EyeLikeOp : Kiln_InferredOp<"eye_like"> {
+  let summary = "a 2-D tensor of the input's shape with ones on diagonal `k`";
+  let arguments = (ins Kiln_Tensor:$input, TypeAttr:$dtype, I64Attr:$k);
+  let results = (outs Kiln_Tensor:$output);
+}
+
+def Kiln_BitCastOp : Kiln_InferredOp<"bit_cast"> {
+  let summary = "reinterpret each element's bits as another type of the same width";
+  let arguments = (ins Kiln_Tensor:$input, TypeAttr:$dtype);
+  let results = (outs Kiln_Tensor:$output);
+}
+
+def Kiln_DetOp : Kiln_InferredOp<"det"> {
+  let summary = "determinants of the square matrices in the last two dimensions";
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$output);
+}
+
+def Kiln_TfIdfVectorizerOp : Kiln_InferredOp<"tfidf_vectorizer"> {
+  let summary = "n-gram counts (TF, IDF or TF-IDF) of integer token sequences";
+  let description = [{
+    input [C] or [N, C] of integer tokens; the result is f32 [max index + 1]
+    or [N, max index + 1]. The attributes are ONNX's, with integer pools
+    only (string pools are not supported).
+  }];
+  let arguments = (ins Kiln_Tensor:$input, StrAttr:$mode,
+                   I64Attr:$min_gram_length, I64Attr:$max_gram_length,
+                   I64Attr:$max_skip_count, Kiln_I64Array:$ngram_counts,
+                   Kiln_I64Array:$ngram_indexes, Kiln_I64Array:$pool_int64s,
+                   OptionalAttr<DenseF32ArrayAttr>:$weights);
+  let results = (outs Kiln_Tensor:$output);
+}
+
 def Kiln_GridSampleOp : Kiln_InferredOp<"grid_sample"> {
   let summary = "sample the input at the normalized coordinates of a grid";
   let description = [{
