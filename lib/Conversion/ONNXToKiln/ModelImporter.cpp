@@ -169,20 +169,17 @@ FailureOr<RankedTensorType> pinShape(RankedTensorType type, StringRef name,
   return type.clone(pinned);
 }
 
-FailureOr<onnx::ModelProto> parseModel(StringRef path, ModelState &model) {
-  auto buffer =
-      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    model.error = "cannot read the file: " + buffer.getError().message();
-    return failure();
-  }
+FailureOr<onnx::ModelProto> parseModel(StringRef bytes, ModelState &model) {
   // Protobuf limits one message to 2 GB; larger models keep their weights in
   // external data files, which are read separately.
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    model.error = "the file is larger than 2 GB, which protobuf cannot parse; "
+                  "save the model with its weights as external data";
+    return failure();
+  }
   google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>((*buffer)->getBufferStart()),
-      static_cast<int>(std::min<size_t>((*buffer)->getBufferSize(),
-                                        std::numeric_limits<int>::max())));
+      reinterpret_cast<const uint8_t *>(bytes.data()),
+      static_cast<int>(bytes.size()));
   stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
   onnx::ModelProto proto;
   if (!proto.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
@@ -201,17 +198,33 @@ FailureOr<onnx::ModelProto> parseModel(StringRef path, ModelState &model) {
 llvm::Expected<OwningOpRef<ModuleOp>>
 importONNXModel(StringRef path, MLIRContext &context,
                 const ImportOptions &options) {
-  context.loadDialect<KilnDialect, func::FuncDialect>();
-  ModelState model{context, path.str(), "", 0, "", ""};
+  auto buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path.str() + ": cannot read the file: " +
+                                       buffer.getError().message());
   SmallString<256> directory(path);
   llvm::sys::path::remove_filename(directory);
-  model.directory = directory.empty() ? "." : std::string(directory);
+  return importONNXModelFromBuffer((*buffer)->getBuffer(), path,
+                                   directory.empty() ? "." : directory.str(),
+                                   context, options);
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>>
+importONNXModelFromBuffer(StringRef bytes, StringRef name,
+                          StringRef externalDataDirectory, MLIRContext &context,
+                          const ImportOptions &options) {
+  context.loadDialect<KilnDialect, func::FuncDialect>();
+  ModelState model{context, name.str(), externalDataDirectory.str(), 0, "", ""};
+  StringRef path = name;
   auto error = [&]() {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    path.str() + ": " + model.error);
   };
 
-  FailureOr<onnx::ModelProto> proto = parseModel(path, model);
+  FailureOr<onnx::ModelProto> proto = parseModel(bytes, model);
   if (failed(proto))
     return error();
   for (const onnx::OperatorSetIdProto &opset : proto->opset_import())

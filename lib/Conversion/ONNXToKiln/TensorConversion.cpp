@@ -97,6 +97,16 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
         "tensor '" + tensor.name() + "' has external data without a location";
     return failure();
   }
+  // Like ONNX's own checker: external data lives beside the model, never
+  // at an absolute path or above the model's folder.
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::any_of(llvm::make_range(llvm::sys::path::begin(location),
+                                    llvm::sys::path::end(location)),
+                   [](StringRef part) { return part == ".."; })) {
+    error = "external data location '" + location + "' of tensor '" +
+            tensor.name() + "' must be a relative path inside the model's folder";
+    return failure();
+  }
   SmallString<256> file(directory);
   llvm::sys::path::append(file, location);
   auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,

@@ -27,6 +27,14 @@ llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXModel(llvm::StringRef path, mlir::MLIRContext &context,
                 const ImportOptions &options = {});
 
+/// Imports a model held in memory. `name` prefixes error messages;
+/// external data files are looked up in `externalDataDirectory`.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+importONNXModelFromBuffer(llvm::StringRef bytes, llvm::StringRef name,
+                          llvm::StringRef externalDataDirectory,
+                          mlir::MLIRContext &context,
+                          const ImportOptions &options = {});
+
 /// Registers the dialects the importer produces.
 void registerImporterDialects(mlir::DialectRegistry &registry);
 
