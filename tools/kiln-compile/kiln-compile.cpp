@@ -125,6 +125,7 @@ int main(int argc, char **argv) {
     func.addPass(kiln::createKilnFoldBatchNorm());
     func.addPass(kiln::createKilnInferShapes());
     func.addPass(createCanonicalizerPass());
+    func.addPass(createCSEPass());
     if (failed(pm.run(**module)))
       return fail(inputFile + ": the graph passes failed");
   }

@@ -18,11 +18,6 @@ using namespace mlir;
 namespace kiln::onnx_import {
 namespace {
 
-#define KILN_TRY(var, expr)                                                    \
-  auto var = (expr);                                                           \
-  if (failed(var))                                                             \
-    return failure();
-
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 /// [B, S, heads * size] -> [B, heads, S, size].
@@ -233,7 +228,6 @@ LogicalResult importAttention(NodeImporter &n) {
   return success();
 }
 
-#undef KILN_TRY
 } // namespace
 
 void registerAttentionHandlers(OpRegistry &r) {

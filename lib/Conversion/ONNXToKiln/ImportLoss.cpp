@@ -13,11 +13,6 @@ using namespace mlir;
 namespace kiln::onnx_import {
 namespace {
 
-#define KILN_TRY(var, expr)                                                    \
-  auto var = (expr);                                                           \
-  if (failed(var))                                                             \
-    return failure();
-
 /// loss[n, d...] = -input[n, target[n, d...], d...] * weight[target], zero
 /// where target == ignore_index, then reduced as `reduction` asks.
 FailureOr<Value> buildNLLLoss(NodeImporter &n, Value input, Value target,
@@ -104,7 +99,6 @@ LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
   return success();
 }
 
-#undef KILN_TRY
 } // namespace
 
 void registerLossHandlers(OpRegistry &r) {

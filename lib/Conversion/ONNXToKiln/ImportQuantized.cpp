@@ -8,68 +8,20 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "WindowAttributes.h"
 
 using namespace mlir;
 
 namespace kiln::onnx_import {
 namespace {
 
-#define KILN_TRY(var, expr)                                                    \
-  auto var = (expr);                                                           \
-  if (failed(var))                                                             \
-    return failure();
-
-/// Spatial window parameters with ONNX's defaults and auto_pad resolved.
-struct Window {
-  SmallVector<int64_t> strides, dilations, pads;
-};
-
-/// Resolves strides/dilations/pads/auto_pad for a convolution of `input`
-/// (N, C, spatial...) by a `weight` (M, C / group, kernel...). This mirrors
-/// `resolveWindow` in ImportNN.cpp, which is private to that file.
+/// Window attributes of a convolution of `input` (N, C, spatial...) by a
+/// `weight` (M, C / group, kernel...).
 FailureOr<Window> resolveConvWindow(NodeImporter &n, RankedTensorType input,
                                     RankedTensorType weight) {
-  int64_t spatial = input.getRank() - 2;
-  if (spatial < 1 || weight.getRank() != input.getRank())
+  if (input.getRank() < 3 || weight.getRank() != input.getRank())
     return n.fail("input and weight must have the same rank >= 3");
-  SmallVector<int64_t> kernel =
-      n.getInts("kernel_shape")
-          .value_or(SmallVector<int64_t>(weight.getShape().drop_front(2)));
-  Window w;
-  w.strides = n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
-  w.dilations =
-      n.getInts("dilations").value_or(SmallVector<int64_t>(spatial, 1));
-  w.pads = n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
-  if ((int64_t)kernel.size() != spatial ||
-      (int64_t)w.strides.size() != spatial ||
-      (int64_t)w.dilations.size() != spatial ||
-      (int64_t)w.pads.size() != 2 * spatial)
-    return n.fail("kernel_shape, strides, dilations and pads must match the " +
-                  llvm::Twine(spatial) + " spatial dimensions");
-  std::string autoPad = n.getString("auto_pad", "NOTSET");
-  if (autoPad == "NOTSET")
-    return w;
-  if (autoPad == "VALID") {
-    std::fill(w.pads.begin(), w.pads.end(), 0);
-    return w;
-  }
-  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    return n.fail("unknown auto_pad '" + autoPad + "'");
-  for (int64_t i = 0; i < spatial; ++i) {
-    int64_t in = input.getDimSize(2 + i);
-    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel[i]))
-      return n.fail("auto_pad " + autoPad +
-                    " needs static spatial sizes; pin "
-                    "the input's shape with --input-shape");
-    int64_t out = (in + w.strides[i] - 1) / w.strides[i];
-    int64_t effective = (kernel[i] - 1) * w.dilations[i] + 1;
-    int64_t total =
-        std::max<int64_t>(0, (out - 1) * w.strides[i] + effective - in);
-    int64_t small = total / 2, large = total - small;
-    w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
-    w.pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
-  }
-  return w;
+  return resolveWindow(n, input, kernelFromWeight(n, weight));
 }
 
 /// A quantization parameter with one element as the 0-d per-tensor form.
@@ -207,8 +159,6 @@ LogicalResult importQLinearConv(NodeImporter &n) {
   n.setOutput(0, *y);
   return success();
 }
-
-#undef KILN_TRY
 
 } // namespace
 

@@ -13,11 +13,6 @@ using namespace mlir;
 namespace kiln::onnx_import {
 namespace {
 
-#define KILN_TRY(var, expr)                                                    \
-  auto var = (expr);                                                           \
-  if (failed(var))                                                             \
-    return failure();
-
 /// A scalar-like input (0-d, or the one-element 1-D tensors that models
 /// also use) as a 0-d tensor.
 FailureOr<Value> toScalar(NodeImporter &n, Value v, StringRef name) {
@@ -211,8 +206,6 @@ LogicalResult importMelWeightMatrix(NodeImporter &n) {
   n.setOutput(0, *y);
   return success();
 }
-
-#undef KILN_TRY
 
 } // namespace
 

@@ -202,9 +202,9 @@ importONNXModel(StringRef path, MLIRContext &context,
       llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path.str() + ": cannot read the file: " +
-                                       buffer.getError().message());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        path.str() + ": cannot read the file: " + buffer.getError().message());
   SmallString<256> directory(path);
   llvm::sys::path::remove_filename(directory);
   return importONNXModelFromBuffer((*buffer)->getBuffer(), path,

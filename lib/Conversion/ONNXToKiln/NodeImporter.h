@@ -20,6 +20,13 @@
 #include <optional>
 #include <string>
 
+/// Binds `var` to the result of `expr` (a FailureOr) and returns failure
+/// from the enclosing handler when it failed.
+#define KILN_TRY(var, expr)                                                    \
+  auto var = (expr);                                                           \
+  if (mlir::failed(var))                                                       \
+    return mlir::failure();
+
 namespace kiln::onnx_import {
 
 using mlir::FailureOr;

@@ -104,7 +104,8 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
                                     llvm::sys::path::end(location)),
                    [](StringRef part) { return part == ".."; })) {
     error = "external data location '" + location + "' of tensor '" +
-            tensor.name() + "' must be a relative path inside the model's folder";
+            tensor.name() +
+            "' must be a relative path inside the model's folder";
     return failure();
   }
   SmallString<256> file(directory);

@@ -370,22 +370,63 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::get(getType(), values);
 }
 
-OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
-  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getData());
-  if (!data || data.getType().getRank() != 1 || !isFoldableSize(getType()))
-    return {};
-  std::optional<SmallVector<int64_t>> indices = getConstantInts(getIndices());
-  if (!indices)
-    return {};
-  auto values = llvm::to_vector(data.getValues<Attribute>());
-  int64_t size = values.size();
+/// The entries of a 1-D vector known at compile time: a dense constant, or
+/// the static part of a `kiln.shape` (whose other entries are nullopt).
+static std::optional<SmallVector<std::optional<Attribute>>>
+getKnownEntries(Value vector, Attribute constant) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(constant)) {
+    if (dense.getType().getRank() != 1)
+      return std::nullopt;
+    SmallVector<std::optional<Attribute>> entries;
+    for (Attribute v : dense.getValues<Attribute>())
+      entries.push_back(v);
+    return entries;
+  }
+  auto shape = vector.getDefiningOp<ShapeOp>();
+  if (!shape)
+    return std::nullopt;
+  auto type = shape.getType();
+  SmallVector<std::optional<Attribute>> entries;
+  ArrayRef<int64_t> dims = shape.getInput().getType().getShape();
+  for (int64_t d = shape.getStart(); d < shape.getEnd(); ++d) {
+    if (d >= (int64_t)dims.size() || ShapedType::isDynamic(dims[d]))
+      entries.push_back(std::nullopt);
+    else
+      entries.push_back(IntegerAttr::get(type.getElementType(), dims[d]));
+  }
+  return entries;
+}
+
+/// Folds to a constant when every picked entry is known.
+static OpFoldResult foldPicked(ArrayRef<std::optional<Attribute>> entries,
+                               ArrayRef<int64_t> picks, RankedTensorType type) {
   SmallVector<Attribute> out;
+  for (int64_t index : picks) {
+    if (!entries[index])
+      return {};
+    out.push_back(*entries[index]);
+  }
+  return DenseElementsAttr::get(type, out);
+}
+
+/// Gathers from a constant vector, or picks static dimensions out of a
+/// partially dynamic `kiln.shape` (the batch is dynamic but the channel
+/// count is not, say).
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  if (!isFoldableSize(getType()))
+    return {};
+  auto entries = getKnownEntries(getData(), adaptor.getData());
+  std::optional<SmallVector<int64_t>> indices = getConstantInts(getIndices());
+  if (!entries || !indices)
+    return {};
+  int64_t size = entries->size();
+  SmallVector<int64_t> picks;
   for (int64_t index : *indices) {
     if (index < -size || index >= size)
       return {};
-    out.push_back(values[index < 0 ? index + size : index]);
+    picks.push_back(index < 0 ? index + size : index);
   }
-  return DenseElementsAttr::get(getType(), out);
+  return foldPicked(*entries, picks, getType());
 }
 
 OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor) {
@@ -429,22 +470,22 @@ OpFoldResult RangeOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
-  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
-  if (!data || data.getType().getRank() != 1 || !isFoldableSize(getType()))
+  if (!isFoldableSize(getType()) || getType().getRank() != 1)
     return {};
+  auto entries = getKnownEntries(getInput(), adaptor.getInput());
   auto starts = getConstantInts(getStarts()),
        steps = getConstantInts(getSteps());
-  if (!starts || !steps || starts->size() != 1 || steps->size() != 1)
+  if (!entries || !starts || !steps || starts->size() != 1 ||
+      steps->size() != 1)
     return {};
   // The result type already holds the clamped extent; walk from the start.
-  auto values = llvm::to_vector(data.getValues<Attribute>());
-  int64_t size = values.size(), step = (*steps)[0], start = (*starts)[0];
+  int64_t size = entries->size(), step = (*steps)[0], start = (*starts)[0];
   if (start < 0)
     start += size;
   start = step > 0 ? std::clamp<int64_t>(start, 0, size)
                    : std::clamp<int64_t>(start, 0, size - 1);
-  SmallVector<Attribute> out;
+  SmallVector<int64_t> picks;
   for (int64_t i = 0; i < getType().getDimSize(0); ++i)
-    out.push_back(values[start + i * step]);
-  return DenseElementsAttr::get(getType(), out);
+    picks.push_back(start + i * step);
+  return foldPicked(*entries, picks, getType());
 }
