@@ -82,8 +82,8 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
       requireStaticLength(loc, adaptor.getShape(), "shape");
   if (failed(rank))
     return failure();
-  std::optional<SmallVector<int64_t>> dims =
-      getConstantInts(adaptor.getShape());
+  // Entries computed at run time stay dynamic; the others are resolved.
+  std::optional<SmallVector<int64_t>> dims = getPartialInts(adaptor.getShape());
   if (!dims) {
     inferred.push_back(input.clone(dynamicShape(*rank)));
     return success();
@@ -91,6 +91,11 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape;
   int64_t inferIndex = -1, known = 1;
   for (auto [i, dim] : llvm::enumerate(*dims)) {
+    if (ShapedType::isDynamic(dim)) {
+      shape.push_back(kDynamic);
+      known = kDynamic;
+      continue;
+    }
     if (dim == 0 && !adaptor.getAllowzero()) {
       if ((int64_t)i >= input.getRank())
         return inferenceError(loc, "shape entry ", i,

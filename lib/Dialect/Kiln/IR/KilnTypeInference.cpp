@@ -34,6 +34,45 @@ RankedTensorType tensorType(Value value) {
   return dyn_cast<RankedTensorType>(value.getType());
 }
 
+std::optional<SmallVector<int64_t>> getPartialInts(Value value) {
+  if (std::optional<SmallVector<int64_t>> values = getConstantInts(value))
+    return values;
+  RankedTensorType type = tensorType(value);
+  if (!type || type.getRank() > 1 || !isa<IntegerType>(type.getElementType()))
+    return std::nullopt;
+  Operation *def = value.getDefiningOp();
+  if (auto shape = dyn_cast_or_null<ShapeOp>(def)) {
+    ArrayRef<int64_t> dims = shape.getInput().getType().getShape();
+    if (shape.getEnd() > (int64_t)dims.size() ||
+        shape.getStart() > shape.getEnd())
+      return std::nullopt;
+    return SmallVector<int64_t>(
+        dims.slice(shape.getStart(), shape.getEnd() - shape.getStart()));
+  }
+  if (auto concat = dyn_cast_or_null<ConcatOp>(def)) {
+    SmallVector<int64_t> entries;
+    for (Value piece : concat.getInputs()) {
+      std::optional<SmallVector<int64_t>> part = getPartialInts(piece);
+      if (!part)
+        return std::nullopt;
+      llvm::append_range(entries, *part);
+    }
+    return entries;
+  }
+  // A reshaped or cast single value keeps what is known of it.
+  if (isa_and_nonnull<UnsqueezeOp, ReshapeOp, CastOp>(def) &&
+      getStaticLength(value) == std::optional<int64_t>(1)) {
+    std::optional<SmallVector<int64_t>> inner =
+        getPartialInts(def->getOperand(0));
+    if (inner && inner->size() == 1 && !isa<CastOp>(def))
+      return inner;
+  }
+  std::optional<int64_t> length = getStaticLength(value);
+  if (!length)
+    return std::nullopt;
+  return SmallVector<int64_t>(*length, ShapedType::kDynamic);
+}
+
 std::optional<int64_t> getStaticLength(Value value) {
   RankedTensorType type = tensorType(value);
   if (!type || type.getRank() > 1)

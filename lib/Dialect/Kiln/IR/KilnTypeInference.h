@@ -36,6 +36,13 @@ mlir::RankedTensorType tensorType(mlir::Value value);
 using kiln::getConstantFloats;
 using kiln::getConstantInts;
 
+/// The entries of a 1-D integer operand that are known at compile time, with
+/// ShapedType::kDynamic for the others: constants, the static dimensions a
+/// `kiln.shape` reads, and concatenations of such pieces (the shape vectors
+/// exporters build for reshapes with a dynamic batch). Nullopt when even the
+/// length is unknown.
+std::optional<llvm::SmallVector<int64_t>> getPartialInts(mlir::Value value);
+
 /// The number of entries of a 1-D operand when it is static, or nullopt.
 std::optional<int64_t> getStaticLength(mlir::Value value);
 
