@@ -11,6 +11,7 @@ broken on purpose, checked with onnx.checker, so that a failing test points at
 kiln and not at the model.
 """
 
+import os
 import sys
 
 import numpy as np
@@ -203,6 +204,26 @@ def unsupported_op():
     return make(nodes, [f32("x", [2])], [f32("y", [2])], opset=13, check=False)
 
 
+@model
+def rnn_bad_direction():
+    """An RNN whose direction is not forward, reverse or bidirectional."""
+    w = numpy_helper.from_array(seeded((1, 4, 3)), "w")
+    r = numpy_helper.from_array(seeded((1, 4, 4), 1), "r")
+    nodes = [helper.make_node("RNN", ["x", "w", "r"], ["y"], name="rnn_1",
+                              hidden_size=4, direction="sideways")]
+    return make(nodes, [f32("x", [5, 2, 3])], [f32("y", None)], opset=14,
+                initializers=[w, r], check=False)
+
+
+@model
+def conv_bad_weight():
+    """A Conv whose weight has 2 input channels for a 3-channel input."""
+    w = numpy_helper.from_array(seeded((4, 2, 3, 3)), "w")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_1")]
+    return make(nodes, [f32("x", [1, 3, 8, 8])], [f32("y", None)], opset=13,
+                initializers=[w], check=False)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()
@@ -210,13 +231,39 @@ def write_truncated(path):
         f.write(data[: len(data) // 2])
 
 
+def write_external(path, location=None):
+    """large_initializer with its weight in a file beside the model.
+
+    `location` overrides the file name recorded in the model (to point it
+    outside the model's folder, say)."""
+    m = large_initializer()
+    data_name = os.path.basename(path) + ".data"
+    onnx.save_model(m, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=data_name, size_threshold=256)
+    if location is not None:
+        m = onnx.load(path, load_external_data=False)
+        for tensor in m.graph.initializer:
+            for entry in tensor.external_data:
+                if entry.key == "location":
+                    entry.value = location
+        onnx.save(m, path)
+
+
+WRITERS = {
+    "truncated": write_truncated,
+    "external_data": write_external,
+    "external_data_outside": lambda path: write_external(path, "../outside.bin"),
+    "external_data_missing": lambda path: write_external(path, "missing.bin"),
+}
+
+
 def main(argv):
-    if len(argv) != 3 or (argv[1] not in MODELS and argv[1] != "truncated"):
-        names = ", ".join(sorted(list(MODELS) + ["truncated"]))
+    if len(argv) != 3 or (argv[1] not in MODELS and argv[1] not in WRITERS):
+        names = ", ".join(sorted(list(MODELS) + list(WRITERS)))
         sys.exit(f"usage: {argv[0]} NAME OUT.onnx\nNAME is one of: {names}")
     name, path = argv[1], argv[2]
-    if name == "truncated":
-        write_truncated(path)
+    if name in WRITERS:
+        WRITERS[name](path)
     else:
         onnx.save(MODELS[name](), path)
 
