@@ -41,7 +41,7 @@ RESULTS := $(BUILD_DIR)/test-results
 FORMAT_FILES = $(shell find include lib tools test -type f \( -name '*.cpp' -o -name '*.h' \) \
                  -not -path '*/Output/*' 2>/dev/null | sort)
 
-.PHONY: setup build configure test lint format demo clean distclean
+.PHONY: setup build configure test lint format demo docs clean distclean
 
 setup:
 	@scripts/setup
@@ -72,6 +72,11 @@ test: build
 	  --lit-log $(RESULTS)/lit.log --lit-rc $$(cat $(RESULTS)/lit.rc) \
 	  --conformance-log $(RESULTS)/conformance.log \
 	  --conformance-rc $$(cat $(RESULTS)/conformance.rc)
+
+# The op, dialect and pass reference, generated from TableGen (build/docs/).
+docs: build
+	ninja -C $(BUILD_DIR) mlir-doc
+	@echo "docs: $(BUILD_DIR)/docs/"
 
 lint:
 	@test -n "$(CLANG_FORMAT)" || { echo "lint: clang-format not found (run make setup)"; exit 1; }
