@@ -53,7 +53,8 @@ public:
   LogicalResult fail(const llvm::Twine &message);
 
 private:
-  LogicalResult importNode(const onnx::NodeProto &node,
+  /// Imports the `index`-th node of the graph.
+  LogicalResult importNode(const onnx::NodeProto &node, size_t index,
                            mlir::OpBuilder &builder);
 
   const GraphImporter *parent;

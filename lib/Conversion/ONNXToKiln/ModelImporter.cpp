@@ -44,17 +44,20 @@ LogicalResult GraphImporter::importBody(const onnx::GraphProto &graph,
   }
   if (graph.sparse_initializer_size())
     return fail("sparse initializers are not supported yet");
-  for (const onnx::NodeProto &node : graph.node())
-    if (failed(importNode(node, builder)))
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index, builder)))
       return failure();
   return success();
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
-                                        OpBuilder &builder) {
+                                        size_t index, OpBuilder &builder) {
   StringRef domain = node.domain();
   int64_t opset = model.opset;
-  std::string where = "node '" + node.name() + "' (" + node.op_type() +
+  // Unnamed nodes (common in exported graphs) are named by their position.
+  std::string name = node.name().empty() ? "#" + std::to_string(index)
+                                         : "'" + node.name() + "'";
+  std::string where = "node " + name + " (" + node.op_type() +
                       (domain.empty() || domain == "ai.onnx"
                            ? ""
                            : ", domain '" + domain.str() + "'") +

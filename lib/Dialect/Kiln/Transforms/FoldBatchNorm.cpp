@@ -108,6 +108,57 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// A transposed convolution's weight is [C_in, M / group, k...]: output
+/// channel o of group g comes from weight[c, o - g * M / group] for the
+/// input channels c of that group.
+struct FoldBatchNormIntoConvTranspose : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    auto conv = bn.getInput().getDefiningOp<ConvTransposeOp>();
+    if (!conv || !conv->hasOneUse())
+      return rewriter.notifyMatchFailure(
+          bn, "input is not a single-use conv_transpose");
+    RankedTensorType weightType = conv.getWeight().getType();
+    auto weight = constantF32(conv.getWeight());
+    if (!weight || !weightType.hasStaticShape())
+      return rewriter.notifyMatchFailure(
+          bn, "conv_transpose weight is not a static f32 constant");
+    if (conv.getBias() && !constantF32(conv.getBias()))
+      return rewriter.notifyMatchFailure(
+          bn, "conv_transpose bias is not an f32 constant");
+    int64_t group = conv.getGroup();
+    int64_t inChannels = weightType.getDimSize(0);
+    int64_t perGroupOut = weightType.getDimSize(1);
+    if (inChannels % group != 0)
+      return rewriter.notifyMatchFailure(bn,
+                                         "channels do not split into groups");
+    FailureOr<ChannelAffine> affine =
+        getChannelAffine(bn, perGroupOut * group, rewriter);
+    if (failed(affine))
+      return failure();
+    int64_t kernelSize =
+        weightType.getNumElements() / (inChannels * perGroupOut);
+    int64_t inPerGroup = inChannels / group;
+    for (int64_t c = 0; c < inChannels; ++c)
+      for (int64_t j = 0; j < perGroupOut; ++j) {
+        float factor = affine->factor[(c / inPerGroup) * perGroupOut + j];
+        for (int64_t k = 0; k < kernelSize; ++k)
+          (*weight)[(c * perGroupOut + j) * kernelSize + k] *= factor;
+      }
+    Location loc = bn.getLoc();
+    Value newWeight =
+        makeConstant(rewriter, loc, weightType, *weight, "folded_weight");
+    Value newBias = foldedBias(rewriter, loc, conv.getBias(), *affine, 1.0f);
+    rewriter.replaceOpWithNewOp<ConvTransposeOp>(
+        bn, bn.getType(), conv.getInput(), newWeight, newBias,
+        conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
+        conv.getOutputPaddingAttr(), conv.getGroupAttr());
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
 struct FoldBatchNormIntoGemm : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BatchNormOp bn,
@@ -153,7 +204,8 @@ struct KilnFoldBatchNormPass
     : kiln::impl::KilnFoldBatchNormBase<KilnFoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldBatchNormIntoConv, FoldBatchNormIntoGemm>(&getContext());
+    patterns.add<FoldBatchNormIntoConv, FoldBatchNormIntoConvTranspose,
+                 FoldBatchNormIntoGemm>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -128,3 +128,27 @@ func.func @conv_with_other_use(%x: tensor<1x1x4x4xf32>) -> (tensor<1x2x4x4xf32>,
   %y = kiln.batch_norm %c, %scale, %bias, %mean, %var {epsilon = 1.0 : f32} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y, %c : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// Transposed conv, weight [C_in = 2, M / group = 1, 1, 1] with group 2:
+// output channel o comes from input channel o, so weight[o] scales by
+// factor[o]: [2 * 1.5, 4 * 1] = [3, 4]; no old bias, so the bias is the
+// offset [-2, -0.5].
+// CHECK-LABEL: func.func @conv_transpose_grouped
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x3x3xf32>)
+// CHECK-DAG: %[[W:.*]] = kiln.constant dense<{{\[\[\[\[}}3.000000e+00]]], {{\[\[\[}}4.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = kiln.constant dense<[-2.000000e+00, -5.000000e-01]> : tensor<2xf32>
+// CHECK: %[[Y:.*]] = kiln.conv_transpose %[[X]], %[[W]], %[[B]] {{.*}}group = 2
+// CHECK-NOT: kiln.batch_norm
+// CHECK: return %[[Y]]
+func.func @conv_transpose_grouped(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %w = kiln.constant dense<[[[[2.0]]], [[[4.0]]]]> : tensor<2x1x1x1xf32>
+  %scale = kiln.constant dense<[3.0, 1.0]> : tensor<2xf32>
+  %bias = kiln.constant dense<[1.0, 0.5]> : tensor<2xf32>
+  %mean = kiln.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %var = kiln.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %c = kiln.conv_transpose %x, %w {dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x3x3xf32>
+  %y = kiln.batch_norm %c, %scale, %bias, %mean, %var {epsilon = 1.0 : f32} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}

@@ -9,8 +9,8 @@ def KilnFoldBatchNorm : Pass<"kiln-fold-batchnorm", "mlir::func::FuncOp"> {
   let summary = "Fold inference-mode batch normalization into the convolution "
                 "or Gemm before it";
   let description = [{
-    A `kiln.batch_norm` whose input is the only use of a `kiln.conv` (or of
-    a `kiln.gemm` with `trans_b` and beta 1) with constant weights is folded
+    A `kiln.batch_norm` whose input is the only use of a `kiln.conv`, a
+    `kiln.conv_transpose` or a `kiln.gemm` with constant weights is folded
     into that op: the weight of each output channel is scaled by
     `scale / sqrt(variance + epsilon)` and the bias becomes
     `(bias_old - mean) * scale / sqrt(variance + epsilon) + bias`.
