@@ -76,7 +76,7 @@ LogicalResult AffineGridOp::inferReturnTypes(MLIRContext *,
     return inferenceError(loc, "theta must be [N, 2, 3] or [N, 3, 4] and size "
                                "have 4 or 5 entries");
   int64_t spatial = *length - 2;
-  SmallVector<int64_t> shape(*length - 1, kDynamic);
+  SmallVector<int64_t> shape(*length, kDynamic); // [N, spatial..., k]
   shape.back() = spatial;
   if (auto size = getConstantInts(adaptor.getSize())) {
     shape[0] = (*size)[0];
