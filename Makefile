@@ -66,6 +66,7 @@ test: build
 	@echo "== import conformance: test/conformance/run_import_conformance.py"
 	@set -o pipefail; python3 test/conformance/run_import_conformance.py \
 	  --kiln-compile $(KILN_COMPILE) $(CONFORMANCE_SUITES) \
+	  --kiln-arg=--verify-declared-types \
 	  --expected-failures-dir $(XFAIL_DIR) 2>&1 | tee $(RESULTS)/conformance.log; \
 	  echo $$? > $(RESULTS)/conformance.rc
 	@scripts/summarize-tests \

@@ -100,9 +100,9 @@ def failure_reason(stderr, model, case, returncode):
     return reason
 
 
-def run_case(kiln, suite, case_dir, timeout):
+def run_case(kiln, suite, case_dir, timeout, extra_args=()):
     model = case_dir.resolve() / "model.onnx"
-    cmd = [kiln, str(model), "--emit=kiln", "-o", os.devnull]
+    cmd = [kiln, str(model), "--emit=kiln", "-o", os.devnull, *extra_args]
     # A new session lets us kill the whole process group on timeout.
     proc = subprocess.Popen(cmd, cwd=case_dir.parent, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -158,6 +158,9 @@ def parse_args(argv):
                    help="rewrite the expected-failures files from the results")
     p.add_argument("--filter", type=re.compile, help="only cases matching REGEX")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--kiln-arg", action="append", default=[], metavar="ARG",
+                   help="extra argument for kiln-compile (repeatable), e.g. "
+                        "--kiln-arg=--verify-declared-types")
     args = p.parse_args(argv)
     suites = {}
     for spec in args.suite:
@@ -194,7 +197,8 @@ def main(argv=None):
 
     results = collections.defaultdict(list)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futures = pool.map(lambda c: run_case(args.kiln_compile, c[0], c[1], args.timeout),
+        futures = pool.map(lambda c: run_case(args.kiln_compile, c[0], c[1], args.timeout,
+                                            args.kiln_arg),
                            cases)
         for r in futures:  # in submission order, so --verbose output is stable
             results[r.suite].append(r)

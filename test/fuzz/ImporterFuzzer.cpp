@@ -4,7 +4,8 @@
 // come back as an llvm::Error: a crash, abort, hang, leak or sanitizer report
 // is a bug. A model that imports is verified and, when it verifies, run
 // through kiln-compile's graph pipeline (canonicalize, kiln-fold-batchnorm,
-// kiln-infer-shapes, canonicalize).
+// kiln-infer-shapes, canonicalize, cse; keep it in step with
+// tools/kiln-compile).
 //
 // An imported module that does not verify, or a pipeline that fails on a
 // verified module, is a kiln bug too, but not a crash: by default the input
@@ -95,6 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   func.addPass(kiln::createKilnFoldBatchNorm());
   func.addPass(kiln::createKilnInferShapes());
   func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
   if (failed(pm.run(**module)))
     report("the graph passes failed on a verified module", diagnostics);
   return 0;

@@ -1,14 +1,16 @@
 //===- kiln-compile.cpp - compile an ONNX model with kiln -----------------===//
 //
-//   kiln-compile model.onnx --emit=kiln [-o out.mlir] [--input-shape
+//   kiln-compile model.onnx --emit=kiln|linalg [-o out.mlir] [--input-shape
 //   x=1x3x224x224]
 //
 // Imports the model, verifies it, runs the graph-level passes and writes
-// the kiln dialect. Later stages (--emit=linalg|llvm|ptx, artifacts) are
-// added by the codegen work; asking for them says so.
+// the kiln dialect, or lowers it further to linalg on tensors. Later stages
+// (--emit=llvm|ptx, artifacts) are added by the codegen work; asking for
+// them says so.
 //
 //===----------------------------------------------------------------------===//
 
+#include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 #include "kiln/Conversion/ONNXToKiln/ONNXToKiln.h"
 #include "kiln/Dialect/Kiln/IR/KilnDialect.h"
 #include "kiln/Dialect/Kiln/Transforms/Passes.h"
@@ -38,7 +40,8 @@ static cl::opt<std::string> outputFile("o",
 static cl::opt<std::string>
     emit("emit",
          cl::desc("Stage to stop after: 'kiln' (the graph dialect after graph "
-                  "passes) or 'onnx-import' (the importer's output as is)"),
+                  "passes), 'linalg' (linalg/tensor/arith/math on tensors) "
+                  "or 'onnx-import' (the importer's output as is)"),
          cl::init("kiln"), cl::cat(category));
 static cl::list<std::string> inputShapes(
     "input-shape",
@@ -52,6 +55,12 @@ static cl::opt<bool>
 static cl::opt<bool> printWeights(
     "print-weights",
     cl::desc("Print weight blobs in text output (elided by default)"),
+    cl::cat(category));
+
+static cl::opt<bool> verifyDeclaredTypes(
+    "verify-declared-types",
+    cl::desc("Fail when a graph output's declared type contradicts the "
+             "inferred one"),
     cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
@@ -95,11 +104,12 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "kiln: compile an ONNX model\n");
 
-  if (emit != "kiln" && emit != "onnx-import")
+  if (emit != "kiln" && emit != "linalg" && emit != "onnx-import")
     return fail("--emit=" + emit +
                 " is not available yet (this build stops at "
-                "'kiln' or 'onnx-import')");
+                "'kiln', 'linalg' or 'onnx-import')");
   kiln::ImportOptions options;
+  options.verifyDeclaredTypes = verifyDeclaredTypes;
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (failed(parseInputShape(spec, options, error)))
@@ -118,7 +128,7 @@ int main(int argc, char **argv) {
     return fail(inputFile + ": the imported graph does not verify (a kiln bug; "
                             "please report it with the model)");
 
-  if (emit == "kiln") {
+  if (emit == "kiln" || emit == "linalg") {
     PassManager pm(&context);
     OpPassManager &func = pm.nest<func::FuncOp>();
     func.addPass(createCanonicalizerPass());
@@ -126,8 +136,14 @@ int main(int argc, char **argv) {
     func.addPass(kiln::createKilnInferShapes());
     func.addPass(createCanonicalizerPass());
     func.addPass(createCSEPass());
+    if (emit == "linalg") {
+      func.addPass(kiln::createKilnConvertToLinalg());
+      func.addPass(createCanonicalizerPass());
+    }
     if (failed(pm.run(**module)))
-      return fail(inputFile + ": the graph passes failed");
+      return fail(inputFile + (emit == "linalg"
+                                   ? ": lowering to linalg failed"
+                                   : ": the graph passes failed"));
   }
 
   std::string error;

@@ -9,13 +9,6 @@ using namespace mlir;
 namespace kiln::onnx_import {
 namespace {
 
-LogicalResult bindResult(NodeImporter &n, FailureOr<Value> result) {
-  if (failed(result))
-    return failure();
-  n.setOutput(0, *result);
-  return success();
-}
-
 LogicalResult importNonMaxSuppression(NodeImporter &n) {
   FailureOr<Value> boxes = n.requiredInput(0), scores = n.requiredInput(1);
   if (failed(boxes) || failed(scores))
@@ -26,9 +19,9 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   Value score = n.input(4)
                     ? n.input(4)
                     : n.scalar(f32, -std::numeric_limits<double>::infinity());
-  return bindResult(n, n.create1<NonMaxSuppressionOp>(
-                           *boxes, *scores, maxBoxes, iou, score,
-                           n.boolAttr(n.getInt("center_point_box", 0) != 0)));
+  return n.setResult(n.create1<NonMaxSuppressionOp>(
+      *boxes, *scores, maxBoxes, iou, score,
+      n.boolAttr(n.getInt("center_point_box", 0) != 0)));
 }
 
 LogicalResult importRoiAlign(NodeImporter &n) {
@@ -40,13 +33,12 @@ LogicalResult importRoiAlign(NodeImporter &n) {
   std::string coordinates =
       n.getString("coordinate_transformation_mode",
                   n.opset < 16 ? "output_half_pixel" : "half_pixel");
-  return bindResult(
-      n, n.create1<RoiAlignOp>(
-             *x, *rois, *indices, n.strAttr(n.getString("mode", "avg")),
-             n.strAttr(coordinates), n.i64Attr(n.getInt("output_height", 1)),
-             n.i64Attr(n.getInt("output_width", 1)),
-             n.i64Attr(n.getInt("sampling_ratio", 0)),
-             n.f32Attr(n.getFloat("spatial_scale", 1.0f))));
+  return n.setResult(n.create1<RoiAlignOp>(
+      *x, *rois, *indices, n.strAttr(n.getString("mode", "avg")),
+      n.strAttr(coordinates), n.i64Attr(n.getInt("output_height", 1)),
+      n.i64Attr(n.getInt("output_width", 1)),
+      n.i64Attr(n.getInt("sampling_ratio", 0)),
+      n.f32Attr(n.getFloat("spatial_scale", 1.0f))));
 }
 
 LogicalResult importMaxUnpool(NodeImporter &n) {
@@ -74,16 +66,15 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
                       pads[i] - pads[spatial + i]);
     outputShape = n.constI64(shape);
   }
-  return bindResult(n, n.create1<MaxUnpoolOp>(*x, *indices, outputShape));
+  return n.setResult(n.create1<MaxUnpoolOp>(*x, *indices, outputShape));
 }
 
 LogicalResult importAffineGrid(NodeImporter &n) {
   FailureOr<Value> theta = n.requiredInput(0), size = n.requiredInput(1);
   if (failed(theta) || failed(size))
     return failure();
-  return bindResult(
-      n, n.create1<AffineGridOp>(
-             *theta, *size, n.boolAttr(n.getInt("align_corners", 0) != 0)));
+  return n.setResult(n.create1<AffineGridOp>(
+      *theta, *size, n.boolAttr(n.getInt("align_corners", 0) != 0)));
 }
 
 LogicalResult importCol2Im(NodeImporter &n) {
@@ -96,15 +87,14 @@ LogicalResult importCol2Im(NodeImporter &n) {
     spatial = type.getDimSize(0);
   if (!spatial)
     return n.fail("image_shape must be 1-D with a static length");
-  return bindResult(
-      n, n.create1<Col2ImOp>(
-             *x, *image, *block,
-             n.i64ArrayAttr(n.getInts("strides").value_or(
-                 SmallVector<int64_t>(*spatial, 1))),
-             n.i64ArrayAttr(n.getInts("dilations")
-                                .value_or(SmallVector<int64_t>(*spatial, 1))),
-             n.i64ArrayAttr(n.getInts("pads").value_or(
-                 SmallVector<int64_t>(2 * *spatial, 0)))));
+  return n.setResult(n.create1<Col2ImOp>(
+      *x, *image, *block,
+      n.i64ArrayAttr(
+          n.getInts("strides").value_or(SmallVector<int64_t>(*spatial, 1))),
+      n.i64ArrayAttr(
+          n.getInts("dilations").value_or(SmallVector<int64_t>(*spatial, 1))),
+      n.i64ArrayAttr(
+          n.getInts("pads").value_or(SmallVector<int64_t>(2 * *spatial, 0)))));
 }
 
 LogicalResult importRotaryEmbedding(NodeImporter &n) {
@@ -112,11 +102,10 @@ LogicalResult importRotaryEmbedding(NodeImporter &n) {
                    sin = n.requiredInput(2);
   if (failed(x) || failed(cos) || failed(sin))
     return failure();
-  return bindResult(n, n.create1<RotaryEmbeddingOp>(
-                           *x, *cos, *sin, n.input(3),
-                           n.boolAttr(n.getInt("interleaved", 0) != 0),
-                           n.i64Attr(n.getInt("num_heads", 0)),
-                           n.i64Attr(n.getInt("rotary_embedding_dim", 0))));
+  return n.setResult(n.create1<RotaryEmbeddingOp>(
+      *x, *cos, *sin, n.input(3), n.boolAttr(n.getInt("interleaved", 0) != 0),
+      n.i64Attr(n.getInt("num_heads", 0)),
+      n.i64Attr(n.getInt("rotary_embedding_dim", 0))));
 }
 
 } // namespace

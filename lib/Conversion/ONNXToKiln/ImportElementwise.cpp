@@ -13,10 +13,7 @@ template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
   if (failed(x))
     return failure();
   FailureOr<Value> y = n.create1<OpTy>(*x);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// Before opset 7, binary ops broadcast only with `broadcast = 1`, aligning
@@ -48,10 +45,7 @@ LogicalResult importBinary(NodeImporter &n, Attrs... attrs) {
   if (failed(right))
     return failure();
   FailureOr<Value> y = n.create1<OpTy>(*lhs, *right, attrs...);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// Max, Min, Sum: a left fold of the binary op over every input.
@@ -68,10 +62,7 @@ template <typename OpTy> FailureOr<Value> foldVariadic(NodeImporter &n) {
 
 template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
   FailureOr<Value> y = foldVariadic<OpTy>(n);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importMean(NodeImporter &n) {
@@ -80,10 +71,7 @@ LogicalResult importMean(NodeImporter &n) {
     return failure();
   Type element = cast<RankedTensorType>(sum->getType()).getElementType();
   FailureOr<Value> y = n.create1<DivOp>(*sum, n.scalar(element, n.numInputs()));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// The lowest or highest value of `element` as a 0-d constant (Clip's
@@ -128,10 +116,7 @@ LogicalResult importClip(NodeImporter &n) {
       }
   }
   FailureOr<Value> y = n.create1<ClipOp>(*x, min, max);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult castTo(NodeImporter &n, Type element) {
@@ -218,10 +203,7 @@ LogicalResult importWhere(NodeImporter &n) {
   if (failed(c) || failed(x) || failed(y))
     return failure();
   FailureOr<Value> r = n.create1<WhereOp>(*c, *x, *y);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 /// Before opset 7, PRelu's slope broadcasts from the channel dimension
@@ -242,10 +224,7 @@ LogicalResult importPRelu(NodeImporter &n) {
       return failure();
   }
   FailureOr<Value> y = n.create1<PReluOp>(*x, *slope);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// A zero point of `element` shaped like `scale` (ONNX's absent zero point).
@@ -300,10 +279,7 @@ LogicalResult importLinearQuantization(NodeImporter &n) {
                      n.boolAttr(n.getInt("saturate", 1) != 0))
                : n.create1<DequantizeLinearOp>(*x, *scale, zeroPoint,
                                                n.i64Attr(axis), blockSize);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// DynamicQuantizeLinear: uint8 quantization with a scale and zero point

@@ -22,10 +22,7 @@ LogicalResult importConv(NodeImporter &n) {
       *x, *w, n.input(2), n.i64ArrayAttr(win->strides),
       n.i64ArrayAttr(win->dilations), n.i64ArrayAttr(win->pads),
       n.i64Attr(n.getInt("group", 1)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importConvTranspose(NodeImporter &n) {
@@ -82,10 +79,7 @@ LogicalResult importConvTranspose(NodeImporter &n) {
       *x, *w, n.input(2), n.i64ArrayAttr(strides), n.i64ArrayAttr(dilations),
       n.i64ArrayAttr(pads), n.i64ArrayAttr(outputPadding),
       n.i64Attr(n.getInt("group", 1)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// ONNX MatMul promotes 1-D operands to matrices and drops the added
@@ -115,10 +109,7 @@ LogicalResult importMatMul(NodeImporter &n) {
     drop.push_back(rank - 1);
   if (!drop.empty())
     y = n.create1<SqueezeOp>(*y, Value(), n.i64ArrayAttr(drop));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importGemm(NodeImporter &n) {
@@ -131,10 +122,7 @@ LogicalResult importGemm(NodeImporter &n) {
       *a, *b, n.input(2), n.f32Attr(n.getFloat("alpha", 1.0f)),
       n.f32Attr(n.getFloat("beta", 1.0f)), n.boolAttr(n.getInt("transA", 0)),
       n.boolAttr(n.getInt("transB", 0)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importBatchNorm(NodeImporter &n) {
@@ -163,10 +151,7 @@ LogicalResult importInstanceNorm(NodeImporter &n) {
     return failure();
   FailureOr<Value> y = n.create1<InstanceNormOp>(
       *x, *s, *b, n.f32Attr(n.getFloat("epsilon", 1e-5f)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// LayerNormalization's optional Mean and InvStdDev outputs, computed in
@@ -242,10 +227,7 @@ LogicalResult importRMSNorm(NodeImporter &n) {
     return failure();
   FailureOr<Value> y = n.create1<RMSNormOp>(
       *x, *s, n.i64Attr(*axis), n.f32Attr(n.getFloat("epsilon", 1e-5f)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// Opset 18's GroupNormalization scales per group; kiln's op (like opset
@@ -287,10 +269,7 @@ LogicalResult importGroupNorm(NodeImporter &n) {
   }
   FailureOr<Value> y = n.create1<GroupNormOp>(
       *x, *s, *b, n.i64Attr(groups), n.f32Attr(n.getFloat("epsilon", 1e-5f)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// MeanVarianceNormalization: (x - mean) / sqrt(var + 1e-9) over `axes`.
@@ -321,10 +300,7 @@ LogicalResult importMeanVarianceNormalization(NodeImporter &n) {
       failed(shifted) ? shifted : n.create1<SqrtOp>(*shifted);
   FailureOr<Value> y =
       failed(deviation) ? deviation : n.create1<DivOp>(*centered, *deviation);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importLRN(NodeImporter &n) {
@@ -335,10 +311,7 @@ LogicalResult importLRN(NodeImporter &n) {
                                         n.f32Attr(n.getFloat("alpha", 1e-4f)),
                                         n.f32Attr(n.getFloat("beta", 0.75f)),
                                         n.f32Attr(n.getFloat("bias", 1.0f)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importLpNormalization(NodeImporter &n) {
@@ -351,10 +324,7 @@ LogicalResult importLpNormalization(NodeImporter &n) {
     return failure();
   FailureOr<Value> y = n.create1<LpNormalizationOp>(
       *x, n.i64Attr(*axis), n.i64Attr(n.getInt("p", 2)));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
@@ -407,10 +377,7 @@ template <typename OpTy> LogicalResult importGlobalPool(NodeImporter &n) {
   if (failed(x))
     return failure();
   FailureOr<Value> y = n.create1<OpTy>(*x);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 /// Softmax-like ops. Before opset 13 they flatten the input to 2-D at
@@ -440,10 +407,7 @@ template <typename OpTy> LogicalResult importSoftmaxLike(NodeImporter &n) {
       return failure();
     y = n.create1<ReshapeOp>(*rows, *shape, n.boolAttr(false));
   }
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 } // namespace

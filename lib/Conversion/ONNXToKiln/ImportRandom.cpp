@@ -52,10 +52,7 @@ LogicalResult importRandom(NodeImporter &n, bool like, StringRef p0, float d0,
   FailureOr<Value> y = n.create1<OpTy>(
       shape, TypeAttr::get(*dtype), n.f32Attr(n.getFloat(p0, d0)),
       n.f32Attr(n.getFloat(p1, d1)), seedAttr(n));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importBernoulli(NodeImporter &n) {
@@ -67,10 +64,7 @@ LogicalResult importBernoulli(NodeImporter &n) {
     return failure();
   FailureOr<Value> y =
       n.create1<BernoulliOp>(*x, TypeAttr::get(*dtype), seedAttr(n));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 } // namespace

@@ -212,10 +212,7 @@ LogicalResult importReverseSequence(NodeImporter &n) {
     return failure();
   FailureOr<Value> y = n.create1<ReverseSequenceOp>(
       *x, *lens, n.i64Attr(*batchAxis), n.i64Attr(*timeAxis));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 } // namespace

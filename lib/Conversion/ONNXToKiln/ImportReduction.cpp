@@ -48,10 +48,7 @@ LogicalResult importReduce(NodeImporter &n, int64_t axesInputSince) {
     axesAttr = n.i64ArrayAttr(*normalized);
   }
   FailureOr<Value> y = n.create1<OpTy>(*x, dynamicAxes, axesAttr, keepdims);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 template <typename OpTy>
@@ -72,10 +69,7 @@ template <typename OpTy> LogicalResult importArgReduce(NodeImporter &n) {
   FailureOr<Value> y = n.create1<OpTy>(
       *x, n.i64Attr(*axis), n.boolAttr(n.getInt("keepdims", 1) != 0),
       n.boolAttr(n.getInt("select_last_index", 0) != 0));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 template <typename OpTy> LogicalResult importScan(NodeImporter &n) {
@@ -97,10 +91,7 @@ template <typename OpTy> LogicalResult importScan(NodeImporter &n) {
   FailureOr<Value> y = n.create1<OpTy>(
       *x, dynamicAxis, axisAttr, n.boolAttr(n.getInt("exclusive", 0) != 0),
       n.boolAttr(n.getInt("reverse", 0) != 0));
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importTopK(NodeImporter &n) {

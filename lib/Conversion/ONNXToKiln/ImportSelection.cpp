@@ -44,10 +44,7 @@ LogicalResult importCompress(NodeImporter &n) {
   if (failed(axis))
     return failure();
   FailureOr<Value> y = n.create1<CompressOp>(*x, *condition, *axis);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 LogicalResult importTfIdfVectorizer(NodeImporter &n) {
@@ -68,10 +65,7 @@ LogicalResult importTfIdfVectorizer(NodeImporter &n) {
       n.i64Attr(n.getInt("max_gram_length", 0)),
       n.i64Attr(n.getInt("max_skip_count", 0)), ints("ngram_counts"),
       ints("ngram_indexes"), ints("pool_int64s"), weights);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(y);
 }
 
 } // namespace

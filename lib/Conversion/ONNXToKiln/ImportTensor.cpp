@@ -11,14 +11,6 @@ using namespace mlir;
 namespace kiln::onnx_import {
 namespace {
 
-/// Binds output 0 of the node to the single result of `result`.
-LogicalResult bind(NodeImporter &n, FailureOr<Value> result) {
-  if (failed(result))
-    return failure();
-  n.setOutput(0, *result);
-  return success();
-}
-
 LogicalResult importConstant(NodeImporter &n) {
   MLIRContext &ctx = *n.b.getContext();
   if (const onnx::AttributeProto *a = n.attr("value")) {
@@ -27,7 +19,7 @@ LogicalResult importConstant(NodeImporter &n) {
         convertTensor(a->t(), n.graph.model.directory, ctx, error);
     if (failed(value))
       return n.fail(error);
-    return bind(n, Value(ConstantOp::create(n.b, n.loc, *value)));
+    return n.setResult(Value(ConstantOp::create(n.b, n.loc, *value)));
   }
   auto f32 = [&](ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, n.b.getF32Type());
@@ -36,22 +28,21 @@ LogicalResult importConstant(NodeImporter &n) {
     return RankedTensorType::get(shape, n.b.getI64Type());
   };
   if (const onnx::AttributeProto *a = n.attr("value_float"))
-    return bind(n, Value(ConstantOp::create(
-                       n.b, n.loc, DenseElementsAttr::get(f32({}), a->f()))));
+    return n.setResult(Value(ConstantOp::create(
+        n.b, n.loc, DenseElementsAttr::get(f32({}), a->f()))));
   if (const onnx::AttributeProto *a = n.attr("value_int"))
-    return bind(
-        n, Value(ConstantOp::create(
-               n.b, n.loc, DenseElementsAttr::get(i64({}), (int64_t)a->i()))));
+    return n.setResult(Value(ConstantOp::create(
+        n.b, n.loc, DenseElementsAttr::get(i64({}), (int64_t)a->i()))));
   if (auto v = n.getFloats("value_floats"))
-    return bind(n, Value(ConstantOp::create(
-                       n.b, n.loc,
-                       DenseElementsAttr::get(f32({(int64_t)v->size()}),
-                                              ArrayRef<float>(*v)))));
+    return n.setResult(Value(
+        ConstantOp::create(n.b, n.loc,
+                           DenseElementsAttr::get(f32({(int64_t)v->size()}),
+                                                  ArrayRef<float>(*v)))));
   if (auto v = n.getInts("value_ints"))
-    return bind(n, Value(ConstantOp::create(
-                       n.b, n.loc,
-                       DenseElementsAttr::get(i64({(int64_t)v->size()}),
-                                              ArrayRef<int64_t>(*v)))));
+    return n.setResult(Value(
+        ConstantOp::create(n.b, n.loc,
+                           DenseElementsAttr::get(i64({(int64_t)v->size()}),
+                                                  ArrayRef<int64_t>(*v)))));
   if (n.hasAttr("sparse_value"))
     return n.unsupported("a sparse constant");
   if (n.hasAttr("value_string") || n.hasAttr("value_strings"))
@@ -71,8 +62,8 @@ LogicalResult importShape(NodeImporter &n) {
   };
   int64_t start = clampIndex(n.getInt("start", 0));
   int64_t end = clampIndex(n.getInt("end", rank));
-  return bind(n, n.create1<ShapeOp>(*x, n.i64Attr(start),
-                                    n.i64Attr(std::max(start, end))));
+  return n.setResult(n.create1<ShapeOp>(*x, n.i64Attr(start),
+                                        n.i64Attr(std::max(start, end))));
 }
 
 LogicalResult importReshape(NodeImporter &n) {
@@ -106,7 +97,7 @@ LogicalResult importReshape(NodeImporter &n) {
     if (changed)
       shape = n.constI64(*dims);
   }
-  return bind(n, n.create1<ReshapeOp>(*x, shape, n.boolAttr(allowzero)));
+  return n.setResult(n.create1<ReshapeOp>(*x, shape, n.boolAttr(allowzero)));
 }
 
 LogicalResult importFlatten(NodeImporter &n) {
@@ -118,8 +109,8 @@ LogicalResult importFlatten(NodeImporter &n) {
   if (axis < -rank || axis > rank)
     return n.fail("axis " + llvm::Twine(axis) + " is out of range for rank " +
                   llvm::Twine(rank));
-  return bind(
-      n, n.create1<FlattenOp>(*x, n.i64Attr(axis < 0 ? axis + rank : axis)));
+  return n.setResult(
+      n.create1<FlattenOp>(*x, n.i64Attr(axis < 0 ? axis + rank : axis)));
 }
 
 /// Axes of Squeeze/Unsqueeze from the attribute (before opset 13) or input.
@@ -146,7 +137,8 @@ LogicalResult importSqueeze(NodeImporter &n) {
   RankedTensorType type = n.inputType(0);
   AxesOperand axes = getAxesOperand(n);
   if (axes.dynamic)
-    return bind(n, n.create1<SqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
+    return n.setResult(
+        n.create1<SqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
   SmallVector<int64_t> normalized;
   if (axes.constant) {
     FailureOr<SmallVector<int64_t>> a =
@@ -164,7 +156,8 @@ LogicalResult importSqueeze(NodeImporter &n) {
         normalized.push_back(i);
     }
   }
-  return bind(n, n.create1<SqueezeOp>(*x, Value(), n.i64ArrayAttr(normalized)));
+  return n.setResult(
+      n.create1<SqueezeOp>(*x, Value(), n.i64ArrayAttr(normalized)));
 }
 
 LogicalResult importUnsqueeze(NodeImporter &n) {
@@ -173,8 +166,8 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
     return failure();
   AxesOperand axes = getAxesOperand(n);
   if (axes.dynamic)
-    return bind(n,
-                n.create1<UnsqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
+    return n.setResult(
+        n.create1<UnsqueezeOp>(*x, axes.dynamic, DenseI64ArrayAttr()));
   if (!axes.constant)
     return n.fail("axes are required");
   int64_t outRank = n.inputType(0).getRank() + axes.constant->size();
@@ -184,8 +177,8 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
     return failure();
   if (normalized->size() != axes.constant->size())
     return n.fail("axes must be unique");
-  return bind(n,
-              n.create1<UnsqueezeOp>(*x, Value(), n.i64ArrayAttr(*normalized)));
+  return n.setResult(
+      n.create1<UnsqueezeOp>(*x, Value(), n.i64ArrayAttr(*normalized)));
 }
 
 LogicalResult importTranspose(NodeImporter &n) {
@@ -205,7 +198,7 @@ LogicalResult importTranspose(NodeImporter &n) {
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
   }
-  return bind(n, n.create1<TransposeOp>(*x, n.i64ArrayAttr(perm)));
+  return n.setResult(n.create1<TransposeOp>(*x, n.i64ArrayAttr(perm)));
 }
 
 LogicalResult importConcat(NodeImporter &n) {
@@ -220,7 +213,7 @@ LogicalResult importConcat(NodeImporter &n) {
       n.normalizeAxis(n.getInt("axis", n.opset < 4 ? 1 : 0), rank);
   if (failed(axis))
     return failure();
-  return bind(n, n.create1<ConcatOp>(inputs, n.i64Attr(*axis)));
+  return n.setResult(n.create1<ConcatOp>(inputs, n.i64Attr(*axis)));
 }
 
 LogicalResult importSplit(NodeImporter &n) {
@@ -319,7 +312,7 @@ LogicalResult importSlice(NodeImporter &n) {
   }
   if (!steps)
     steps = n.constI64(SmallVector<int64_t>(length, 1));
-  return bind(n, n.create1<SliceOp>(*x, starts, ends, axes, steps));
+  return n.setResult(n.create1<SliceOp>(*x, starts, ends, axes, steps));
 }
 
 template <typename OpTy> LogicalResult importGatherLike(NodeImporter &n) {
@@ -330,15 +323,15 @@ template <typename OpTy> LogicalResult importGatherLike(NodeImporter &n) {
       n.normalizeAxis(n.getInt("axis", 0), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return bind(n, n.create1<OpTy>(*data, *indices, n.i64Attr(*axis)));
+  return n.setResult(n.create1<OpTy>(*data, *indices, n.i64Attr(*axis)));
 }
 
 LogicalResult importGatherND(NodeImporter &n) {
   FailureOr<Value> data = n.requiredInput(0), indices = n.requiredInput(1);
   if (failed(data) || failed(indices))
     return failure();
-  return bind(n, n.create1<GatherNDOp>(*data, *indices,
-                                       n.i64Attr(n.getInt("batch_dims", 0))));
+  return n.setResult(n.create1<GatherNDOp>(
+      *data, *indices, n.i64Attr(n.getInt("batch_dims", 0))));
 }
 
 LogicalResult importScatterElements(NodeImporter &n) {
@@ -350,9 +343,9 @@ LogicalResult importScatterElements(NodeImporter &n) {
       n.normalizeAxis(n.getInt("axis", 0), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return bind(n, n.create1<ScatterElementsOp>(
-                     *data, *indices, *updates, n.i64Attr(*axis),
-                     n.strAttr(n.getString("reduction", "none"))));
+  return n.setResult(n.create1<ScatterElementsOp>(
+      *data, *indices, *updates, n.i64Attr(*axis),
+      n.strAttr(n.getString("reduction", "none"))));
 }
 
 LogicalResult importScatterND(NodeImporter &n) {
@@ -360,16 +353,15 @@ LogicalResult importScatterND(NodeImporter &n) {
                    updates = n.requiredInput(2);
   if (failed(data) || failed(indices) || failed(updates))
     return failure();
-  return bind(
-      n, n.create1<ScatterNDOp>(*data, *indices, *updates,
-                                n.strAttr(n.getString("reduction", "none"))));
+  return n.setResult(n.create1<ScatterNDOp>(
+      *data, *indices, *updates, n.strAttr(n.getString("reduction", "none"))));
 }
 
 LogicalResult importExpand(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0), shape = n.requiredInput(1);
   if (failed(x) || failed(shape))
     return failure();
-  return bind(n, n.create1<ExpandOp>(*x, *shape));
+  return n.setResult(n.create1<ExpandOp>(*x, *shape));
 }
 
 LogicalResult importTile(NodeImporter &n) {
@@ -378,7 +370,7 @@ LogicalResult importTile(NodeImporter &n) {
     return failure();
   if (n.opset < 6)
     return n.unsupported("Tile before opset 6 (tiles and axis inputs)");
-  return bind(n, n.create1<TileOp>(*x, *repeats));
+  return n.setResult(n.create1<TileOp>(*x, *repeats));
 }
 
 /// A 0-d tensor from a scalar-like (0-d or one-element) value.
@@ -433,7 +425,7 @@ LogicalResult importPad(NodeImporter &n) {
       pads = n.constI64(full);
     }
   }
-  return bind(n, n.create1<PadOp>(*x, pads, value, n.strAttr(mode)));
+  return n.setResult(n.create1<PadOp>(*x, pads, value, n.strAttr(mode)));
 }
 
 /// Whether `v` is a present, non-empty tensor (Resize passes "" or an empty
@@ -494,14 +486,13 @@ LogicalResult buildResize(NodeImporter &n, Value x, Value roi, Value scales,
       fixed.push_back((int64_t)std::round(type.getDimSize(i) * scale));
     sizes = n.constI64(fixed);
   }
-  return bind(
-      n, n.create1<ResizeOp>(x, roi, scales, sizes,
-                             n.strAttr(n.getString("mode", "nearest")),
-                             n.strAttr(coordinateMode), n.strAttr(nearestMode),
-                             n.f32Attr(n.getFloat("cubic_coeff_a", -0.75f)),
-                             n.boolAttr(n.getInt("exclude_outside", 0)),
-                             n.f32Attr(n.getFloat("extrapolation_value", 0.0f)),
-                             n.boolAttr(n.getInt("antialias", 0))));
+  return n.setResult(n.create1<ResizeOp>(
+      x, roi, scales, sizes, n.strAttr(n.getString("mode", "nearest")),
+      n.strAttr(coordinateMode), n.strAttr(nearestMode),
+      n.f32Attr(n.getFloat("cubic_coeff_a", -0.75f)),
+      n.boolAttr(n.getInt("exclude_outside", 0)),
+      n.f32Attr(n.getFloat("extrapolation_value", 0.0f)),
+      n.boolAttr(n.getInt("antialias", 0))));
 }
 
 LogicalResult importResize(NodeImporter &n) {
@@ -552,17 +543,17 @@ LogicalResult importDepthToSpace(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  return bind(n, n.create1<DepthToSpaceOp>(
-                     *x, n.i64Attr(n.getInt("blocksize", 0)),
-                     n.boolAttr(n.getString("mode", "DCR") == "CRD")));
+  return n.setResult(n.create1<DepthToSpaceOp>(
+      *x, n.i64Attr(n.getInt("blocksize", 0)),
+      n.boolAttr(n.getString("mode", "DCR") == "CRD")));
 }
 
 LogicalResult importSpaceToDepth(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  return bind(
-      n, n.create1<SpaceToDepthOp>(*x, n.i64Attr(n.getInt("blocksize", 0))));
+  return n.setResult(
+      n.create1<SpaceToDepthOp>(*x, n.i64Attr(n.getInt("blocksize", 0))));
 }
 
 LogicalResult importConstantOfShape(NodeImporter &n) {
@@ -581,7 +572,7 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
     value = DenseElementsAttr::get(RankedTensorType::get({1}, n.b.getF32Type()),
                                    0.0f);
   }
-  return bind(n, n.create1<ConstantOfShapeOp>(*shape, value));
+  return n.setResult(n.create1<ConstantOfShapeOp>(*shape, value));
 }
 
 LogicalResult importRange(NodeImporter &n) {
@@ -589,7 +580,7 @@ LogicalResult importRange(NodeImporter &n) {
                    delta = n.requiredInput(2);
   if (failed(start) || failed(limit) || failed(delta))
     return failure();
-  return bind(n, n.create1<RangeOp>(*start, *limit, *delta));
+  return n.setResult(n.create1<RangeOp>(*start, *limit, *delta));
 }
 
 /// Writes ONNX's implicit einsum output (labels used once, alphabetical,
@@ -621,9 +612,8 @@ LogicalResult importEinsum(NodeImporter &n) {
       return failure();
     inputs.push_back(*v);
   }
-  return bind(
-      n, n.create1<EinsumOp>(
-             inputs, n.strAttr(explicitEquation(n.getString("equation", "")))));
+  return n.setResult(n.create1<EinsumOp>(
+      inputs, n.strAttr(explicitEquation(n.getString("equation", "")))));
 }
 
 LogicalResult importTrilu(NodeImporter &n) {
@@ -631,8 +621,8 @@ LogicalResult importTrilu(NodeImporter &n) {
   if (failed(x))
     return failure();
   Value k = n.input(1) ? n.input(1) : n.scalarI64(0);
-  return bind(n,
-              n.create1<TriluOp>(*x, k, n.boolAttr(n.getInt("upper", 1) != 0)));
+  return n.setResult(
+      n.create1<TriluOp>(*x, k, n.boolAttr(n.getInt("upper", 1) != 0)));
 }
 
 LogicalResult importOneHot(NodeImporter &n) {
@@ -644,8 +634,8 @@ LogicalResult importOneHot(NodeImporter &n) {
       n.normalizeAxis(n.getInt("axis", -1), n.inputType(0).getRank() + 1);
   if (failed(axis))
     return failure();
-  return bind(n,
-              n.create1<OneHotOp>(*indices, *depth, *values, n.i64Attr(*axis)));
+  return n.setResult(
+      n.create1<OneHotOp>(*indices, *depth, *values, n.i64Attr(*axis)));
 }
 
 LogicalResult importGridSample(NodeImporter &n) {
@@ -657,10 +647,10 @@ LogicalResult importGridSample(NodeImporter &n) {
     mode = "linear";
   else if (mode == "bicubic")
     mode = "cubic";
-  return bind(n, n.create1<GridSampleOp>(
-                     *x, *grid, n.strAttr(mode),
-                     n.strAttr(n.getString("padding_mode", "zeros")),
-                     n.boolAttr(n.getInt("align_corners", 0) != 0)));
+  return n.setResult(
+      n.create1<GridSampleOp>(*x, *grid, n.strAttr(mode),
+                              n.strAttr(n.getString("padding_mode", "zeros")),
+                              n.boolAttr(n.getInt("align_corners", 0) != 0)));
 }
 
 LogicalResult importEyeLike(NodeImporter &n) {
@@ -676,8 +666,8 @@ LogicalResult importEyeLike(NodeImporter &n) {
       return n.fail(error);
     dtype = *t;
   }
-  return bind(n, n.create1<EyeLikeOp>(*x, TypeAttr::get(dtype),
-                                      n.i64Attr(n.getInt("k", 0))));
+  return n.setResult(n.create1<EyeLikeOp>(*x, TypeAttr::get(dtype),
+                                          n.i64Attr(n.getInt("k", 0))));
 }
 
 LogicalResult importBitCast(NodeImporter &n) {
@@ -689,7 +679,7 @@ LogicalResult importBitCast(NodeImporter &n) {
       convertElementType(n.getInt("to", 0), *n.b.getContext(), error);
   if (failed(to))
     return n.fail(error);
-  return bind(n, n.create1<BitCastOp>(*x, TypeAttr::get(*to)));
+  return n.setResult(n.create1<BitCastOp>(*x, TypeAttr::get(*to)));
 }
 
 /// CenterCropPad: per axis, a centered slice where the target is smaller
@@ -757,7 +747,7 @@ template <typename OpTy> LogicalResult importSimple(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
     return failure();
-  return bind(n, n.create1<OpTy>(*x));
+  return n.setResult(n.create1<OpTy>(*x));
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "kiln/Dialect/Kiln/IR/KilnDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -172,6 +173,32 @@ FailureOr<RankedTensorType> pinShape(RankedTensorType type, StringRef name,
   return type.clone(pinned);
 }
 
+/// Fails when a graph output's declared type contradicts the inferred one
+/// (another element type or rank, or another size in a dimension both know).
+LogicalResult checkDeclaredType(const onnx::ValueInfoProto &output,
+                                Type inferred, ModelState &model) {
+  if (!output.type().has_tensor_type() ||
+      !output.type().tensor_type().has_shape())
+    return success(); // Nothing declared to compare with.
+  std::string ignored = model.error;
+  SmallVector<Attribute> dimParams;
+  FailureOr<RankedTensorType> declared =
+      convertValueType(output, model, dimParams);
+  model.error = ignored;
+  if (failed(declared))
+    return success();
+  auto actual = cast<RankedTensorType>(inferred);
+  if (declared->getElementType() == actual.getElementType() &&
+      succeeded(verifyCompatibleShape(declared->getShape(), actual.getShape())))
+    return success();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "graph output '" << output.name() << "' is declared " << *declared
+     << " but kiln infers " << actual;
+  model.error = os.str();
+  return failure();
+}
+
 FailureOr<onnx::ModelProto> parseModel(StringRef bytes, ModelState &model) {
   // Protobuf limits one message to 2 GB; larger models keep their weights in
   // external data files, which are read separately.
@@ -312,6 +339,9 @@ importONNXModelFromBuffer(StringRef bytes, StringRef name,
           "graph output '" + output.name() + "' is not produced by any node";
       return error();
     }
+    if (options.verifyDeclaredTypes &&
+        failed(checkDeclaredType(output, value.getType(), model)))
+      return error();
     results.push_back(value);
     resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
         "kiln.name", builder.getStringAttr(output.name()))));

@@ -61,6 +61,13 @@ public:
   bool hasOutput(int64_t i) const;
   /// Binds output i to `value`.
   void setOutput(int64_t i, Value value);
+  /// Binds output 0 to `value` when it was built; passes a failure on.
+  LogicalResult setResult(FailureOr<Value> value) {
+    if (mlir::failed(value))
+      return mlir::failure();
+    setOutput(0, *value);
+    return mlir::success();
+  }
   LogicalResult setOutputs(mlir::ValueRange values);
 
   //===--- attributes -----------------------------------------------------===//

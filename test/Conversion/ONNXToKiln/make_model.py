@@ -224,6 +224,22 @@ def conv_bad_weight():
                 initializers=[w], check=False)
 
 
+@model
+def affine_grid():
+    """AffineGrid (opset 20) with a constant size [2, 3, 5, 7]: grids [2, 5, 7, 2]."""
+    size = numpy_helper.from_array(np.array([2, 3, 5, 7], dtype=np.int64), "size")
+    nodes = [helper.make_node("AffineGrid", ["theta", "size"], ["grid"], name="grid")]
+    return make(nodes, [f32("theta", [2, 2, 3])], [f32("grid", [2, 5, 7, 2])], opset=20,
+                initializers=[size])
+
+
+@model
+def declared_wrong():
+    """A Relu of a [2, 3] tensor whose output the model declares [3, 2]."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    return make(nodes, [f32("x", [2, 3])], [f32("y", [3, 2])], opset=13, check=False)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()

@@ -16,6 +16,9 @@ namespace kiln {
 struct ImportOptions {
   /// Graph input name -> static shape; pins the input's dynamic dimensions.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Fail when a graph output's declared type contradicts kiln's inferred
+  /// one (used by the conformance tests to check type inference).
+  bool verifyDeclaredTypes = false;
   /// Name of the function the graph becomes.
   std::string functionName = "main";
 };

@@ -326,18 +326,24 @@ LogicalResult SplitOp::verify() {
 /// Result extent of one sliced dimension under ONNX's clamping rules.
 static int64_t slicedExtent(int64_t dim, int64_t start, int64_t end,
                             int64_t step) {
+  if (dim == 0)
+    return 0;
   if (start < 0)
     start += dim;
   if (end < 0)
     end += dim;
+  // The extents are computed so that no step (INT64_MIN and INT64_MAX
+  // included) overflows.
   if (step > 0) {
     start = std::clamp<int64_t>(start, 0, dim);
     end = std::clamp<int64_t>(end, 0, dim);
-    return std::max<int64_t>(0, (end - start + step - 1) / step);
+    return end > start ? (end - start - 1) / step + 1 : 0;
   }
   start = std::clamp<int64_t>(start, 0, dim - 1);
   end = std::clamp<int64_t>(end, -1, dim - 1);
-  return std::max<int64_t>(0, (start - end + (-step) - 1) / (-step));
+  // Division truncates toward zero: (start - end - 1) / step is minus the
+  // number of whole steps after the first element.
+  return start > end ? 1 - (start - end - 1) / step : 0;
 }
 
 LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
@@ -346,10 +352,12 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
                                         SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorType(adaptor.getInput());
   std::optional<int64_t> length;
-  for (auto [value, name] :
-       llvm::zip(ValueRange{adaptor.getStarts(), adaptor.getEnds(),
-                            adaptor.getAxes(), adaptor.getSteps()},
-                 ArrayRef<StringRef>{"starts", "ends", "axes", "steps"})) {
+  // Named arrays: a range-for keeps only the zip alive, not the
+  // initializer lists that braced ValueRange/ArrayRef temporaries point at.
+  Value operands[] = {adaptor.getStarts(), adaptor.getEnds(),
+                      adaptor.getAxes(), adaptor.getSteps()};
+  StringRef names[] = {"starts", "ends", "axes", "steps"};
+  for (auto [value, name] : llvm::zip(operands, names)) {
     FailureOr<int64_t> n = requireStaticLength(loc, value, name);
     if (failed(n))
       return failure();

@@ -1,0 +1,166 @@
+//===- Convolution.cpp - kiln.conv to the named linalg convolutions -------===//
+//
+// kiln.conv is NCHW with an [M, C/G, K...] weight, the layout of linalg's
+// *_nchw_fchw family, so no operand is transposed:
+//   group 1            -> linalg.conv_{1,2,3}d_nc..._fc...
+//   group C, M == C    -> linalg.depthwise_conv_2d_nchw_chw
+//   other groups (2-D) -> linalg.conv_2d_ngchw_gfchw, whose GFCHW weight is
+//                         ONNX's group-major [M, C/G, ...] weight split in
+//                         place (fgchw would need a transpose).
+// Padding is an explicit tensor.pad with zeros; the bias, when present, is
+// broadcast into the accumulator so that the convolution adds onto it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "kiln/Dialect/Kiln/IR/KilnOps.h"
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+/// Pads the spatial dimensions (from 2 on) of `input` by `low`/`high`
+/// with `value`; returns `input` when there is nothing to pad.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<OpFoldResult> lows(2, b.getIndexAttr(0)),
+      highs(2, b.getIndexAttr(0));
+  for (size_t i = 0; i < low.size(); ++i) {
+    shape[i + 2] += low[i] + high[i];
+    lows.push_back(b.getIndexAttr(low[i]));
+    highs.push_back(b.getIndexAttr(high[i]));
+  }
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(b, loc, padded, input, lows, highs, value);
+}
+
+struct ConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput(), weight = adaptor.getWeight();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elem = resultType.getElementType();
+    if (!isa<FloatType>(elem) || inputType.getElementType() != elem ||
+        weightType.getElementType() != elem)
+      return rewriter.notifyMatchFailure(op, "only float convolutions");
+    if (!inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t group = op.getGroup();
+    int64_t channels = inputType.getDimSize(1);
+    int64_t filters = weightType.getDimSize(0);
+    bool depthwise = group == channels && filters == channels && group > 1;
+    if (spatial < 1 || spatial > 3 || (group > 1 && spatial != 2))
+      return rewriter.notifyMatchFailure(
+          op, "only 1-D to 3-D convolutions, grouped ones 2-D");
+
+    ArrayRef<int64_t> pads = op.getPads();
+    Value zero = createScalar(rewriter, loc, elem, 0);
+    Value padded = padSpatial(rewriter, loc, input, pads.take_front(spatial),
+                              pads.drop_front(spatial), zero);
+
+    Value init;
+    if (Value bias = adaptor.getBias()) {
+      SmallVector<int64_t> added = {0};
+      for (int64_t i = 0; i < spatial; ++i)
+        added.push_back(i + 2);
+      init = linalg::BroadcastOp::create(rewriter, loc, bias,
+                                         createEmpty(rewriter, loc, resultType),
+                                         added)
+                 ->getResult(0);
+    } else {
+      init = createFilled(rewriter, loc, resultType, zero);
+    }
+
+    NamedAttribute attrs[] = {
+        rewriter.getNamedAttr("strides",
+                              rewriter.getI64TensorAttr(op.getStrides())),
+        rewriter.getNamedAttr("dilations",
+                              rewriter.getI64TensorAttr(op.getDilations()))};
+    Value result;
+    if (group == 1) {
+      SmallVector<Value> ins = {padded, weight};
+      SmallVector<Type> types = {resultType};
+      if (spatial == 1)
+        result = linalg::Conv1DNcwFcwOp::create(rewriter, loc, types, ins,
+                                                init, attrs)
+                     .getResult(0);
+      else if (spatial == 2)
+        result = linalg::Conv2DNchwFchwOp::create(rewriter, loc, types, ins,
+                                                  init, attrs)
+                     .getResult(0);
+      else
+        result = linalg::Conv3DNcdhwFcdhwOp::create(rewriter, loc, types, ins,
+                                                    init, attrs)
+                     .getResult(0);
+    } else if (depthwise) {
+      // [C, 1, KH, KW] -> [C, KH, KW].
+      SmallVector<int64_t> shape = {channels, weightType.getDimSize(2),
+                                    weightType.getDimSize(3)};
+      Value w = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, elem), weight,
+          ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
+      result = linalg::DepthwiseConv2DNchwChwOp::create(
+                   rewriter, loc, TypeRange{resultType}, ValueRange{padded, w},
+                   init, attrs)
+                   .getResult(0);
+    } else {
+      result = buildGrouped(rewriter, loc, padded, weight, init, group, attrs);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// Splits the channel dimensions into [G, C/G] and runs the grouped
+  /// convolution, then merges the groups of the result back.
+  static Value buildGrouped(OpBuilder &b, Location loc, Value input,
+                            Value weight, Value init, int64_t group,
+                            ArrayRef<NamedAttribute> attrs) {
+    auto split = [&](Value v, int64_t dim) {
+      auto type = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[dim] /= group;
+      shape.insert(shape.begin() + dim, group);
+      SmallVector<ReassociationIndices> reassociation;
+      for (int64_t d = 0, r = 0; d < type.getRank(); ++d) {
+        if (d == dim) {
+          reassociation.push_back({r, r + 1});
+          r += 2;
+        } else {
+          reassociation.push_back({r++});
+        }
+      }
+      auto newType = RankedTensorType::get(shape, type.getElementType());
+      return tensor::ExpandShapeOp::create(b, loc, newType, v, reassociation)
+          .getResult();
+    };
+    Value groupedInit = split(init, 1);
+    Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                     b, loc, TypeRange{groupedInit.getType()},
+                     ValueRange{split(input, 1), split(weight, 0)},
+                     ValueRange{groupedInit}, attrs)
+                     .getResult(0);
+    return tensor::CollapseShapeOp::create(
+        b, loc, init.getType(), conv,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  }
+};
+
+} // namespace
+
+void kiln::populateConvolutionPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvLowering>(patterns.getContext());
+}

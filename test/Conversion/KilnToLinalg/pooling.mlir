@@ -1,0 +1,65 @@
+// RUN: kiln-opt %s -split-input-file --kiln-convert-to-linalg | FileCheck %s
+
+// Max pooling pads with -inf and starts from -inf. ceil_mode makes the
+// output 4x4 from 8x8 with 3x3 windows, stride 2: the end is padded by one
+// more so that the last window fits.
+// CHECK-LABEL: func.func @max_pool_ceil
+// CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 1, 1]
+// CHECK: tensor.yield %[[NEG]] : f32
+// CHECK: linalg.fill ins(%[[NEG]] : f32)
+// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<3x3xf32>
+// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %[[WIN]] : tensor<1x2x9x9xf32>, tensor<3x3xf32>)
+func.func @max_pool_ceil(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = kiln.max_pool %x {ceil_mode = true, dilations = array<i64: 1, 1>,
+         kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>,
+         strides = array<i64: 2, 2>} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Without padding every window covers 4 elements: one scalar divisor.
+// CHECK-LABEL: func.func @avg_pool
+// CHECK: linalg.pooling_nchw_sum
+// CHECK: %[[FOUR:.*]] = arith.constant 4.000000e+00 : f32
+// CHECK: linalg.generic
+// CHECK: arith.divf %{{.*}}, %[[FOUR]] : f32
+func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  %0 = kiln.avg_pool %x {ceil_mode = false, count_include_pad = false,
+         dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>,
+         pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %0 : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Padding not counted: the divisors per output position are a constant.
+// CHECK-LABEL: func.func @avg_pool_pad
+// CHECK: linalg.pooling_nchw_sum
+// CHECK: %[[DIV:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 1.000000e+00], [2.000000e+00, 4.000000e+00, 2.000000e+00], [1.000000e+00, 2.000000e+00, 1.000000e+00]]> : tensor<3x3xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[DIV]] : tensor<1x1x3x3xf32>, tensor<3x3xf32>)
+// CHECK: arith.divf
+func.func @avg_pool_pad(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> {
+  %0 = kiln.avg_pool %x {ceil_mode = false, count_include_pad = false,
+         dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>,
+         pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+       : (tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[NC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-LABEL: func.func @global_avg_pool
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[NC]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+// CHECK: arith.addf
+// CHECK: %[[N:.*]] = arith.constant 4.900000e+01 : f32
+// CHECK: arith.divf %{{.*}}, %[[N]]
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] {{.*}} : tensor<1x8xf32> into tensor<1x8x1x1xf32>
+func.func @global_avg_pool(%x: tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32> {
+  %0 = kiln.global_avg_pool %x : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  return %0 : tensor<1x8x1x1xf32>
+}
