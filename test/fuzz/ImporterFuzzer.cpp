@@ -7,8 +7,9 @@
 // kiln-infer-shapes, canonicalize, cse; keep it in step with
 // tools/kiln-compile).
 //
-// An imported module that does not verify, or a pipeline that fails on a
-// verified module, is a kiln bug too, but not a crash: by default the input
+// An imported module that does not verify, a pipeline that fails on a
+// verified module, or a tensor type with a negative (not dynamic) dimension
+// is a kiln bug too, but not a crash: by default the input
 // is only counted (and printed with KILN_FUZZ_VERBOSE=1), so that fuzzing
 // goes on. With KILN_FUZZ_STRICT=1 the fuzzer traps on it, so that libFuzzer
 // saves the input as a crash.
@@ -48,6 +49,24 @@ void report(const char *what, const std::string &diagnostics) {
     llvm::errs() << "kiln-import-fuzzer: " << what << "\n" << diagnostics;
   if (strict)
     __builtin_trap();
+}
+
+/// The verifier takes types as given; a dimension that is negative but not
+/// dynamic means some inference computed a bogus extent.
+bool hasInvalidShape(ModuleOp module, std::string &diagnostics) {
+  bool invalid = false;
+  module->walk([&](Operation *op) {
+    for (Value result : op->getResults())
+      if (auto type = dyn_cast<RankedTensorType>(result.getType()))
+        if (llvm::any_of(type.getShape(), [](int64_t d) {
+              return d < 0 && !ShapedType::isDynamic(d);
+            })) {
+          llvm::raw_string_ostream(diagnostics)
+              << op->getName() << " has the result type " << type << "\n";
+          invalid = true;
+        }
+  });
+  return invalid;
 }
 } // namespace
 
@@ -89,6 +108,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     report("the imported module does not verify", diagnostics);
     return 0;
   }
+  if (hasInvalidShape(**module, diagnostics)) {
+    report("the imported module has a negative dimension", diagnostics);
+    return 0;
+  }
 
   PassManager pm(&context);
   OpPassManager &func = pm.nest<func::FuncOp>();
@@ -99,5 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   func.addPass(createCSEPass());
   if (failed(pm.run(**module)))
     report("the graph passes failed on a verified module", diagnostics);
+  else if (hasInvalidShape(**module, diagnostics))
+    report("the graph passes made a negative dimension", diagnostics);
   return 0;
 }

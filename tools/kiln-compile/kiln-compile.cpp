@@ -141,9 +141,8 @@ int main(int argc, char **argv) {
       func.addPass(createCanonicalizerPass());
     }
     if (failed(pm.run(**module)))
-      return fail(inputFile + (emit == "linalg"
-                                   ? ": lowering to linalg failed"
-                                   : ": the graph passes failed"));
+      return fail(inputFile + (emit == "linalg" ? ": lowering to linalg failed"
+                                                : ": the graph passes failed"));
   }
 
   std::string error;

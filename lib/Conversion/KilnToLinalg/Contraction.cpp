@@ -23,7 +23,8 @@ Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
   if (isa<FloatType>(x.getType()))
     return arith::AddFOp::create(b, loc, acc,
                                  arith::MulFOp::create(b, loc, x, y));
-  return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, x, y));
 }
 
 /// The batch part of an operand's indexing map: its leading dimensions
@@ -68,14 +69,14 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     if (resultType.isDynamicDim(rank - 1))
       dynamicSizes.push_back(
           tensor::DimOp::create(rewriter, loc, rhs, rhsType.getRank() - 1));
-    Value init = createFilled(rewriter, loc, resultType,
-                              createScalar(rewriter, loc, elem, 0),
-                              dynamicSizes);
+    Value init =
+        createFilled(rewriter, loc, resultType,
+                     createScalar(rewriter, loc, elem, 0), dynamicSizes);
 
     if (rank == 2 && lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      rewriter.replaceOp(op, linalg::MatmulOp::create(
-                                 rewriter, loc, TypeRange{resultType},
-                                 ValueRange{lhs, rhs}, ValueRange{init}));
+      rewriter.replaceOp(
+          op, linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
+                                       ValueRange{lhs, rhs}, ValueRange{init}));
       return success();
     }
     if (rank == 3 && lhsType.getRank() == 3 && rhsType.getRank() == 3 &&
@@ -145,9 +146,9 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     if (resultType.isDynamicDim(1))
       dynamicSizes.push_back(
           tensor::DimOp::create(rewriter, loc, b, op.getTransB() ? 0 : 1));
-    Value init = createFilled(rewriter, loc, resultType,
-                              createScalar(rewriter, loc, elem, 0),
-                              dynamicSizes);
+    Value init =
+        createFilled(rewriter, loc, resultType,
+                     createScalar(rewriter, loc, elem, 0), dynamicSizes);
 
     MLIRContext *ctx = rewriter.getContext();
     AffineExpr m, n, k;
@@ -176,7 +177,8 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
         [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
           Value v = args[0];
           if (alpha != 1)
-            v = arith::MulFOp::create(nb, nl, v, createScalar(nb, nl, elem, alpha));
+            v = arith::MulFOp::create(nb, nl, v,
+                                      createScalar(nb, nl, elem, alpha));
           if (args.size() == 1)
             return v;
           Value bias = args[1];

@@ -22,8 +22,8 @@ namespace {
 
 /// Pads the spatial dimensions (from 2 on) of `input` by `low`/`high`
 /// with `value`; returns `input` when there is nothing to pad.
-Value padSpatial(OpBuilder &b, Location loc, Value input,
-                 ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value value) {
+Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, Value value) {
   if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(high, [](int64_t p) { return p == 0; }))
     return input;
@@ -95,8 +95,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       SmallVector<Value> ins = {padded, weight};
       SmallVector<Type> types = {resultType};
       if (spatial == 1)
-        result = linalg::Conv1DNcwFcwOp::create(rewriter, loc, types, ins,
-                                                init, attrs)
+        result = linalg::Conv1DNcwFcwOp::create(rewriter, loc, types, ins, init,
+                                                attrs)
                      .getResult(0);
       else if (spatial == 2)
         result = linalg::Conv2DNchwFchwOp::create(rewriter, loc, types, ins,

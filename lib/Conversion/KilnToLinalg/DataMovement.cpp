@@ -33,8 +33,7 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
 };
 
 /// Any op whose result is its input with another shape.
-template <typename OpTy>
-struct ReshapeLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReshapeLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -61,9 +60,9 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
         dynamicSizes.push_back(tensor::DimOp::create(rewriter, op.getLoc(),
                                                      adaptor.getInput(), p));
     Value init = createEmpty(rewriter, op.getLoc(), type, dynamicSizes);
-    rewriter.replaceOp(op, linalg::TransposeOp::create(
-                               rewriter, op.getLoc(), adaptor.getInput(), init,
-                               op.getPerm())
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       adaptor.getInput(), init,
+                                                       op.getPerm())
                                ->getResult(0));
     return success();
   }
@@ -174,8 +173,8 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
                                              utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange a) {
               // Negative indices count from the end of the axis.
-              Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                     a[0]);
+              Value idx =
+                  arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
               Value size = arith::ConstantIndexOp::create(b, l, axisSize);
               Value zero = arith::ConstantIndexOp::create(b, l, 0);
               Value negative = arith::CmpIOp::create(
@@ -187,12 +186,12 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
                 if (d == axis)
                   coords.push_back(idx);
                 else
-                  coords.push_back(linalg::IndexOp::create(
-                      b, l, d < axis ? d : d + q - 1));
+                  coords.push_back(
+                      linalg::IndexOp::create(b, l, d < axis ? d : d + q - 1));
               }
               linalg::YieldOp::create(
-                  b, l, ValueRange{tensor::ExtractOp::create(b, l, data,
-                                                             coords)});
+                  b, l,
+                  ValueRange{tensor::ExtractOp::create(b, l, data, coords)});
             })
             .getResult(0);
     rewriter.replaceOp(op, result);

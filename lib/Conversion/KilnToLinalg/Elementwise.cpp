@@ -29,8 +29,7 @@ Value cst(OpBuilder &b, Location loc, Value like, double value) {
 
 /// Lowers OpTy with `Fn(op, builder, loc, elements)` as the body of a
 /// broadcasting linalg.generic producing the op's only result.
-template <typename OpTy>
-struct MapToGeneric : OpConversionPattern<OpTy> {
+template <typename OpTy> struct MapToGeneric : OpConversionPattern<OpTy> {
   using ScalarFn = Value (*)(OpTy, OpBuilder &, Location, ValueRange);
   MapToGeneric(MLIRContext *ctx, ScalarFn fn)
       : OpConversionPattern<OpTy>(ctx), fn(fn) {}
@@ -97,7 +96,8 @@ void addCompare(RewritePatternSet &patterns) {
 Value sigmoid(OpBuilder &b, Location loc, Value x) {
   Value one = cst(b, loc, x, 1.0);
   Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, e));
 }
 
 Value softplus(OpBuilder &b, Location loc, Value x) {
@@ -134,11 +134,11 @@ Value castElement(OpBuilder &b, Location loc, Value x, Type to) {
       !(toFloat || to.isSignlessInteger()))
     return {};
   if (to.isInteger(1)) // Anything non-zero is true.
-    return fromFloat ? cmpf(b, loc, arith::CmpFPredicate::UNE, x,
-                            cst(b, loc, x, 0.0))
-                     : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                             x, cst(b, loc, x, 0))
-                           .getResult();
+    return fromFloat
+               ? cmpf(b, loc, arith::CmpFPredicate::UNE, x, cst(b, loc, x, 0.0))
+               : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                       cst(b, loc, x, 0))
+                     .getResult();
   if (fromFloat && toFloat)
     return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
                ? arith::ExtFOp::create(b, loc, to, x).getResult()
@@ -156,8 +156,7 @@ Value castElement(OpBuilder &b, Location loc, Value x, Type to) {
 }
 
 /// Identity-like ops disappear: their result is their operand.
-template <typename OpTy>
-struct ForwardOperand : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ForwardOperand : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -200,18 +199,18 @@ void populateUnary(RewritePatternSet &patterns) {
   add<NegOp>(patterns, [](NegOp, OpBuilder &b, Location loc, ValueRange a) {
     if (isFloat(a[0]))
       return arith::NegFOp::create(b, loc, a[0]).getResult();
-    return isInt(a[0]) ? arith::SubIOp::create(b, loc, cst(b, loc, a[0], 0),
-                                               a[0])
-                             .getResult()
-                       : Value();
+    return isInt(a[0])
+               ? arith::SubIOp::create(b, loc, cst(b, loc, a[0], 0), a[0])
+                     .getResult()
+               : Value();
   });
-  add<ReciprocalOp>(patterns, [](ReciprocalOp, OpBuilder &b, Location loc,
-                                 ValueRange a) {
-    return isFloat(a[0]) ? arith::DivFOp::create(b, loc, cst(b, loc, a[0], 1),
-                                                 a[0])
-                               .getResult()
-                         : Value();
-  });
+  add<ReciprocalOp>(
+      patterns, [](ReciprocalOp, OpBuilder &b, Location loc, ValueRange a) {
+        return isFloat(a[0])
+                   ? arith::DivFOp::create(b, loc, cst(b, loc, a[0], 1), a[0])
+                         .getResult()
+                   : Value();
+      });
   add<SignOp>(patterns, [](SignOp, OpBuilder &b, Location loc, ValueRange a) {
     Value x = a[0], zero = cst(b, loc, x, 0);
     Value pos, neg;
@@ -231,10 +230,10 @@ void populateUnary(RewritePatternSet &patterns) {
     if (isFloat(a[0]))
       return arith::MaximumFOp::create(b, loc, a[0], cst(b, loc, a[0], 0))
           .getResult();
-    return isInt(a[0]) ? arith::MaxSIOp::create(b, loc, a[0],
-                                                cst(b, loc, a[0], 0))
-                             .getResult()
-                       : Value();
+    return isInt(a[0])
+               ? arith::MaxSIOp::create(b, loc, a[0], cst(b, loc, a[0], 0))
+                     .getResult()
+               : Value();
   });
   add<SigmoidOp>(patterns,
                  [](SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
@@ -244,74 +243,75 @@ void populateUnary(RewritePatternSet &patterns) {
                   [](SoftplusOp, OpBuilder &b, Location loc, ValueRange a) {
                     return isFloat(a[0]) ? softplus(b, loc, a[0]) : Value();
                   });
-  add<SoftsignOp>(patterns, [](SoftsignOp, OpBuilder &b, Location loc,
-                               ValueRange a) {
-    if (!isFloat(a[0]))
-      return Value();
-    Value d = arith::AddFOp::create(b, loc, cst(b, loc, a[0], 1),
-                                    math::AbsFOp::create(b, loc, a[0]));
-    return arith::DivFOp::create(b, loc, a[0], d).getResult();
-  });
+  add<SoftsignOp>(
+      patterns, [](SoftsignOp, OpBuilder &b, Location loc, ValueRange a) {
+        if (!isFloat(a[0]))
+          return Value();
+        Value d = arith::AddFOp::create(b, loc, cst(b, loc, a[0], 1),
+                                        math::AbsFOp::create(b, loc, a[0]));
+        return arith::DivFOp::create(b, loc, a[0], d).getResult();
+      });
   add<MishOp>(patterns, [](MishOp, OpBuilder &b, Location loc, ValueRange a) {
     if (!isFloat(a[0]))
       return Value();
     Value t = math::TanhOp::create(b, loc, softplus(b, loc, a[0]));
     return arith::MulFOp::create(b, loc, a[0], t).getResult();
   });
-  add<HardSwishOp>(patterns, [](HardSwishOp, OpBuilder &b, Location loc,
-                                ValueRange a) {
-    if (!isFloat(a[0]))
-      return Value();
-    Value x = a[0];
-    Value t = arith::AddFOp::create(
-        b, loc, arith::MulFOp::create(b, loc, x, cst(b, loc, x, 1.0 / 6)),
-        cst(b, loc, x, 0.5));
-    return arith::MulFOp::create(b, loc, x, clamp01(b, loc, t)).getResult();
-  });
+  add<HardSwishOp>(
+      patterns, [](HardSwishOp, OpBuilder &b, Location loc, ValueRange a) {
+        if (!isFloat(a[0]))
+          return Value();
+        Value x = a[0];
+        Value t = arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, x, cst(b, loc, x, 1.0 / 6)),
+            cst(b, loc, x, 0.5));
+        return arith::MulFOp::create(b, loc, x, clamp01(b, loc, t)).getResult();
+      });
   add<NotOp>(patterns, [](NotOp, OpBuilder &b, Location loc, ValueRange a) {
-    return isBool(a[0]) ? arith::XOrIOp::create(b, loc, a[0],
-                                                cst(b, loc, a[0], 1))
-                              .getResult()
-                        : Value();
+    return isBool(a[0])
+               ? arith::XOrIOp::create(b, loc, a[0], cst(b, loc, a[0], 1))
+                     .getResult()
+               : Value();
   });
-  add<BitwiseNotOp>(patterns, [](BitwiseNotOp, OpBuilder &b, Location loc,
-                                 ValueRange a) {
-    return isInt(a[0]) ? arith::XOrIOp::create(b, loc, a[0],
-                                               cst(b, loc, a[0], -1))
-                             .getResult()
-                       : Value();
-  });
+  add<BitwiseNotOp>(
+      patterns, [](BitwiseNotOp, OpBuilder &b, Location loc, ValueRange a) {
+        return isInt(a[0])
+                   ? arith::XOrIOp::create(b, loc, a[0], cst(b, loc, a[0], -1))
+                         .getResult()
+                   : Value();
+      });
   add<IsNaNOp>(patterns, [](IsNaNOp, OpBuilder &b, Location loc, ValueRange a) {
     return isFloat(a[0]) ? cmpf(b, loc, FP::UNO, a[0], a[0]) : Value();
   });
-  add<IsInfOp>(patterns, [](IsInfOp op, OpBuilder &b, Location loc,
-                            ValueRange a) {
-    if (!isFloat(a[0]))
-      return Value();
-    Value x = a[0], result = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
-    double inf = INFINITY;
-    if (op.getDetectPositive())
-      result = arith::OrIOp::create(
-          b, loc, result, cmpf(b, loc, FP::OEQ, x, cst(b, loc, x, inf)));
-    if (op.getDetectNegative())
-      result = arith::OrIOp::create(
-          b, loc, result, cmpf(b, loc, FP::OEQ, x, cst(b, loc, x, -inf)));
-    return result;
-  });
+  add<IsInfOp>(
+      patterns, [](IsInfOp op, OpBuilder &b, Location loc, ValueRange a) {
+        if (!isFloat(a[0]))
+          return Value();
+        Value x = a[0],
+              result = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+        double inf = INFINITY;
+        if (op.getDetectPositive())
+          result = arith::OrIOp::create(
+              b, loc, result, cmpf(b, loc, FP::OEQ, x, cst(b, loc, x, inf)));
+        if (op.getDetectNegative())
+          result = arith::OrIOp::create(
+              b, loc, result, cmpf(b, loc, FP::OEQ, x, cst(b, loc, x, -inf)));
+        return result;
+      });
 }
 
 void populateActivations(RewritePatternSet &patterns) {
   using FP = arith::CmpFPredicate;
-  add<LeakyReluOp>(patterns, [](LeakyReluOp op, OpBuilder &b, Location loc,
-                                ValueRange a) {
-    if (!isFloat(a[0]))
-      return Value();
-    Value x = a[0];
-    Value scaled = arith::MulFOp::create(
-        b, loc, x, cst(b, loc, x, op.getAlpha().convertToDouble()));
-    return select(b, loc, cmpf(b, loc, FP::OGE, x, cst(b, loc, x, 0)), x,
-                  scaled);
-  });
+  add<LeakyReluOp>(
+      patterns, [](LeakyReluOp op, OpBuilder &b, Location loc, ValueRange a) {
+        if (!isFloat(a[0]))
+          return Value();
+        Value x = a[0];
+        Value scaled = arith::MulFOp::create(
+            b, loc, x, cst(b, loc, x, op.getAlpha().convertToDouble()));
+        return select(b, loc, cmpf(b, loc, FP::OGE, x, cst(b, loc, x, 0)), x,
+                      scaled);
+      });
   add<EluOp>(patterns, [](EluOp op, OpBuilder &b, Location loc, ValueRange a) {
     if (!isFloat(a[0]))
       return Value();
@@ -362,20 +362,22 @@ void populateActivations(RewritePatternSet &patterns) {
       return Value();
     Value x = a[0];
     Value alpha = cst(b, loc, x, op.getAlpha().convertToDouble());
-    return select(b, loc, cmpf(b, loc, FP::OGT, x, alpha), x, cst(b, loc, x, 0));
+    return select(b, loc, cmpf(b, loc, FP::OGT, x, alpha), x,
+                  cst(b, loc, x, 0));
   });
-  add<ShrinkOp>(patterns, [](ShrinkOp op, OpBuilder &b, Location loc,
-                             ValueRange a) {
-    if (!isFloat(a[0]))
-      return Value();
-    Value x = a[0];
-    double lambd = op.getLambd().convertToDouble();
-    Value bias = cst(b, loc, x, op.getBias().convertToDouble());
-    Value up = select(b, loc, cmpf(b, loc, FP::OGT, x, cst(b, loc, x, lambd)),
-                      arith::SubFOp::create(b, loc, x, bias), cst(b, loc, x, 0));
-    return select(b, loc, cmpf(b, loc, FP::OLT, x, cst(b, loc, x, -lambd)),
-                  arith::AddFOp::create(b, loc, x, bias), up);
-  });
+  add<ShrinkOp>(
+      patterns, [](ShrinkOp op, OpBuilder &b, Location loc, ValueRange a) {
+        if (!isFloat(a[0]))
+          return Value();
+        Value x = a[0];
+        double lambd = op.getLambd().convertToDouble();
+        Value bias = cst(b, loc, x, op.getBias().convertToDouble());
+        Value up =
+            select(b, loc, cmpf(b, loc, FP::OGT, x, cst(b, loc, x, lambd)),
+                   arith::SubFOp::create(b, loc, x, bias), cst(b, loc, x, 0));
+        return select(b, loc, cmpf(b, loc, FP::OLT, x, cst(b, loc, x, -lambd)),
+                      arith::AddFOp::create(b, loc, x, bias), up);
+      });
   add<SwishOp>(patterns, [](SwishOp op, OpBuilder &b, Location loc,
                             ValueRange a) {
     if (!isFloat(a[0]))
@@ -392,8 +394,8 @@ void populateActivations(RewritePatternSet &patterns) {
     Value x = a[0], inner;
     if (op.getTanhApproximation()) {
       // tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))
-      Value x3 = arith::MulFOp::create(b, loc, x,
-                                       arith::MulFOp::create(b, loc, x, x));
+      Value x3 =
+          arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
       Value poly = arith::AddFOp::create(
           b, loc, x,
           arith::MulFOp::create(b, loc, cst(b, loc, x, 0.044715), x3));
@@ -445,15 +447,15 @@ void populateBinary(RewritePatternSet &patterns) {
     return isBool(a[0]) ? arith::XOrIOp::create(b, loc, a[0], a[1]).getResult()
                         : Value();
   });
-  add<BitShiftOp>(patterns, [](BitShiftOp op, OpBuilder &b, Location loc,
-                               ValueRange a) {
-    // ONNX BitShift is defined on unsigned integers: a logical right shift.
-    if (!isInt(a[0]))
-      return Value();
-    return op.getShiftLeft()
-               ? arith::ShLIOp::create(b, loc, a[0], a[1]).getResult()
-               : arith::ShRUIOp::create(b, loc, a[0], a[1]).getResult();
-  });
+  add<BitShiftOp>(
+      patterns, [](BitShiftOp op, OpBuilder &b, Location loc, ValueRange a) {
+        // ONNX BitShift is defined on unsigned integers: a logical right shift.
+        if (!isInt(a[0]))
+          return Value();
+        return op.getShiftLeft()
+                   ? arith::ShLIOp::create(b, loc, a[0], a[1]).getResult()
+                   : arith::ShRUIOp::create(b, loc, a[0], a[1]).getResult();
+      });
   add<PowOp>(patterns, [](PowOp, OpBuilder &b, Location loc, ValueRange a) {
     if (isFloat(a[0])) {
       Value exponent = castElement(b, loc, a[1], a[0].getType());
@@ -505,10 +507,10 @@ void populateBinary(RewritePatternSet &patterns) {
           .getResult();
     return Value();
   });
-  add<CastOp>(patterns, [](CastOp op, OpBuilder &b, Location loc,
-                           ValueRange a) {
-    return castElement(b, loc, a[0], op.getType().getElementType());
-  });
+  add<CastOp>(patterns,
+              [](CastOp op, OpBuilder &b, Location loc, ValueRange a) {
+                return castElement(b, loc, a[0], op.getType().getElementType());
+              });
 }
 
 } // namespace

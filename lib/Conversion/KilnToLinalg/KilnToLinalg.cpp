@@ -56,8 +56,7 @@ struct KilnConvertToLinalgPass
       return signalPassFailure();
     bool unsupported = false;
     func.walk([&](Operation *op) {
-      if (!isa<kiln::KilnDialect>(op->getDialect()) ||
-          legalizable.contains(op))
+      if (!isa<kiln::KilnDialect>(op->getDialect()) || legalizable.contains(op))
         return;
       LLVM_DEBUG(llvm::dbgs() << "no lowering for " << *op << "\n");
       // An op with a pattern that declined names the operands as the cause.

@@ -87,9 +87,8 @@ FailureOr<Value> buildBroadcastingGeneric(ConversionPatternRewriter &rewriter,
       source = operand;
       sourceDim = j - offset;
     }
-    if (dynamicCount > 1 ||
-        (dynamicCount == 1 && !resultType.isDynamicDim(j) &&
-         resultType.getDimSize(j) != 1))
+    if (dynamicCount > 1 || (dynamicCount == 1 && !resultType.isDynamicDim(j) &&
+                             resultType.getDimSize(j) != 1))
       return rewriter.notifyMatchFailure(
           op, "ambiguous broadcast of a dynamic dimension " + Twine(j));
     if (resultType.isDynamicDim(j)) {
@@ -108,8 +107,7 @@ FailureOr<Value> buildBroadcastingGeneric(ConversionPatternRewriter &rewriter,
     SmallVector<AffineExpr> exprs;
     for (int64_t i = 0; i < type.getRank(); ++i) {
       int64_t j = i + offset;
-      bool broadcast =
-          type.getDimSize(i) == 1 && resultType.getDimSize(j) != 1;
+      bool broadcast = type.getDimSize(i) == 1 && resultType.getDimSize(j) != 1;
       exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
                                 : getAffineDimExpr(j, ctx));
     }
@@ -130,8 +128,7 @@ FailureOr<Value> buildBroadcastingGeneric(ConversionPatternRewriter &rewriter,
 }
 
 Value buildReduction(
-    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-    Value init,
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
     function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto type = cast<RankedTensorType>(input.getType());
   MLIRContext *ctx = b.getContext();
@@ -176,8 +173,7 @@ FailureOr<Value> reshapeTo(OpBuilder &b, Location loc, Value value,
           .getResult();
   } else if (srcType.getRank() < type.getRank()) {
     if (auto r = getReassociationIndicesForReshape(type, srcType))
-      return tensor::ExpandShapeOp::create(b, loc, type, value, *r)
-          .getResult();
+      return tensor::ExpandShapeOp::create(b, loc, type, value, *r).getResult();
   }
   // No single regrouping (a shuffle of the dimensions' sizes): go through
   // one dimension, which needs every size known.

@@ -51,8 +51,7 @@ mlir::OpFoldResult getDim(mlir::OpBuilder &b, mlir::Location loc,
 mlir::FailureOr<mlir::Value>
 buildBroadcastingGeneric(mlir::ConversionPatternRewriter &rewriter,
                          mlir::Operation *op, mlir::ValueRange operands,
-                         mlir::RankedTensorType resultType,
-                         ScalarBuilder body);
+                         mlir::RankedTensorType resultType, ScalarBuilder body);
 
 /// Whether `body` produces a value for operands of `types` (it is run once
 /// into a scratch block that is then dropped), so that a pattern can fail
@@ -64,12 +63,12 @@ bool canBuildScalar(mlir::MLIRContext *ctx, mlir::TypeRange types,
 /// minus the axes (no kept dimensions), starting from `init` and combining
 /// with `combine(element, accumulator)`; `mapElement`, if given, transforms
 /// each element first (e.g. squares it).
-mlir::Value buildReduction(
-    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-    llvm::ArrayRef<int64_t> axes, mlir::Value init,
-    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                   mlir::Value, mlir::Value)>
-        combine);
+mlir::Value
+buildReduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+               llvm::ArrayRef<int64_t> axes, mlir::Value init,
+               llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                              mlir::Value, mlir::Value)>
+                   combine);
 
 /// Reshapes `value` to the static-or-compatible `type` with
 /// tensor.collapse_shape / tensor.expand_shape (through a 1-D collapse when

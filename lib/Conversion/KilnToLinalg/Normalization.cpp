@@ -46,8 +46,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 
     AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(1, ctx));
-    SmallVector<AffineMap> maps = {identity, channel, channel, channel, channel,
-                                   identity};
+    SmallVector<AffineMap> maps = {identity, channel, channel,
+                                   channel,  channel, identity};
     double epsilon = op.getEpsilon().convertToDouble();
     Value result =
         linalg::GenericOp::create(

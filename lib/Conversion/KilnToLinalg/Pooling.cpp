@@ -83,8 +83,8 @@ Value buildPool(OpBuilder &b, Location loc, Value input, const Window &w,
         b, loc, RankedTensorType::get(shape, type.getElementType()), input,
         lows, highs, padValue);
   Value acc = createFilled(b, loc, resultType, init);
-  Value window = tensor::EmptyOp::create(b, loc, w.kernel,
-                                         resultType.getElementType());
+  Value window =
+      tensor::EmptyOp::create(b, loc, w.kernel, resultType.getElementType());
   NamedAttribute attrs[] = {
       b.getNamedAttr("strides", b.getI64TensorAttr(w.strides)),
       b.getNamedAttr("dilations", b.getI64TensorAttr(w.dilations))};
@@ -102,8 +102,8 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     if (failed(w))
       return failure();
     auto resultType = cast<RankedTensorType>(op.getType());
-    Value lowest = createLowest(rewriter, op.getLoc(),
-                                resultType.getElementType());
+    Value lowest =
+        createLowest(rewriter, op.getLoc(), resultType.getElementType());
     rewriter.replaceOp(op, buildPool<linalg::PoolingNchwMaxOp>(
                                rewriter, op.getLoc(), adaptor.getInput(), *w,
                                resultType, lowest, lowest));
@@ -139,7 +139,8 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
           int64_t hi = w->in[i] + (includePad ? w->high[i] : 0);
           n *= w->count(i, o, lo, hi);
         }
-        divisors.push_back(rewriter.getFloatAttr(elem, std::max<int64_t>(n, 1)));
+        divisors.push_back(
+            rewriter.getFloatAttr(elem, std::max<int64_t>(n, 1)));
       }
     bool uniform = llvm::all_equal(divisors);
     Value divisor;

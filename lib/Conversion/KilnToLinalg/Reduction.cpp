@@ -54,8 +54,8 @@ Value initValue(OpBuilder &b, Location loc, Combine kind, Type type) {
           b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics())));
     return arith::ConstantOp::create(
         b, loc,
-        b.getIntegerAttr(type,
-                         APInt::getSignedMaxValue(type.getIntOrFloatBitWidth())));
+        b.getIntegerAttr(
+            type, APInt::getSignedMaxValue(type.getIntOrFloatBitWidth())));
   }
   llvm_unreachable("unknown combine");
 }
@@ -137,13 +137,13 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     SmallVector<Value> dynamicSizes;
     for (int64_t d = 0; d < type.getRank(); ++d)
       if (type.isDynamicDim(d))
-        dynamicSizes.push_back(tensor::DimOp::create(
-            rewriter, op.getLoc(), adaptor.getInput(), d));
+        dynamicSizes.push_back(tensor::DimOp::create(rewriter, op.getLoc(),
+                                                     adaptor.getInput(), d));
     Value init = createEmpty(rewriter, op.getLoc(), type, dynamicSizes);
-    rewriter.replaceOp(op, linalg::SoftmaxOp::create(
-                               rewriter, op.getLoc(), TypeRange{type},
-                               adaptor.getInput(), init, op.getAxis())
-                               .getResult()[0]);
+    rewriter.replaceOp(
+        op, linalg::SoftmaxOp::create(rewriter, op.getLoc(), TypeRange{type},
+                                      adaptor.getInput(), init, op.getAxis())
+                .getResult()[0]);
     return success();
   }
 };
@@ -179,14 +179,13 @@ struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
     Value sum =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{reducedType}, ValueRange{x, max},
-            ValueRange{zeros}, ArrayRef<AffineMap>{identity, dropAxis, dropAxis},
-            iterators,
+            ValueRange{zeros},
+            ArrayRef<AffineMap>{identity, dropAxis, dropAxis}, iterators,
             [](OpBuilder &b, Location l, ValueRange a) {
               Value e = math::ExpOp::create(
                   b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-              linalg::YieldOp::create(b, l,
-                                      ValueRange{arith::AddFOp::create(
-                                          b, l, e, a[2])});
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::AddFOp::create(b, l, e, a[2])});
             })
             .getResult(0);
     SmallVector<utils::IteratorType> parallel(rank,
@@ -212,18 +211,18 @@ struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
 } // namespace
 
 void kiln::populateReductionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering<ReduceSumOp, Combine::Add>,
-               ReduceLowering<ReduceMeanOp, Combine::Add, Pre::None, Post::Mean>,
-               ReduceLowering<ReduceMaxOp, Combine::Max>,
-               ReduceLowering<ReduceMinOp, Combine::Min>,
-               ReduceLowering<ReduceProdOp, Combine::Mul>,
-               ReduceLowering<ReduceL1Op, Combine::Add, Pre::Abs>,
-               ReduceLowering<ReduceL2Op, Combine::Add, Pre::Square, Post::Sqrt>,
-               ReduceLowering<ReduceLogSumOp, Combine::Add, Pre::None, Post::Log>,
-               // exp without subtracting the maximum first: may overflow for
-               // large inputs (a two-pass version is future work).
-               ReduceLowering<ReduceLogSumExpOp, Combine::Add, Pre::Exp,
-                              Post::Log>,
-               ReduceLowering<ReduceSumSquareOp, Combine::Add, Pre::Square>,
-               SoftmaxLowering, LogSoftmaxLowering>(patterns.getContext());
+  patterns
+      .add<ReduceLowering<ReduceSumOp, Combine::Add>,
+           ReduceLowering<ReduceMeanOp, Combine::Add, Pre::None, Post::Mean>,
+           ReduceLowering<ReduceMaxOp, Combine::Max>,
+           ReduceLowering<ReduceMinOp, Combine::Min>,
+           ReduceLowering<ReduceProdOp, Combine::Mul>,
+           ReduceLowering<ReduceL1Op, Combine::Add, Pre::Abs>,
+           ReduceLowering<ReduceL2Op, Combine::Add, Pre::Square, Post::Sqrt>,
+           ReduceLowering<ReduceLogSumOp, Combine::Add, Pre::None, Post::Log>,
+           // exp without subtracting the maximum first: may overflow for
+           // large inputs (a two-pass version is future work).
+           ReduceLowering<ReduceLogSumExpOp, Combine::Add, Pre::Exp, Post::Log>,
+           ReduceLowering<ReduceSumSquareOp, Combine::Add, Pre::Square>,
+           SoftmaxLowering, LogSoftmaxLowering>(patterns.getContext());
 }

@@ -380,6 +380,40 @@ FailureOr<Value> toScalar(NodeImporter &n, Value v) {
   return n.create1<ReshapeOp>(v, n.constI64({}), n.boolAttr(false));
 }
 
+/// Pad's opset-18 form pads only `axes`: the kiln op takes all 2 * rank
+/// entries, zero for the other axes. Built at compile time when pads and
+/// axes are constants, else with kiln ops at run time.
+FailureOr<Value> fullPads(NodeImporter &n, Value pads, Value axesInput,
+                          int64_t rank) {
+  std::optional<SmallVector<int64_t>> axes = n.constInts(axesInput);
+  std::optional<SmallVector<int64_t>> given = n.constInts(pads);
+  if (axes && given) {
+    if (given->size() != 2 * axes->size())
+      return n.fail("pads must have two entries per axis");
+    SmallVector<int64_t> full(2 * rank, 0);
+    for (auto [i, axis] : llvm::enumerate(*axes)) {
+      FailureOr<int64_t> a = n.normalizeAxis(axis, rank);
+      if (failed(a))
+        return failure();
+      full[*a] = (*given)[i];
+      full[rank + *a] = (*given)[axes->size() + i];
+    }
+    return n.constI64(full);
+  }
+  // Negative axes count from the end: axes + rank where axes < 0. The
+  // begin pads go to [axes], the end pads to [axes + rank].
+  Type axisType = cast<RankedTensorType>(axesInput.getType()).getElementType();
+  KILN_TRY(negative, n.create1<LessOp>(axesInput, n.scalar(axisType, 0)));
+  KILN_TRY(shifted, n.create1<AddOp>(axesInput, n.scalar(axisType, rank)));
+  KILN_TRY(normalized, n.create1<WhereOp>(*negative, *shifted, axesInput));
+  KILN_TRY(ends, n.create1<AddOp>(*normalized, n.scalar(axisType, rank)));
+  KILN_TRY(indices,
+           n.create1<ConcatOp>(ValueRange{*normalized, *ends}, n.i64Attr(0)));
+  Value zeros = n.constI64(SmallVector<int64_t>(2 * rank, 0));
+  return n.create1<ScatterElementsOp>(zeros, *indices, pads, n.i64Attr(0),
+                                      n.strAttr("none"));
+}
+
 LogicalResult importPad(NodeImporter &n) {
   FailureOr<Value> x = n.requiredInput(0);
   if (failed(x))
@@ -408,21 +442,10 @@ LogicalResult importPad(NodeImporter &n) {
       value = n.scalar(type.getElementType(), 0);
     }
     if (Value axesInput = n.input(3)) {
-      std::optional<SmallVector<int64_t>> axes = n.constInts(axesInput);
-      std::optional<SmallVector<int64_t>> given = n.constInts(pads);
-      if (!axes || !given)
-        return n.unsupported("pads or axes computed at run time together");
-      if (given->size() != 2 * axes->size())
-        return n.fail("pads must have two entries per axis");
-      SmallVector<int64_t> full(2 * rank, 0);
-      for (auto [i, axis] : llvm::enumerate(*axes)) {
-        FailureOr<int64_t> a = n.normalizeAxis(axis, rank);
-        if (failed(a))
-          return failure();
-        full[*a] = (*given)[i];
-        full[rank + *a] = (*given)[axes->size() + i];
-      }
-      pads = n.constI64(full);
+      FailureOr<Value> full = fullPads(n, pads, axesInput, rank);
+      if (failed(full))
+        return failure();
+      pads = *full;
     }
   }
   return n.setResult(n.create1<PadOp>(*x, pads, value, n.strAttr(mode)));
@@ -437,22 +460,63 @@ bool isPresent(Value v) {
   return !(type.getRank() == 1 && type.getDimSize(0) == 0);
 }
 
+/// Writes `updates` (one entry per axis in `axes`) over the entries of the
+/// 1-D `base` at those axes, at run time.
+FailureOr<Value> scatterAxes(NodeImporter &n, Value base,
+                             ArrayRef<int64_t> axes, Value updates) {
+  return n.create1<ScatterElementsOp>(base, n.constI64(axes), updates,
+                                      n.i64Attr(0), n.strAttr("none"));
+}
+
 LogicalResult buildResize(NodeImporter &n, Value x, Value roi, Value scales,
                           Value sizes, StringRef coordinateMode,
                           StringRef nearestMode) {
   RankedTensorType type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
+  // Opset 18 may resize a subset of the axes; the others keep their size.
+  SmallVector<int64_t> axes;
+  bool subset = false;
   if (auto axesAttr = n.getInts("axes")) {
-    // Axes subsets (opset 18) become full-rank scales or sizes.
-    FailureOr<SmallVector<int64_t>> axes = n.normalizeAxes(*axesAttr, rank);
-    if (failed(axes))
+    FailureOr<SmallVector<int64_t>> normalized =
+        n.normalizeAxes(*axesAttr, rank);
+    if (failed(normalized))
       return failure();
-    if (scales) {
-      auto given = n.constFloats(scales);
-      if (!given || given->size() != axes->size())
-        return n.unsupported("run-time scales with 'axes'");
+    axes = *normalized;
+    subset = (int64_t)axes.size() != rank;
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  std::string policy = n.getString("keep_aspect_ratio_policy", "stretch");
+  if (sizes && policy != "stretch") {
+    // One scale for every resized axis: the smallest (not_larger) or the
+    // largest (not_smaller) of the requested ratios.
+    auto given = n.constInts(sizes);
+    if (!given || given->size() != axes.size() ||
+        llvm::any_of(axes, [&](int64_t a) { return type.isDynamicDim(a); }))
+      return n.unsupported("keep_aspect_ratio_policy with run-time sizes");
+    double scale = policy == "not_larger" ? 1e300 : 0;
+    for (auto [i, a] : llvm::enumerate(axes)) {
+      double ratio = double((*given)[i]) / type.getDimSize(a);
+      scale = policy == "not_larger" ? std::min(scale, ratio)
+                                     : std::max(scale, ratio);
+    }
+    SmallVector<int64_t> fixed;
+    for (int64_t a : axes) {
+      // NaN (0 * inf) or a size past int64 would make the cast undefined.
+      double size = std::round(type.getDimSize(a) * scale);
+      if (!(size >= 0 && size < 0x1p62))
+        return n.fail("sizes with keep_aspect_ratio_policy '" + policy +
+                      "' give an invalid output size");
+      fixed.push_back((int64_t)size);
+    }
+    sizes = n.constI64(fixed);
+  }
+  if (subset && scales) {
+    if (auto given = n.constFloats(scales);
+        given && given->size() == axes.size()) {
       SmallVector<float> full(rank, 1.0f);
-      for (auto [i, a] : llvm::enumerate(*axes))
+      for (auto [i, a] : llvm::enumerate(axes))
         full[a] = (*given)[i];
       scales = ConstantOp::create(
           n.b, n.loc,
@@ -460,31 +524,33 @@ LogicalResult buildResize(NodeImporter &n, Value x, Value roi, Value scales,
               RankedTensorType::get({rank}, n.b.getF32Type()),
               ArrayRef<float>(full)));
     } else {
-      auto given = n.constInts(sizes);
-      if (!given || given->size() != axes->size() || !type.hasStaticShape())
-        return n.unsupported("run-time sizes with 'axes'");
+      Type element = cast<RankedTensorType>(scales.getType()).getElementType();
+      auto ones = RankedTensorType::get({rank}, element);
+      Value base = ConstantOp::create(
+          n.b, n.loc,
+          DenseElementsAttr::get(
+              ones, cast<TypedAttr>(n.b.getFloatAttr(element, 1.0))));
+      FailureOr<Value> full = scatterAxes(n, base, axes, scales);
+      if (failed(full))
+        return failure();
+      scales = *full;
+    }
+  } else if (subset && sizes) {
+    if (auto given = n.constInts(sizes);
+        given && given->size() == axes.size() && type.hasStaticShape()) {
       SmallVector<int64_t> full(type.getShape());
-      for (auto [i, a] : llvm::enumerate(*axes))
+      for (auto [i, a] : llvm::enumerate(axes))
         full[a] = (*given)[i];
       sizes = n.constI64(full);
+    } else {
+      FailureOr<Value> shape =
+          n.create1<ShapeOp>(x, n.i64Attr(0), n.i64Attr(rank));
+      FailureOr<Value> full =
+          failed(shape) ? shape : scatterAxes(n, *shape, axes, sizes);
+      if (failed(full))
+        return failure();
+      sizes = *full;
     }
-  }
-  std::string policy = n.getString("keep_aspect_ratio_policy", "stretch");
-  if (sizes && policy != "stretch") {
-    auto given = n.constInts(sizes);
-    if (!given || !type.hasStaticShape())
-      return n.unsupported("keep_aspect_ratio_policy with run-time sizes");
-    double scale = policy == "not_larger" ? 1e300 : 0;
-    for (int64_t i = 0; i < rank; ++i)
-      if ((*given)[i] != type.getDimSize(i) || true) {
-        double s = double((*given)[i]) / type.getDimSize(i);
-        scale =
-            policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
-      }
-    SmallVector<int64_t> fixed;
-    for (int64_t i = 0; i < rank; ++i)
-      fixed.push_back((int64_t)std::round(type.getDimSize(i) * scale));
-    sizes = n.constI64(fixed);
   }
   return n.setResult(n.create1<ResizeOp>(
       x, roi, scales, sizes, n.strAttr(n.getString("mode", "nearest")),

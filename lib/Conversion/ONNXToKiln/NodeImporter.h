@@ -99,6 +99,13 @@ public:
     mlir::OperationState state(loc, OpTy::getOperationName());
     OpTy::build(b, state, mlir::TypeRange(placeholders),
                 std::forward<Args>(args)...);
+    // Inference relies on the attribute constraints of the op definition
+    // (a positive group, say), which the verifier checks only later.
+    typename OpTy::Adaptor adaptor(
+        state.operands, state.attributes.getDictionary(b.getContext()),
+        state.getRawProperties(), state.regions);
+    if (mlir::failed(adaptor.verify(loc)))
+      return failInference();
     llvm::SmallVector<Type, 2> inferred;
     if (mlir::failed(OpTy::inferReturnTypes(
             b.getContext(), loc, state.operands,

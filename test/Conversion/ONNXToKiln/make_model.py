@@ -240,6 +240,102 @@ def declared_wrong():
     return make(nodes, [f32("x", [2, 3])], [f32("y", [3, 2])], opset=13, check=False)
 
 
+# Inputs that crashed the importer (or hit undefined behaviour) under
+# test/fuzz/kiln-import-fuzzer; fuzz-regressions.test checks each now fails
+# cleanly or imports right.
+
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
+
+
+def i64s(name, values):
+    return numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+
+
+@model
+def slice_extreme_steps():
+    """Slice with steps INT64_MAX, INT64_MIN and -3 (ONNX's "to the end"
+    idiom): extents 1, 1 and 4, computed without overflowing."""
+    inits = [i64s("starts", [0, 9, 9]), i64s("ends", [10, I64_MIN, I64_MIN]),
+             i64s("axes", [0, 1, 2]), i64s("steps", [I64_MAX, I64_MIN, -3])]
+    nodes = [helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"],
+                              name="slice")]
+    return make(nodes, [f32("x", [10, 10, 10])], [f32("y", [1, 1, 4])], opset=13,
+                initializers=inits)
+
+
+def blocksize_zero(op):
+    nodes = [helper.make_node(op, ["x"], ["y"], name="block", blocksize=0)]
+    return make(nodes, [f32("x", [1, 4, 4, 4])], [f32("y", None)], opset=13, check=False)
+
+
+@model
+def space_to_depth_blocksize_zero():
+    """SpaceToDepth with blocksize 0 (was a division by zero)."""
+    return blocksize_zero("SpaceToDepth")
+
+
+@model
+def depth_to_space_blocksize_zero():
+    """DepthToSpace with blocksize 0 (was a division by zero)."""
+    return blocksize_zero("DepthToSpace")
+
+
+@model
+def reshape_overflow():
+    """Reshape to [2^62, 97]: the element count overflows int64."""
+    nodes = [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")]
+    return make(nodes, [f32("x", [2, 3])], [f32("y", None)], opset=13,
+                initializers=[i64s("shape", [2**62, 97])], check=False)
+
+
+@model
+def conv_group_zero():
+    """Conv with group 0 and dynamic input channels: inference divided by the
+    group before the verifier checked it."""
+    w = numpy_helper.from_array(seeded((2, 2, 3, 3)), "w")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=0)]
+    return make(nodes, [f32("x", [1, "C", 5, 5])], [f32("y", None)], opset=13,
+                initializers=[w], check=False)
+
+
+@model
+def tile_negative_repeats():
+    """Tile with a negative repeat (made a tensor type with a negative size)."""
+    nodes = [helper.make_node("Tile", ["x", "repeats"], ["y"], name="tile")]
+    return make(nodes, [f32("x", [2, 3])], [f32("y", None)], opset=13,
+                initializers=[i64s("repeats", [-1, 2])], check=False)
+
+
+@model
+def resize_nan_scale():
+    """Resize with a NaN scale (the size cast was undefined)."""
+    scales = numpy_helper.from_array(np.array([1, 1, np.nan, 2], dtype=np.float32),
+                                     "scales")
+    nodes = [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize")]
+    return make(nodes, [f32("x", [1, 1, 4, 4])], [f32("y", None)], opset=13,
+                initializers=[scales], check=False)
+
+
+@model
+def range_int64_overflow():
+    """Range over all of int64: limit - start overflows, the length stays
+    dynamic."""
+    inits = [numpy_helper.from_array(np.array(v, dtype=np.int64), n)
+             for n, v in (("s", I64_MIN), ("l", I64_MAX), ("d", 1))]
+    nodes = [helper.make_node("Range", ["s", "l", "d"], ["y"], name="range")]
+    return make(nodes, [], [helper.make_tensor_value_info("y", TensorProto.INT64, None)],
+                opset=13, initializers=inits, check=False)
+
+
+@model
+def range_float_huge():
+    """A float Range of 1e60 steps: no int64 length."""
+    inits = [numpy_helper.from_array(np.array(v, dtype=np.float32), n)
+             for n, v in (("s", 0.0), ("l", 1e30), ("d", 1e-30))]
+    nodes = [helper.make_node("Range", ["s", "l", "d"], ["y"], name="range")]
+    return make(nodes, [], [f32("y", None)], opset=13, initializers=inits, check=False)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()

@@ -4,6 +4,10 @@
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace kiln;
@@ -110,8 +114,13 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
       return inferenceError(loc, "shape entry ", i, " is negative (", dim, ")");
     }
     shape.push_back(dim);
-    if (dim != -1)
-      known = mulDims(known, dim);
+    if (dim != -1) {
+      int64_t product = mulDims(known, dim);
+      if (ShapedType::isDynamic(product) && !ShapedType::isDynamic(known) &&
+          !ShapedType::isDynamic(dim))
+        return inferenceError(loc, "the shape has more than 2^63 elements");
+      known = product;
+    }
   }
   int64_t total = input.hasStaticShape() ? input.getNumElements() : kDynamic;
   if (inferIndex >= 0) {
@@ -354,8 +363,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   std::optional<int64_t> length;
   // Named arrays: a range-for keeps only the zip alive, not the
   // initializer lists that braced ValueRange/ArrayRef temporaries point at.
-  Value operands[] = {adaptor.getStarts(), adaptor.getEnds(),
-                      adaptor.getAxes(), adaptor.getSteps()};
+  Value operands[] = {adaptor.getStarts(), adaptor.getEnds(), adaptor.getAxes(),
+                      adaptor.getSteps()};
   StringRef names[] = {"starts", "ends", "axes", "steps"};
   for (auto [value, name] : llvm::zip(operands, names)) {
     FailureOr<int64_t> n = requireStaticLength(loc, value, name);
@@ -531,6 +540,8 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *,
                           input.getRank());
   std::optional<SmallVector<int64_t>> repeats =
       getConstantInts(adaptor.getRepeats());
+  if (repeats && llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
+    return inferenceError(loc, "repeats must be non-negative");
   SmallVector<int64_t> shape = dynamicShape(input.getRank());
   if (repeats)
     for (int64_t i = 0; i < input.getRank(); ++i)
@@ -592,16 +603,27 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
   if (Value sizes = adaptor.getSizes()) {
     if (getStaticLength(sizes) != std::optional<int64_t>(rank))
       return inferenceError(loc, "sizes must have one entry per dimension");
-    if (std::optional<SmallVector<int64_t>> values = getConstantInts(sizes))
+    if (std::optional<SmallVector<int64_t>> values = getConstantInts(sizes)) {
+      if (llvm::any_of(*values, [](int64_t v) { return v < 0; }))
+        return inferenceError(loc, "sizes must be non-negative");
       shape.assign(values->begin(), values->end());
+    }
   } else if (Value scales = adaptor.getScales()) {
     if (getStaticLength(scales) != std::optional<int64_t>(rank))
       return inferenceError(loc, "scales must have one entry per dimension");
     if (std::optional<SmallVector<double>> values = getConstantFloats(scales))
-      for (int64_t i = 0; i < rank; ++i)
-        if (!input.isDynamicDim(i))
-          shape[i] = static_cast<int64_t>(
-              std::floor(input.getDimSize(i) * (*values)[i]));
+      for (int64_t i = 0; i < rank; ++i) {
+        // Also rejects NaN, which would make the cast below undefined.
+        if (!((*values)[i] > 0))
+          return inferenceError(loc, "scales must be positive");
+        if (input.isDynamicDim(i))
+          continue;
+        double extent = std::floor(input.getDimSize(i) * (*values)[i]);
+        if (!(extent < 0x1p62))
+          return inferenceError(loc, "scale ", (*values)[i],
+                                " makes dimension ", i, " too large");
+        shape[i] = static_cast<int64_t>(extent);
+      }
   }
   inferred.push_back(input.clone(shape));
   return success();
@@ -615,6 +637,8 @@ DepthToSpaceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   int64_t b = adaptor.getBlocksize();
   if (input.getRank() != 4)
     return inferenceError(loc, "input must be 4-D");
+  if (b <= 0 || b > (int64_t(1) << 31))
+    return inferenceError(loc, "blocksize ", b, " must be in [1, 2^31]");
   int64_t c = input.getDimSize(1);
   if (!ShapedType::isDynamic(c) && c % (b * b) != 0)
     return inferenceError(loc, "channels (", c,
@@ -633,6 +657,8 @@ SpaceToDepthOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   int64_t b = adaptor.getBlocksize();
   if (input.getRank() != 4)
     return inferenceError(loc, "input must be 4-D");
+  if (b <= 0 || b > (int64_t(1) << 31))
+    return inferenceError(loc, "blocksize ", b, " must be in [1, 2^31]");
   SmallVector<int64_t> shape = {input.getDimSize(0),
                                 mulDims(input.getDimSize(1), b * b)};
   for (int64_t i = 2; i < 4; ++i) {
@@ -690,17 +716,27 @@ LogicalResult RangeOp::inferReturnTypes(MLIRContext *,
     auto start = getConstantInts(adaptor.getStart());
     auto limit = getConstantInts(adaptor.getLimit());
     auto delta = getConstantInts(adaptor.getDelta());
-    if (start && limit && delta && (*delta)[0] != 0) {
-      int64_t s = (*start)[0], l = (*limit)[0], d = (*delta)[0];
-      length = std::max<int64_t>(0, (l - s + d + (d > 0 ? -1 : 1)) / d);
+    int64_t span;
+    // ceil((limit - start) / delta), without overflowing int64 on the way.
+    if (start && limit && delta && (*delta)[0] != 0 &&
+        !llvm::SubOverflow((*limit)[0], (*start)[0], span) &&
+        !(span == std::numeric_limits<int64_t>::min() && (*delta)[0] == -1)) {
+      int64_t d = (*delta)[0], steps = span / d;
+      if (span % d != 0 && (span < 0) == (d < 0))
+        ++steps;
+      length = std::max<int64_t>(0, steps);
     }
   } else {
     auto start = getConstantFloats(adaptor.getStart());
     auto limit = getConstantFloats(adaptor.getLimit());
     auto delta = getConstantFloats(adaptor.getDelta());
-    if (start && limit && delta && (*delta)[0] != 0)
-      length = std::max<int64_t>(
-          0, (int64_t)std::ceil(((*limit)[0] - (*start)[0]) / (*delta)[0]));
+    if (start && limit && delta && (*delta)[0] != 0) {
+      double steps = std::ceil(((*limit)[0] - (*start)[0]) / (*delta)[0]);
+      // NaN or a length past int64 would make the cast undefined.
+      if (std::isnan(steps) || steps >= 0x1p62)
+        return inferenceError(loc, "the range has no representable length");
+      length = steps > 0 ? static_cast<int64_t>(steps) : 0;
+    }
   }
   inferred.push_back(RankedTensorType::get({length}, element));
   return success();

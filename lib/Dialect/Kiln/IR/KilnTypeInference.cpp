@@ -5,6 +5,7 @@
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -153,9 +154,13 @@ RankedTensorType i64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
 }
 
 int64_t mulDims(int64_t a, int64_t b) {
-  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+  int64_t product;
+  // A product past int64 (only a corrupt model asks for one) stays unknown
+  // rather than wrapping around.
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ||
+      llvm::MulOverflow(a, b, product))
     return ShapedType::kDynamic;
-  return a * b;
+  return product;
 }
 
 } // namespace kiln::detail

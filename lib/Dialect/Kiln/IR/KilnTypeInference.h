@@ -68,7 +68,8 @@ LogicalResult checkArraySize(std::optional<mlir::Location> loc,
 mlir::RankedTensorType i64Tensor(mlir::MLIRContext *ctx,
                                  llvm::ArrayRef<int64_t> shape);
 
-/// Multiplies two dimensions, keeping kDynamic dynamic.
+/// Multiplies two dimensions, keeping kDynamic dynamic; a product that
+/// overflows int64 is kDynamic too.
 int64_t mulDims(int64_t a, int64_t b);
 
 } // namespace kiln::detail

@@ -1,0 +1,256 @@
+//===- ModelApi.cpp - The C API: versions, options, dtypes, models --------===//
+
+#include "Model.h"
+#include "ThreadPool.h"
+
+#include <cstring>
+
+using namespace kiln::runtime;
+
+#define KILN_RUNTIME_VERSION "0.1.0"
+
+static kiln_status_t *nullArgument(const char *function, const char *name) {
+  return makeError(KILN_STATUS_INVALID_ARGUMENT, "%s: %s is NULL", function,
+                   name)
+      .release();
+}
+
+extern "C" {
+
+const char *kiln_version(void) { return KILN_RUNTIME_VERSION; }
+
+void kiln_artifact_format_version(uint32_t *out_major, uint32_t *out_minor) {
+  // Keep in step with kFormatMajor in ArtifactLoader.cpp and the writer.
+  if (out_major)
+    *out_major = 1;
+  if (out_minor)
+    *out_minor = 0;
+}
+
+void kiln_runtime_options_init(kiln_runtime_options_t *options) {
+  if (!options)
+    return;
+  std::memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+}
+
+kiln_status_t *kiln_runtime_configure(const kiln_runtime_options_t *options) {
+  if (!options)
+    return nullArgument(__func__, "options");
+  if (options->struct_size < sizeof(kiln_runtime_options_t))
+    return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                     "kiln_runtime_configure: options.struct_size is %zu; "
+                     "initialize the options with kiln_runtime_options_init",
+                     options->struct_size)
+        .release();
+  if (options->num_threads < 0 || options->num_threads > 4096)
+    return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                     "kiln_runtime_configure: num_threads is %d; it must be "
+                     "between 0 (one per CPU) and 4096",
+                     options->num_threads)
+        .release();
+  ThreadPool::configureGlobal(options->num_threads);
+  return nullptr;
+}
+
+size_t kiln_dtype_size(kiln_dtype_t dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_UINT8:
+  case KILN_DTYPE_INT8:
+  case KILN_DTYPE_BOOL:
+    return 1;
+  case KILN_DTYPE_UINT16:
+  case KILN_DTYPE_INT16:
+  case KILN_DTYPE_FLOAT16:
+  case KILN_DTYPE_BFLOAT16:
+    return 2;
+  case KILN_DTYPE_FLOAT32:
+  case KILN_DTYPE_INT32:
+  case KILN_DTYPE_UINT32:
+    return 4;
+  case KILN_DTYPE_INT64:
+  case KILN_DTYPE_UINT64:
+  case KILN_DTYPE_FLOAT64:
+    return 8;
+  case KILN_DTYPE_INVALID:
+    break;
+  }
+  return 0;
+}
+
+const char *kiln_dtype_name(kiln_dtype_t dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_FLOAT32:
+    return "float32";
+  case KILN_DTYPE_UINT8:
+    return "uint8";
+  case KILN_DTYPE_INT8:
+    return "int8";
+  case KILN_DTYPE_UINT16:
+    return "uint16";
+  case KILN_DTYPE_INT16:
+    return "int16";
+  case KILN_DTYPE_INT32:
+    return "int32";
+  case KILN_DTYPE_INT64:
+    return "int64";
+  case KILN_DTYPE_BOOL:
+    return "bool";
+  case KILN_DTYPE_FLOAT16:
+    return "float16";
+  case KILN_DTYPE_FLOAT64:
+    return "float64";
+  case KILN_DTYPE_UINT32:
+    return "uint32";
+  case KILN_DTYPE_UINT64:
+    return "uint64";
+  case KILN_DTYPE_BFLOAT16:
+    return "bfloat16";
+  case KILN_DTYPE_INVALID:
+    break;
+  }
+  return "invalid";
+}
+
+kiln_status_t *kiln_model_load_file(const char *path,
+                                    kiln_model_t **out_model) {
+  if (!path)
+    return nullArgument(__func__, "path");
+  if (!out_model)
+    return nullArgument(__func__, "out_model");
+  auto model = std::make_unique<kiln_model_t>();
+  if (Status status = model->file.mapFile(path, "artifact"))
+    return status.release();
+  std::string directory = path;
+  size_t slash = directory.rfind('/');
+  directory = slash == std::string::npos ? "" : directory.substr(0, slash + 1);
+  if (directory.size() > 1 && directory.back() == '/')
+    directory.pop_back();
+  if (Status status = loadArtifact(*model, directory))
+    return prefixError(std::move(status), (std::string(path) + ": ").c_str())
+        .release();
+  *out_model = model.release();
+  return nullptr;
+}
+
+kiln_status_t *kiln_model_load_memory(const void *data, size_t size,
+                                      kiln_load_mode_t mode,
+                                      kiln_model_t **out_model) {
+  if (!data && size)
+    return nullArgument(__func__, "data");
+  if (!out_model)
+    return nullArgument(__func__, "out_model");
+  auto model = std::make_unique<kiln_model_t>();
+  // `mode` comes from C callers and may hold any value: no switch.
+  if (mode == KILN_LOAD_COPY) {
+    if (Status status = model->file.copy(data, size))
+      return status.release();
+  } else if (mode == KILN_LOAD_BORROW) {
+    if (reinterpret_cast<uintptr_t>(data) % KILN_BUFFER_ALIGNMENT != 0)
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "kiln_model_load_memory: borrowed artifact bytes must "
+                       "be 64-byte aligned (the weights are used in place); "
+                       "align them or use KILN_LOAD_COPY")
+          .release();
+    model->file.borrow(data, size);
+  } else {
+    return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                     "kiln_model_load_memory: unknown load mode %d",
+                     static_cast<int>(mode))
+        .release();
+  }
+  if (Status status = loadArtifact(*model, ""))
+    return status.release();
+  *out_model = model.release();
+  return nullptr;
+}
+
+void kiln_model_retain(kiln_model_t *model) {
+  if (model)
+    model->refCount.fetch_add(1, std::memory_order_relaxed);
+}
+
+void kiln_model_release(kiln_model_t *model) {
+  if (model && model->refCount.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    delete model;
+}
+
+size_t kiln_model_num_inputs(const kiln_model_t *model) {
+  return model ? model->inputs.size() : 0;
+}
+
+size_t kiln_model_num_outputs(const kiln_model_t *model) {
+  return model ? model->outputs.size() : 0;
+}
+
+static kiln_status_t *describe(const std::vector<TensorSignature> &list,
+                               size_t index, const char *what,
+                               kiln_tensor_info_t *out_info) {
+  if (index >= list.size())
+    return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                     "%s index %zu is out of range: the model has %zu %ss",
+                     what, index, list.size(), what)
+        .release();
+  const TensorSignature &tensor = list[index];
+  out_info->name = tensor.name.c_str();
+  out_info->dtype = tensor.dtype;
+  out_info->rank = tensor.dims.size();
+  out_info->dims = tensor.staticDims.data();
+  out_info->dim_names = tensor.dimNamePtrs.data();
+  return nullptr;
+}
+
+kiln_status_t *kiln_model_input_info(const kiln_model_t *model, size_t index,
+                                     kiln_tensor_info_t *out_info) {
+  if (!model)
+    return nullArgument(__func__, "model");
+  if (!out_info)
+    return nullArgument(__func__, "out_info");
+  return describe(model->inputs, index, "input", out_info);
+}
+
+kiln_status_t *kiln_model_output_info(const kiln_model_t *model, size_t index,
+                                      kiln_tensor_info_t *out_info) {
+  if (!model)
+    return nullArgument(__func__, "model");
+  if (!out_info)
+    return nullArgument(__func__, "out_info");
+  return describe(model->outputs, index, "output", out_info);
+}
+
+static kiln_status_t *find(const std::vector<TensorSignature> &list,
+                           const char *name, const char *what,
+                           size_t *out_index) {
+  for (size_t i = 0; i < list.size(); ++i)
+    if (list[i].name == name) {
+      *out_index = i;
+      return nullptr;
+    }
+  std::string known;
+  for (const TensorSignature &tensor : list)
+    known += (known.empty() ? "'" : ", '") + tensor.name + "'";
+  return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                   "the model has no %s named '%s' (its %ss: %s)", what, name,
+                   what, known.empty() ? "none" : known.c_str())
+      .release();
+}
+
+kiln_status_t *kiln_model_find_input(const kiln_model_t *model,
+                                     const char *name, size_t *out_index) {
+  if (!model || !name || !out_index)
+    return nullArgument(__func__, !model  ? "model"
+                                  : !name ? "name"
+                                          : "out_index");
+  return find(model->inputs, name, "input", out_index);
+}
+
+kiln_status_t *kiln_model_find_output(const kiln_model_t *model,
+                                      const char *name, size_t *out_index) {
+  if (!model || !name || !out_index)
+    return nullArgument(__func__, !model  ? "model"
+                                  : !name ? "name"
+                                          : "out_index");
+  return find(model->outputs, name, "output", out_index);
+}
+
+} // extern "C"
