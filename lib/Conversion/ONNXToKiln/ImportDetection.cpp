@@ -1,6 +1,7 @@
 //===- ImportDetection.cpp - detection and geometry ONNX ops --------------===//
 
 #include "GraphImporter.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 
@@ -56,14 +57,25 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
         n.getInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
     auto pads =
         n.getInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+    if ((int64_t)strides.size() != spatial ||
+        (int64_t)pads.size() != 2 * spatial)
+      return n.fail("strides and pads must match the spatial dimensions");
     if (!type.hasStaticShape())
       return n.fail(
           "the default output shape needs a static input shape; pin it "
           "with --input-shape");
     SmallVector<int64_t> shape(type.getShape().take_front(2));
-    for (int64_t i = 0; i < spatial; ++i)
-      shape.push_back((type.getDimSize(2 + i) - 1) * strides[i] + (*kernel)[i] -
-                      pads[i] - pads[spatial + i]);
+    for (int64_t i = 0; i < spatial; ++i) {
+      // (in - 1) * stride + kernel - pads, each step checked for overflow.
+      int64_t extent;
+      if (llvm::MulOverflow(type.getDimSize(2 + i) - 1, strides[i], extent) ||
+          llvm::AddOverflow(extent, (*kernel)[i], extent) ||
+          llvm::SubOverflow(extent, pads[i], extent) ||
+          llvm::SubOverflow(extent, pads[spatial + i], extent) || extent < 0)
+        return n.fail("the default output shape of spatial dimension " +
+                      llvm::Twine(i) + " is negative or too large");
+      shape.push_back(extent);
+    }
     outputShape = n.constI64(shape);
   }
   return n.setResult(n.create1<MaxUnpoolOp>(*x, *indices, outputShape));

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -28,9 +29,16 @@ FailureOr<Value> buildNLLLoss(NodeImporter &n, Value input, Value target,
     return n.fail("unknown reduction '" + reduction + "'");
 
   Value mask, safeTarget = target;
-  if (n.hasAttr("ignore_index")) {
-    Value ignore =
-        n.scalar(targetType.getElementType(), n.getInt("ignore_index", 0));
+  // An ignore_index the target's type cannot hold matches no entry.
+  int64_t ignoreIndex = n.getInt("ignore_index", 0);
+  auto intType = dyn_cast<IntegerType>(targetType.getElementType());
+  bool representable =
+      !intType ||
+      (intType.isUnsigned()
+           ? ignoreIndex >= 0 && llvm::isUIntN(intType.getWidth(), ignoreIndex)
+           : llvm::isIntN(intType.getWidth(), ignoreIndex));
+  if (n.hasAttr("ignore_index") && representable) {
+    Value ignore = n.scalar(targetType.getElementType(), ignoreIndex);
     KILN_TRY(isIgnored, n.create1<EqualOp>(target, ignore));
     mask = *isIgnored;
     // Ignored entries may hold an index outside [0, C); gather index 0 there.

@@ -2,6 +2,7 @@
 
 #include "GraphImporter.h"
 #include "WindowAttributes.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -57,17 +58,31 @@ LogicalResult importConvTranspose(NodeImporter &n) {
     if (outputShape && (int64_t)outputShape->size() > spatial)
       outputShape = SmallVector<int64_t>(outputShape->end() - spatial,
                                          outputShape->end());
+    if (outputShape && (int64_t)outputShape->size() < spatial)
+      return n.fail("output_shape has fewer entries than the " +
+                    llvm::Twine(spatial) + " spatial dimensions");
     for (int64_t i = 0; i < spatial; ++i) {
       int64_t in = input.getDimSize(2 + i);
       if (ShapedType::isDynamic(in))
         return n.fail(
             "output_shape/auto_pad need static spatial sizes; pin the "
             "input's shape with --input-shape");
-      int64_t target = outputShape ? (*outputShape)[i] : in * strides[i];
-      int64_t total = strides[i] * (in - 1) + outputPadding[i] +
-                      (kernel[i] - 1) * dilations[i] + 1 - target;
+      // total = strides * (in - 1) + output_padding + (kernel - 1) *
+      // dilations + 1 - target, each step checked for overflow.
+      int64_t target = 0, extent = 0, total = 0;
+      if (strides[i] < 1 || dilations[i] < 1 || kernel[i] < 1 ||
+          (outputShape ? (target = (*outputShape)[i]) < 0
+                       : llvm::MulOverflow(in, strides[i], target)) ||
+          llvm::MulOverflow(strides[i], in - 1, total) ||
+          llvm::MulOverflow(kernel[i] - 1, dilations[i], extent) ||
+          llvm::AddOverflow(total, extent, total) ||
+          llvm::AddOverflow(total, outputPadding[i], total) ||
+          llvm::SubOverflow(total, target - 1, total))
+        return n.fail("output_shape/auto_pad: strides, dilations and kernel "
+                      "sizes must be positive and the sizes within int64");
       if (total < 0) {
-        outputPadding[i] -= total;
+        if (llvm::SubOverflow(outputPadding[i], total, outputPadding[i]))
+          return n.fail("output_shape is too large");
         total = 0;
       }
       int64_t small = total / 2, large = total - small;

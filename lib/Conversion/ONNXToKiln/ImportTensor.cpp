@@ -242,9 +242,13 @@ LogicalResult importSplit(NodeImporter &n) {
     if (ShapedType::isDynamic(extent))
       return n.fail("an even split needs a static extent along the axis; pin "
                     "the input's shape with --input-shape");
-    if (n.hasAttr("num_outputs"))
-      count = n.getInt("num_outputs", count);
-    int64_t chunk = (extent + count - 1) / std::max<int64_t>(count, 1);
+    // The node's own outputs bound the loop below, not the attribute.
+    if (n.hasAttr("num_outputs") && n.getInt("num_outputs", count) != count)
+      return n.fail("num_outputs is " +
+                    llvm::Twine(n.getInt("num_outputs", 0)) +
+                    " but the node has " + llvm::Twine(count) + " outputs");
+    int64_t parts = std::max<int64_t>(count, 1);
+    int64_t chunk = extent / parts + (extent % parts != 0);
     constSizes.emplace();
     for (int64_t i = 0, left = extent; i < count; ++i, left -= chunk)
       constSizes->push_back(std::clamp<int64_t>(left, 0, chunk));

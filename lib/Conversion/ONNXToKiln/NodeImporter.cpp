@@ -7,6 +7,9 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 
 namespace kiln::onnx_import {
@@ -134,7 +137,14 @@ Value NodeImporter::scalar(Type elementType, double value) {
     attr = DenseElementsAttr::get(type, v);
   } else {
     auto i = cast<IntegerType>(elementType);
-    APInt v(i.getWidth(), (int64_t)value, /*isSigned=*/!i.isUnsigned());
+    // Values beyond int64 saturate (a plain cast would be undefined); the
+    // result wraps to the element width.
+    int64_t n = std::isnan(value) ? 0
+                : value >= 0x1p63 ? std::numeric_limits<int64_t>::max()
+                : value < -0x1p63 ? std::numeric_limits<int64_t>::min()
+                                  : static_cast<int64_t>(value);
+    APInt v(i.getWidth(), n, /*isSigned=*/!i.isUnsigned(),
+            /*implicitTrunc=*/true);
     attr = DenseElementsAttr::get(type, v);
   }
   return ConstantOp::create(b, loc, cast<ElementsAttr>(attr));

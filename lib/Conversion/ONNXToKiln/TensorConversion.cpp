@@ -156,6 +156,11 @@ static FailureOr<std::string> collectBytes(const onnx::TensorProto &tensor,
       append(&v, elementBytes);
   } else if (tensor.int32_data_size()) {
     // int32_data holds every element type of 32 bits or less, one per entry.
+    if (elementBytes > 4) {
+      error = "tensor '" + tensor.name() +
+              "' holds elements wider than 32 bits in int32_data";
+      return failure();
+    }
     for (int32_t v : tensor.int32_data())
       append(&v, elementBytes ? elementBytes : 1);
   }

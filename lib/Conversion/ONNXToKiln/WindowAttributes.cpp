@@ -2,6 +2,8 @@
 
 #include "WindowAttributes.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 
 namespace kiln::onnx_import {
@@ -39,10 +41,17 @@ FailureOr<Window> resolveWindow(NodeImporter &n, RankedTensorType input,
       return n.fail("auto_pad " + autoPad +
                     " needs static spatial sizes; pin "
                     "the input's shape with --input-shape");
-    int64_t out = (in + w.strides[i] - 1) / w.strides[i];
-    int64_t effective = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    if (w.strides[i] < 1 || w.dilations[i] < 1 || w.kernel[i] < 1)
+      return n.fail("auto_pad " + autoPad +
+                    " needs positive strides, dilations and kernel sizes");
+    // ceil(in / stride); (out - 1) * stride < in cannot overflow, the
+    // effective kernel size can.
+    int64_t out = in / w.strides[i] + (in % w.strides[i] != 0);
+    int64_t effective;
+    if (llvm::MulOverflow(w.kernel[i] - 1, w.dilations[i], effective))
+      return n.fail("kernel_shape and dilations are too large");
     int64_t total =
-        std::max<int64_t>(0, (out - 1) * w.strides[i] + effective - in);
+        std::max<int64_t>(0, (out - 1) * w.strides[i] - in + effective + 1);
     int64_t small = total / 2, large = total - small;
     w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
     w.pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
@@ -54,6 +63,9 @@ SmallVector<int64_t> kernelFromWeight(NodeImporter &n,
                                       RankedTensorType weight) {
   if (auto k = n.getInts("kernel_shape"))
     return *k;
+  // A weight of rank < 2 has no kernel; resolveWindow rejects the rank.
+  if (weight.getRank() < 2)
+    return {};
   return SmallVector<int64_t>(weight.getShape().drop_front(2));
 }
 

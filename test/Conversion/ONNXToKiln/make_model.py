@@ -336,6 +336,155 @@ def range_float_huge():
     return make(nodes, [], [f32("y", None)], opset=13, initializers=inits, check=False)
 
 
+@model
+def int64_in_int32_data():
+    """An INT64 initializer whose values sit in int32_data: each element was
+    read as 8 bytes from a 4-byte int32."""
+    c = TensorProto(name="c", data_type=TensorProto.INT64, dims=[2], int32_data=[1, 2])
+    nodes = [helper.make_node("Identity", ["c"], ["y"], name="id")]
+    return make(nodes, [], [helper.make_tensor_value_info("y", TensorProto.INT64, [2])],
+                opset=13, initializers=[c], check=False)
+
+
+@model
+def conv_same_zero_stride():
+    """Conv with auto_pad SAME_UPPER and strides 0 (a division by zero)."""
+    w = numpy_helper.from_array(seeded((1, 1, 3, 3)), "w")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                              auto_pad="SAME_UPPER", strides=[0, 0])]
+    return make(nodes, [f32("x", [1, 1, 5, 5])], [f32("y", None)], opset=13,
+                initializers=[w], check=False)
+
+
+@model
+def conv_huge_pads():
+    """Conv with pads of 2^62: the padded extent overflows int64 and the
+    output extent stays unknown."""
+    w = numpy_helper.from_array(seeded((1, 1, 3, 3)), "w")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[2**62] * 4)]
+    return make(nodes, [f32("x", [1, 1, 5, 5])], [f32("y", None)], opset=13,
+                initializers=[w], check=False)
+
+
+@model
+def conv_transpose_short_output_shape():
+    """ConvTranspose whose output_shape has one entry for two spatial
+    dimensions (read past the end of the list)."""
+    w = numpy_helper.from_array(seeded((1, 1, 3, 3)), "w")
+    nodes = [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv",
+                              output_shape=[5])]
+    return make(nodes, [f32("x", [1, 1, 3, 3])], [f32("y", None)], opset=13,
+                initializers=[w], check=False)
+
+
+@model
+def onehot_nan_depth():
+    """OneHot with a NaN depth (cast to int64)."""
+    inits = [numpy_helper.from_array(np.array([np.nan], dtype=np.float32), "depth"),
+             numpy_helper.from_array(np.array([0, 1], dtype=np.float32), "values")]
+    nodes = [helper.make_node("OneHot", ["i", "depth", "values"], ["y"], name="onehot")]
+    return make(nodes, [helper.make_tensor_value_info("i", TensorProto.INT64, [3])],
+                [f32("y", None)], opset=11, initializers=inits, check=False)
+
+
+@model
+def pad_negative_extent():
+    """Pad that removes more than the dimension holds (made a negative size)."""
+    nodes = [helper.make_node("Pad", ["x", "pads"], ["y"], name="pad")]
+    return make(nodes, [f32("x", [2, 3])], [f32("y", None)], opset=13,
+                initializers=[i64s("pads", [-2, 0, -1, 0])], check=False)
+
+
+@model
+def split_huge_num_outputs():
+    """Split (opset 18) with num_outputs 2^40 for a node with 2 outputs: the
+    importer built 2^40 sizes."""
+    nodes = [helper.make_node("Split", ["x"], ["a", "b"], name="split", num_outputs=2**40)]
+    return make(nodes, [f32("x", [6])], [f32("a", None), f32("b", None)], opset=18,
+                check=False)
+
+
+@model
+def split_negative_sizes():
+    """Split into sizes [-1, 4] of a [3] tensor (made tensor<-1xf32>)."""
+    nodes = [helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split")]
+    return make(nodes, [f32("x", [3])], [f32("a", None), f32("b", None)], opset=13,
+                initializers=[i64s("sizes", [-1, 4])], check=False)
+
+
+@model
+def lstm_huge_hidden_size():
+    """LSTM with hidden_size 2^62: 4 * hidden_size overflowed int64."""
+    nodes = [helper.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm",
+                              hidden_size=2**62)]
+    return make(nodes, [f32("x", [2, 1, 3]), f32("w", [1, "G", 3]), f32("r", [1, "G", "H"])],
+                [f32("y", None)], opset=14, check=False)
+
+
+@model
+def conv_rank1():
+    """Conv of a 1-D input with a 1-D weight: the kernel was taken as the
+    weight's dimensions after the first two."""
+    w = numpy_helper.from_array(seeded((3,)), "w")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")]
+    return make(nodes, [f32("x", [3])], [f32("y", None)], opset=13, initializers=[w],
+                check=False)
+
+
+@model
+def maxunpool_negative_output():
+    """MaxUnpool whose default output shape, (2 - 1) * 1 + 2 - 3 - 3, is
+    negative (made tensor<1x1x-3x-3xf32>)."""
+    nodes = [helper.make_node("MaxUnpool", ["x", "i"], ["y"], name="unpool",
+                              kernel_shape=[2, 2], pads=[3, 3, 3, 3])]
+    return make(nodes, [f32("x", [1, 1, 2, 2]),
+                        helper.make_tensor_value_info("i", TensorProto.INT64, [1, 1, 2, 2])],
+                [f32("y", None)], opset=11, check=False)
+
+
+@model
+def maxunpool_short_strides():
+    """MaxUnpool with one stride for two spatial dimensions (read past the
+    end of the list)."""
+    nodes = [helper.make_node("MaxUnpool", ["x", "i"], ["y"], name="unpool",
+                              kernel_shape=[2, 2], strides=[2])]
+    return make(nodes, [f32("x", [1, 1, 2, 2]),
+                        helper.make_tensor_value_info("i", TensorProto.INT64, [1, 1, 2, 2])],
+                [f32("y", None)], opset=11, check=False)
+
+
+def nll_ignore_index(target_type, ignore_index):
+    nodes = [helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="nll",
+                              ignore_index=ignore_index)]
+    return make(nodes, [f32("x", [2, 3]), helper.make_tensor_value_info("t", target_type, [2])],
+                [f32("y", None)], opset=13, check=False)
+
+
+@model
+def nll_ignore_index_max():
+    """NegativeLogLikelihoodLoss with ignore_index INT64_MAX (its cast back
+    from double to int64 was undefined)."""
+    return nll_ignore_index(TensorProto.INT64, I64_MAX)
+
+
+@model
+def nll_ignore_index_wide():
+    """ignore_index 2^40 with an int32 target: no entry can match it (it was
+    truncated to 0, ignoring class 0)."""
+    return nll_ignore_index(TensorProto.INT32, 2**40)
+
+
+@model
+def dequantize_huge_block():
+    """Blocked DequantizeLinear with block_size INT64_MAX: one block along
+    axis 0 (computing the block count overflowed)."""
+    scale = numpy_helper.from_array(np.ones((1, 2), dtype=np.float32), "scale")
+    nodes = [helper.make_node("DequantizeLinear", ["x", "scale"], ["y"], name="dq",
+                              axis=0, block_size=I64_MAX)]
+    return make(nodes, [helper.make_tensor_value_info("x", TensorProto.INT8, [4, 2])],
+                [f32("y", None)], opset=21, initializers=[scale], check=False)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()

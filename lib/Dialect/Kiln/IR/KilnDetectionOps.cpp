@@ -60,8 +60,11 @@ LogicalResult MaxUnpoolOp::inferReturnTypes(MLIRContext *,
     return inferenceError(loc,
                           "output_shape must have one entry per dimension");
   SmallVector<int64_t> shape(input.getRank(), kDynamic);
-  if (auto dims = getConstantInts(adaptor.getOutputShape()))
+  if (auto dims = getConstantInts(adaptor.getOutputShape())) {
+    if (llvm::any_of(*dims, [](int64_t d) { return d < 0; }))
+      return inferenceError(loc, "output_shape entries must be non-negative");
     shape.assign(dims->begin(), dims->end());
+  }
   inferred.push_back(input.clone(shape));
   return success();
 }
@@ -79,6 +82,8 @@ LogicalResult AffineGridOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape(*length, kDynamic); // [N, spatial..., k]
   shape.back() = spatial;
   if (auto size = getConstantInts(adaptor.getSize())) {
+    if (llvm::any_of(*size, [](int64_t d) { return d < 0; }))
+      return inferenceError(loc, "size entries must be non-negative");
     shape[0] = (*size)[0];
     for (int64_t i = 0; i < spatial; ++i)
       shape[1 + i] = (*size)[2 + i];

@@ -162,8 +162,10 @@ static LogicalResult inferQuantization(std::optional<Location> loc, Value input,
       int64_t inDim = in.getDimSize(perAxis ? axis : d), sDim = s.getDimSize(d);
       if (ShapedType::isDynamic(inDim) || ShapedType::isDynamic(sDim))
         continue;
-      int64_t expected =
-          (perAxis || d != axis) ? inDim : (inDim + blockSize - 1) / blockSize;
+      // ceil(inDim / blockSize), written so that it cannot overflow.
+      int64_t expected = (perAxis || d != axis)
+                             ? inDim
+                             : inDim / blockSize + (inDim % blockSize != 0);
       if (sDim != expected)
         return inferenceError(loc, "scale dimension ", d, " is ", sDim,
                               ", expected ", expected);

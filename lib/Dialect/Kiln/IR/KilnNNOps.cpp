@@ -3,6 +3,7 @@
 #include "KilnTypeInference.h"
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -175,10 +176,18 @@ ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
       shape.push_back(ShapedType::kDynamic);
       continue;
     }
-    int64_t out = adaptor.getStrides()[i] * (in - 1) +
-                  adaptor.getOutputPadding()[i] +
-                  (kernel - 1) * adaptor.getDilations()[i] + 1 -
-                  adaptor.getPads()[i] - adaptor.getPads()[spatial + i];
+    // strides * (in - 1) + output_padding + (kernel - 1) * dilations + 1 -
+    // pads, each step checked for overflow.
+    int64_t out, extent;
+    if (llvm::MulOverflow(adaptor.getStrides()[i], in - 1, out) ||
+        llvm::MulOverflow(kernel - 1, adaptor.getDilations()[i], extent) ||
+        llvm::AddOverflow(out, extent, out) ||
+        llvm::AddOverflow(out, adaptor.getOutputPadding()[i], out) ||
+        llvm::AddOverflow(out, int64_t(1), out) ||
+        llvm::SubOverflow(out, adaptor.getPads()[i], out) ||
+        llvm::SubOverflow(out, adaptor.getPads()[spatial + i], out))
+      return inferenceError(loc, "output extent of spatial dimension ", i,
+                            " overflows int64");
     if (out < 0)
       return inferenceError(loc, "output extent of spatial dimension ", i,
                             " is negative (", out, ")");

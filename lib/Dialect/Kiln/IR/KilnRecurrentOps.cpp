@@ -97,6 +97,9 @@ static LogicalResult inferRecurrent(std::optional<Location> loc,
   int64_t hidden = p.hiddenSize;
   if (hidden <= 0)
     return failure();
+  // Bounded so that the row counts below (up to 8 * hidden_size) fit int64.
+  if (hidden > (int64_t(1) << 40))
+    return inferenceError(loc, "hidden_size ", hidden, " is too large");
 
   RankedTensorType input = tensorType(p.input);
   StringRef inputMeaning = p.batchFirst

@@ -315,7 +315,9 @@ LogicalResult SplitOp::verify() {
                                       << d;
     if (sizes) {
       int64_t size = (*sizes)[i];
-      total += size;
+      if (size < 0 || llvm::AddOverflow(total, size, total))
+        return emitOpError("sizes must be non-negative and add up to at "
+                           "most 2^63 - 1");
       if (!type.isDynamicDim(axis) && type.getDimSize(axis) != size)
         return emitOpError("result ")
                << i << " has size " << type.getDimSize(axis)
@@ -577,9 +579,16 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
   std::optional<SmallVector<int64_t>> pads = getConstantInts(adaptor.getPads());
   SmallVector<int64_t> shape = dynamicShape(rank);
   if (pads)
-    for (int64_t i = 0; i < rank; ++i)
-      if (!input.isDynamicDim(i))
-        shape[i] = input.getDimSize(i) + (*pads)[i] + (*pads)[rank + i];
+    for (int64_t i = 0; i < rank; ++i) {
+      if (input.isDynamicDim(i))
+        continue;
+      int64_t extent;
+      if (llvm::AddOverflow(input.getDimSize(i), (*pads)[i], extent) ||
+          llvm::AddOverflow(extent, (*pads)[rank + i], extent) || extent < 0)
+        return inferenceError(loc, "pads make dimension ", i,
+                              " negative or too large");
+      shape[i] = extent;
+    }
   inferred.push_back(input.clone(shape));
   return success();
 }
@@ -770,8 +779,15 @@ LogicalResult OneHotOp::inferReturnTypes(MLIRContext *,
   int64_t depth = kDynamic;
   if (auto d = getConstantInts(adaptor.getDepth()); d && d->size() == 1)
     depth = (*d)[0];
-  else if (auto f = getConstantFloats(adaptor.getDepth()); f && f->size() == 1)
+  else if (auto f = getConstantFloats(adaptor.getDepth());
+           f && f->size() == 1) {
+    // NaN or a depth past int64 would make the cast undefined.
+    if (!(std::abs((*f)[0]) < 0x1p62))
+      return inferenceError(loc, "depth ", (*f)[0], " is out of range");
     depth = static_cast<int64_t>((*f)[0]);
+  }
+  if (!ShapedType::isDynamic(depth) && depth < 0)
+    return inferenceError(loc, "depth must be non-negative, got ", depth);
   SmallVector<int64_t> shape(indices.getShape());
   shape.insert(shape.begin() + axis, depth);
   inferred.push_back(RankedTensorType::get(shape, values.getElementType()));

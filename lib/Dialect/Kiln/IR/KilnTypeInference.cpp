@@ -130,13 +130,24 @@ int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                          bool ceilMode) {
   if (ShapedType::isDynamic(input))
     return ShapedType::kDynamic;
-  int64_t effectiveKernel = (kernel - 1) * dilation + 1;
-  int64_t span = input + padBegin + padEnd - effectiveKernel;
+  // span = input + pads - ((kernel - 1) * dilation + 1); sizes past int64
+  // (only a corrupt model asks for them) leave the extent unknown.
+  int64_t effectiveKernel, start, padded, span;
+  if (llvm::SubOverflow(kernel, int64_t(1), effectiveKernel) ||
+      llvm::MulOverflow(effectiveKernel, dilation, effectiveKernel) ||
+      llvm::AddOverflow(effectiveKernel, int64_t(1), effectiveKernel) ||
+      llvm::AddOverflow(input, padBegin, start) ||
+      llvm::AddOverflow(start, padEnd, padded) ||
+      llvm::SubOverflow(padded, effectiveKernel, span))
+    return ShapedType::kDynamic;
   if (span < 0 || stride <= 0)
     return 0;
-  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  int64_t out =
+      (ceilMode ? span / stride + (span % stride != 0) : span / stride) + 1;
   // A window that would start inside the end padding is dropped.
-  if (ceilMode && (out - 1) * stride >= input + padBegin)
+  int64_t lastStart;
+  if (ceilMode &&
+      (llvm::MulOverflow(out - 1, stride, lastStart) || lastStart >= start))
     --out;
   return out;
 }
