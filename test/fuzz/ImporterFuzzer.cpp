@@ -14,6 +14,10 @@
 // goes on. With KILN_FUZZ_STRICT=1 the fuzzer traps on it, so that libFuzzer
 // saves the input as a crash.
 //
+// Half of the mutations are structure-aware (LLVMFuzzerCustomMutator below):
+// they parse the input as an onnx::ModelProto and set one attribute, shape,
+// initializer, input name or the opset to a boundary value.
+//
 // Build and run: see test/fuzz/CMakeLists.txt.
 //
 //===----------------------------------------------------------------------===//

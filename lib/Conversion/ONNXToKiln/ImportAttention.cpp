@@ -91,9 +91,10 @@ LogicalResult importAttention(NodeImporter &n) {
 
   int64_t past = 0;
   if (Value pastKey = n.input(4)) {
-    past = typeOf(pastKey).getDimSize(2);
     KILN_TRY(key, n.create1<ConcatOp>(ValueRange{pastKey, *k}, n.i64Attr(2)));
     k = *key;
+    // After the concatenation, which checked that past_key has K's rank.
+    past = typeOf(pastKey).getDimSize(2);
   }
   if (Value pastValue = n.input(5)) {
     KILN_TRY(value,
@@ -113,7 +114,7 @@ LogicalResult importAttention(NodeImporter &n) {
   int64_t qHeads = typeOf(*q).getDimSize(1), kvHeads = typeOf(*k).getDimSize(1);
   if (!ShapedType::isDynamic(qHeads) && !ShapedType::isDynamic(kvHeads) &&
       qHeads != kvHeads) {
-    if (qHeads % kvHeads != 0)
+    if (kvHeads == 0 || qHeads % kvHeads != 0)
       return n.fail("query heads must be a multiple of key/value heads");
     k = repeatHeads(n, *k, qHeads / kvHeads);
     v = succeeded(k) ? repeatHeads(n, *v, qHeads / kvHeads) : v;
@@ -173,6 +174,8 @@ LogicalResult importAttention(NodeImporter &n) {
         ShapedType::isDynamic(past))
       return n.fail("causal attention needs static sequence lengths; pin the "
                     "inputs with --input-shape");
+    if (past == std::numeric_limits<int64_t>::max())
+      return n.fail("the past sequence is too long"); // past + 1 overflows
     KILN_TRY(causal, causalBias(n, querySeq, totalSeq, past, element));
     if (failed(addBias(*causal)))
       return failure();

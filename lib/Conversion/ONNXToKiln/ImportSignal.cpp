@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -61,8 +62,11 @@ FailureOr<Value> defaultDFTLength(NodeImporter &n, Value input,
                                   Value dynamicAxis, bool irfft) {
   auto type = cast<RankedTensorType>(input.getType());
   if (axis && !type.isDynamicDim(*axis)) {
-    int64_t size = type.getDimSize(*axis);
-    return n.scalarI64(irfft ? 2 * (size - 1) : size);
+    int64_t size = type.getDimSize(*axis), length = size;
+    if (irfft && llvm::MulOverflow(size - 1, int64_t(2), length))
+      return n.fail("the default IRFFT length 2 * (" + llvm::Twine(size) +
+                    " - 1) overflows int64");
+    return n.scalarI64(length);
   }
   KILN_TRY(shape,
            n.create1<ShapeOp>(input, n.i64Attr(0), n.i64Attr(type.getRank())));

@@ -8,6 +8,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -147,6 +148,16 @@ convertValueType(const onnx::ValueInfoProto &info, ModelState &model,
     dimParams.push_back(
         b.getStringAttr(dim.has_dim_param() ? dim.dim_param() : ""));
   }
+  // Shape inference counts elements in int64; a count that overflows is a
+  // corrupt model.
+  int64_t count = 1;
+  if (!llvm::is_contained(shape, 0))
+    for (int64_t dim : shape)
+      if (!ShapedType::isDynamic(dim) && llvm::MulOverflow(count, dim, count)) {
+        model.error = "graph value '" + info.name() +
+                      "' has more elements than int64 can count";
+        return failure();
+      }
   return RankedTensorType::get(shape, *element);
 }
 

@@ -485,6 +485,81 @@ def dequantize_huge_block():
                 [f32("y", None)], opset=21, initializers=[scale], check=False)
 
 
+@model
+def attention_past_key_2d():
+    """Attention (opset 23) with a 2-D past_key: its dimension 2 was read
+    before anything checked its rank."""
+    nodes = [helper.make_node("Attention", ["q", "k", "v", "", "past_key"], ["y"],
+                              name="attention")]
+    return make(nodes, [f32("q", [1, 1, 2, 4]), f32("k", [1, 1, 2, 4]), f32("v", [1, 1, 2, 4]),
+                        f32("past_key", [2, 4])],
+                [f32("y", None)], opset=23, check=False)
+
+
+@model
+def concat_overflow():
+    """Concat of two [2^62] tensors: the extent 2^63 overflowed int64."""
+    nodes = [helper.make_node("Concat", ["a", "b"], ["y"], name="concat", axis=0)]
+    return make(nodes, [f32("a", [2**62]), f32("b", [2**62])], [f32("y", None)], opset=13,
+                check=False)
+
+
+@model
+def maxpool_huge_dilation():
+    """MaxPool with kernel 3 and dilation 2^62: the window extent overflows
+    int64, so the output extent stays unknown."""
+    nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3],
+                              dilations=[2**62, 2**62])]
+    return make(nodes, [f32("x", [1, 1, 5, 5])], [f32("y", None)], opset=12, check=False)
+
+
+@model
+def gathernd_huge_depth():
+    """GatherND whose indices have a last dimension of 2^63 - 1: batch_dims
+    plus that depth overflowed."""
+    nodes = [helper.make_node("GatherND", ["x", "i"], ["y"], name="gather")]
+    return make(nodes, [f32("x", [2, 3]),
+                        helper.make_tensor_value_info("i", TensorProto.INT64, [I64_MAX])],
+                [f32("y", None)], opset=13, check=False)
+
+
+@model
+def tfidf_negative_index():
+    """TfIdfVectorizer with ngram_indexes [-5]: an output width of -4."""
+    nodes = [helper.make_node("TfIdfVectorizer", ["x"], ["y"], name="tfidf", mode="TF",
+                              min_gram_length=1, max_gram_length=1, max_skip_count=0,
+                              ngram_counts=[0], ngram_indexes=[-5], pool_int64s=[7])]
+    return make(nodes, [helper.make_tensor_value_info("x", TensorProto.INT64, [4])],
+                [f32("y", None)], opset=9, check=False)
+
+
+@model
+def reshape_huge_count():
+    """Reshape to [-1] of a ConstantOfShape [2^62, 4]: its element count
+    wrapped around to 0 (so -1 became 0)."""
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["c"], name="fill"),
+             helper.make_node("Reshape", ["c", "flat"], ["y"], name="reshape")]
+    return make(nodes, [], [f32("y", None)], opset=13,
+                initializers=[i64s("shape", [2**62, 4]), i64s("flat", [-1])], check=False)
+
+
+@model
+def huge_graph_input():
+    """A graph input of [2^63 - 1, 6, 24] elements: more than int64 counts."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    return make(nodes, [f32("x", [I64_MAX, 6, 24])], [f32("y", None)], opset=13,
+                check=False)
+
+
+@model
+def dft_irfft_overflow():
+    """Inverse one-sided DFT (opset 20) over 2^62 + 2 frequencies: the
+    default length 2 * (n - 1) overflowed."""
+    nodes = [helper.make_node("DFT", ["x"], ["y"], name="dft", inverse=1, onesided=1)]
+    return make(nodes, [f32("x", [1, 2**62 + 2, 1])], [f32("y", None)], opset=20,
+                check=False)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()

@@ -21,7 +21,8 @@ using namespace kiln::detail;
 static constexpr int64_t kMaxFoldedElements = 1 << 16;
 
 static bool isFoldableSize(ShapedType type) {
-  return type.hasStaticShape() && type.getNumElements() <= kMaxFoldedElements;
+  int64_t count = numElements(type); // kDynamic (negative) on overflow
+  return count >= 0 && count <= kMaxFoldedElements;
 }
 
 //===----------------------------------------------------------------------===//
@@ -257,10 +258,10 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult SizeOp::fold(FoldAdaptor) {
-  RankedTensorType input = getInput().getType();
-  if (!input.hasStaticShape())
+  int64_t count = numElements(getInput().getType());
+  if (ShapedType::isDynamic(count))
     return {};
-  return DenseIntElementsAttr::get(getType(), {input.getNumElements()});
+  return DenseIntElementsAttr::get(getType(), {count});
 }
 
 //===----------------------------------------------------------------------===//

@@ -370,8 +370,10 @@ static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
     int64_t kernel = adaptor.getKernelShape()[i];
     if (kernel <= 0)
       return inferenceError(loc, "kernel_shape must be positive");
-    int64_t padBegin = adaptor.getPads()[i];
-    if (padBegin >= (kernel - 1) * adaptor.getDilations()[i] + 1)
+    int64_t padBegin = adaptor.getPads()[i], window;
+    // A window past int64 is larger than any padding.
+    if (!llvm::MulOverflow(kernel - 1, adaptor.getDilations()[i], window) &&
+        padBegin > window)
       return inferenceError(loc, "padding must be smaller than the window");
     shape.push_back(windowOutputSize(
         input.getDimSize(2 + i), kernel, adaptor.getStrides()[i],

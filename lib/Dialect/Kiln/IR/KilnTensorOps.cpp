@@ -122,7 +122,7 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
       known = product;
     }
   }
-  int64_t total = input.hasStaticShape() ? input.getNumElements() : kDynamic;
+  int64_t total = numElements(input);
   if (inferIndex >= 0) {
     shape[inferIndex] = kDynamic;
     if (!ShapedType::isDynamic(total) && !ShapedType::isDynamic(known) &&
@@ -272,9 +272,10 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
     for (int64_t i = 0; i < type.getRank(); ++i) {
       int64_t dim = type.getDimSize(i);
       if (i == axis) {
-        shape[i] = ShapedType::isDynamic(dim) || ShapedType::isDynamic(shape[i])
-                       ? kDynamic
-                       : shape[i] + dim;
+        if (ShapedType::isDynamic(dim) || ShapedType::isDynamic(shape[i]))
+          shape[i] = kDynamic;
+        else if (llvm::AddOverflow(shape[i], dim, shape[i]))
+          return inferenceError(loc, "the concatenated extent overflows int64");
       } else if (ShapedType::isDynamic(shape[i])) {
         shape[i] = dim;
       } else if (!ShapedType::isDynamic(dim) && dim != shape[i]) {
@@ -450,7 +451,7 @@ LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *,
     return inferenceError(loc, "the last dimension of indices must be static");
   int64_t depth = indices.getShape().back();
   if (batch >= std::min(data.getRank(), indices.getRank()) ||
-      batch + depth > data.getRank())
+      depth > data.getRank() - batch)
     return inferenceError(loc, "batch_dims (", batch, ") plus index depth (",
                           depth, ") exceed the data rank (", data.getRank(),
                           ")");
@@ -928,8 +929,7 @@ LogicalResult UniqueOp::inferReturnTypes(MLIRContext *ctx,
   RankedTensorType input = tensorType(adaptor.getInput());
   std::optional<uint64_t> axis = adaptor.getAxis();
   RankedTensorType values;
-  int64_t inverseLength =
-      input.hasStaticShape() ? input.getNumElements() : kDynamic;
+  int64_t inverseLength = numElements(input);
   if (axis) {
     if ((int64_t)*axis >= input.getRank())
       return inferenceError(loc, "axis ", *axis, " is out of range for rank ",
@@ -1023,6 +1023,11 @@ LogicalResult TfIdfVectorizerOp::inferReturnTypes(
   if (!llvm::is_contained({"TF", "IDF", "TFIDF"}, adaptor.getMode()))
     return inferenceError(loc, "mode must be TF, IDF or TFIDF");
   ArrayRef<int64_t> indexes = adaptor.getNgramIndexes();
+  if (llvm::any_of(indexes, [](int64_t i) {
+        return i < 0 || i == std::numeric_limits<int64_t>::max();
+      }))
+    return inferenceError(loc, "ngram_indexes must be non-negative and "
+                               "below 2^63 - 1");
   int64_t width = indexes.empty() ? 0 : *llvm::max_element(indexes) + 1;
   SmallVector<int64_t> shape;
   if (input.getRank() == 2)

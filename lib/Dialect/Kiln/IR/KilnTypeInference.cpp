@@ -174,4 +174,11 @@ int64_t mulDims(int64_t a, int64_t b) {
   return product;
 }
 
+int64_t numElements(ShapedType type) {
+  int64_t count = 1;
+  for (int64_t dim : type.getShape())
+    count = mulDims(count, dim);
+  return count;
+}
+
 } // namespace kiln::detail

@@ -72,6 +72,10 @@ mlir::RankedTensorType i64Tensor(mlir::MLIRContext *ctx,
 /// overflows int64 is kDynamic too.
 int64_t mulDims(int64_t a, int64_t b);
 
+/// The number of elements of `type`, or kDynamic when a dimension is dynamic
+/// or the count overflows int64 (ShapedType::getNumElements wraps around).
+int64_t numElements(mlir::ShapedType type);
+
 } // namespace kiln::detail
 
 #endif // KILN_LIB_DIALECT_KILN_IR_KILNTYPEINFERENCE_H
