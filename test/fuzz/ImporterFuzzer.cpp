@@ -7,12 +7,17 @@
 // kiln-infer-shapes, canonicalize, cse; keep it in step with
 // tools/kiln-compile).
 //
-// An imported module that does not verify, a pipeline that fails on a
-// verified module, or a tensor type with a negative (not dynamic) dimension
-// is a kiln bug too, but not a crash: by default the input
-// is only counted (and printed with KILN_FUZZ_VERBOSE=1), so that fuzzing
-// goes on. With KILN_FUZZ_STRICT=1 the fuzzer traps on it, so that libFuzzer
-// saves the input as a crash.
+// An imported module that does not verify, or a tensor type with a negative
+// (not dynamic) dimension, is a kiln bug too, but not a crash: by default the
+// input is only printed (with KILN_FUZZ_VERBOSE=1), so that fuzzing goes on.
+// With KILN_FUZZ_STRICT=1 the fuzzer traps on it, so that libFuzzer saves
+// the input as a crash.
+//
+// A graph pipeline that fails on a verified module is reported the same way
+// but traps only with KILN_FUZZ_STRICT_PASSES=1: it is usually a model whose
+// shapes contradict each other only once the passes make a dynamic
+// dimension static (kiln-compile then fails cleanly, naming the op), but it
+// may also be a pass that breaks the IR.
 //
 // Half of the mutations are structure-aware (LLVMFuzzerCustomMutator below):
 // they parse the input as an onnx::ModelProto and set one attribute, shape,
@@ -50,9 +55,10 @@ bool envFlag(const char *name) {
   return value && std::strcmp(value, "1") == 0;
 }
 
-/// Reports a bug that is not a crash: traps under KILN_FUZZ_STRICT=1.
-void report(const char *what, const std::string &diagnostics) {
-  static const bool strict = envFlag("KILN_FUZZ_STRICT");
+/// Reports a bug that is not a crash: traps when `strictVariable` is 1.
+void report(const char *what, const std::string &diagnostics,
+            const char *strictVariable = "KILN_FUZZ_STRICT") {
+  const bool strict = envFlag(strictVariable);
   static const bool verbose = envFlag("KILN_FUZZ_VERBOSE");
   if (strict || verbose)
     llvm::errs() << "kiln-import-fuzzer: " << what << "\n" << diagnostics;
@@ -371,7 +377,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
   if (failed(pm.run(**module)))
-    report("the graph passes failed on a verified module", diagnostics);
+    report("the graph passes failed on a verified module", diagnostics,
+           "KILN_FUZZ_STRICT_PASSES");
   else if (hasInvalidShape(**module, diagnostics))
     report("the graph passes made a negative dimension", diagnostics);
   return 0;

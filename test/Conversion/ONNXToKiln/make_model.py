@@ -560,6 +560,70 @@ def dft_irfft_overflow():
                 check=False)
 
 
+@model
+def constant_of_shape_huge_rank():
+    """ConstantOfShape of a run-time shape with 2^31 entries: a result of
+    rank 2^31, whose shape alone took 16 GB."""
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["y"], name="fill")]
+    return make(nodes, [helper.make_tensor_value_info("shape", TensorProto.INT64, [2**31])],
+                [f32("y", None)], opset=13, check=False)
+
+
+def empty_conv_batchnorm(op, weight_shape):
+    w = numpy_helper.from_array(np.zeros(weight_shape, dtype=np.float32), "w")
+    params = [numpy_helper.from_array(np.zeros([0], dtype=np.float32), name)
+              for name in ("scale", "bias", "mean", "var")]
+    nodes = [helper.make_node(op, ["x", "w"], ["c"], name="conv"),
+             helper.make_node("BatchNormalization", ["c", "scale", "bias", "mean", "var"],
+                              ["y"], name="bn")]
+    return make(nodes, [f32("x", [1, weight_shape[0] if op == "ConvTranspose" else 1, 4, 4])],
+                [f32("y", None)], opset=15, initializers=[w] + params, check=False)
+
+
+@model
+def conv_batchnorm_no_channels():
+    """A Conv with 0 output channels into a BatchNormalization: folding the
+    batch norm divided the weight size by the channel count 0."""
+    return empty_conv_batchnorm("Conv", [0, 1, 3, 3])
+
+
+@model
+def conv_transpose_batchnorm_no_channels():
+    """The same for a ConvTranspose with 0 output channels."""
+    return empty_conv_batchnorm("ConvTranspose", [1, 0, 3, 3])
+
+
+@model
+def slice_empty_reverse():
+    """A reversed Slice of the empty shape of a scalar: folding it clamped
+    the start into [0, -1]."""
+    inits = [i64s("starts", [-1]), i64s("ends", [I64_MIN]), i64s("axes", [0]),
+             i64s("steps", [-1])]
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Slice", ["s", "starts", "ends", "axes", "steps"], ["y"],
+                              name="slice")]
+    return make(nodes, [f32("x", [])],
+                [helper.make_tensor_value_info("y", TensorProto.INT64, [0])], opset=13,
+                initializers=inits)
+
+
+@model
+def squeeze_too_many_axes():
+    """Squeeze of a [2, 3] tensor by 5 run-time axes (the result silently
+    became 0-d)."""
+    nodes = [helper.make_node("Squeeze", ["x", "axes"], ["y"], name="squeeze")]
+    return make(nodes, [f32("x", [2, 3]),
+                        helper.make_tensor_value_info("axes", TensorProto.INT64, [5])],
+                [f32("y", None)], opset=13, check=False)
+
+
+@model
+def random_negative_shape():
+    """RandomNormal with shape [-2] (made tensor<-2xf32>)."""
+    nodes = [helper.make_node("RandomNormal", [], ["y"], name="random", shape=[-2])]
+    return make(nodes, [], [f32("y", None)], opset=13, check=False)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()

@@ -479,6 +479,9 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   if (!entries || !starts || !steps || starts->size() != 1 ||
       steps->size() != 1)
     return {};
+  // No range to clamp the start into below.
+  if (entries->empty())
+    return {};
   // The result type already holds the clamped extent; walk from the start.
   int64_t size = entries->size(), step = (*steps)[0], start = (*starts)[0];
   if (start < 0)

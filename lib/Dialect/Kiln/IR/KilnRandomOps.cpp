@@ -13,11 +13,18 @@ template <typename Adaptor>
 static LogicalResult inferRandom(std::optional<Location> loc, Adaptor adaptor,
                                  SmallVectorImpl<Type> &inferred) {
   std::optional<int64_t> rank = getStaticLength(adaptor.getShape());
-  if (!rank || tensorType(adaptor.getShape()).getRank() != 1)
-    return inferenceError(loc, "shape must be a 1-D tensor of static length");
+  if (!rank || tensorType(adaptor.getShape()).getRank() != 1 ||
+      *rank > kMaxShapeLength)
+    return inferenceError(loc,
+                          "shape must be a 1-D tensor of static length "
+                          "(at most ",
+                          kMaxShapeLength, ")");
   SmallVector<int64_t> shape(*rank, ShapedType::kDynamic);
-  if (auto dims = getConstantInts(adaptor.getShape()))
+  if (auto dims = getConstantInts(adaptor.getShape())) {
+    if (llvm::any_of(*dims, [](int64_t d) { return d < 0; }))
+      return inferenceError(loc, "shape entries must be non-negative");
     shape.assign(dims->begin(), dims->end());
+  }
   if (!isa<FloatType>(adaptor.getDtype()))
     return inferenceError(loc, "dtype must be a floating-point type");
   inferred.push_back(RankedTensorType::get(shape, adaptor.getDtype()));

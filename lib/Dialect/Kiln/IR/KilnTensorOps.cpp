@@ -28,6 +28,10 @@ static FailureOr<int64_t> requireStaticLength(std::optional<Location> loc,
                           "' must be a 1-D integer tensor, got ", type);
   if (type.isDynamicDim(0))
     return inferenceError(loc, "'", name, "' must have a static length");
+  if (type.getDimSize(0) > kMaxShapeLength)
+    return inferenceError(loc, "'", name, "' has ", type.getDimSize(0),
+                          " entries, more than the ", kMaxShapeLength,
+                          " kiln supports");
   return type.getDimSize(0);
 }
 
@@ -195,6 +199,9 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
       requireStaticLength(loc, adaptor.getDynamicAxes(), "axes");
   if (failed(count))
     return failure();
+  if (*count > input.getRank())
+    return inferenceError(loc, "squeezes ", *count, " axes of a rank ",
+                          input.getRank(), " tensor");
   inferred.push_back(input.clone(dynamicShape(input.getRank() - *count)));
   return success();
 }

@@ -68,6 +68,10 @@ LogicalResult checkArraySize(std::optional<mlir::Location> loc,
 mlir::RankedTensorType i64Tensor(mlir::MLIRContext *ctx,
                                  llvm::ArrayRef<int64_t> shape);
 
+/// The most entries a shape-like operand may have. Its length becomes a
+/// rank: a [2^31] shape operand would otherwise ask for a 16 GB shape.
+constexpr int64_t kMaxShapeLength = 1 << 12;
+
 /// Multiplies two dimensions, keeping kDynamic dynamic; a product that
 /// overflows int64 is kDynamic too.
 int64_t mulDims(int64_t a, int64_t b);

@@ -84,6 +84,9 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
     if (!weight || !weightType.hasStaticShape())
       return rewriter.notifyMatchFailure(
           bn, "conv weight is not a static f32 constant");
+    // Nothing to fold, and the per-channel size below divides by channels.
+    if (weightType.getNumElements() == 0)
+      return rewriter.notifyMatchFailure(bn, "conv weight is empty");
     if (conv.getBias() && !constantF32(conv.getBias()))
       return rewriter.notifyMatchFailure(bn,
                                          "conv bias is not an f32 constant");
@@ -124,6 +127,9 @@ struct FoldBatchNormIntoConvTranspose : OpRewritePattern<BatchNormOp> {
     if (!weight || !weightType.hasStaticShape())
       return rewriter.notifyMatchFailure(
           bn, "conv_transpose weight is not a static f32 constant");
+    // Nothing to fold, and the kernel size below divides by the channels.
+    if (weightType.getNumElements() == 0)
+      return rewriter.notifyMatchFailure(bn, "conv_transpose weight is empty");
     if (conv.getBias() && !constantF32(conv.getBias()))
       return rewriter.notifyMatchFailure(
           bn, "conv_transpose bias is not an f32 constant");
