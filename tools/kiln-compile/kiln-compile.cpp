@@ -1,19 +1,19 @@
 //===- kiln-compile.cpp - compile an ONNX model with kiln -----------------===//
 //
-//   kiln-compile model.onnx --emit=kiln|linalg [-o out.mlir] [--input-shape
+//   kiln-compile model.onnx -o model.kiln [--report] [--input-shape
 //   x=1x3x224x224]
+//   kiln-compile model.onnx --emit=kiln|linalg|kernels|llvm [-o out]
 //
-// Imports the model, verifies it, runs the graph-level passes and writes
-// the kiln dialect, or lowers it further to linalg on tensors. Later stages
-// (--emit=llvm|ptx, artifacts) are added by the codegen work; asking for
-// them says so.
+// Imports the model, verifies it, runs the graph-level passes and, for the
+// CPU target, generates code into a .kiln artifact that libkiln_runtime
+// runs. --emit stops after a stage and prints it.
 //
 //===----------------------------------------------------------------------===//
 
-#include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 #include "kiln/Conversion/ONNXToKiln/ONNXToKiln.h"
 #include "kiln/Dialect/Kiln/IR/KilnDialect.h"
 #include "kiln/Dialect/Kiln/Transforms/Passes.h"
+#include "kiln/Target/CPU/CPUCompiler.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -22,7 +22,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
@@ -37,12 +39,30 @@ static cl::opt<std::string> outputFile("o",
                                        cl::desc("Output file ('-' for stdout)"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::cat(category));
+static cl::opt<std::string> emit(
+    "emit",
+    cl::desc("What to write: 'artifact' (a .kiln file; the default when -o "
+             "ends in .kiln), 'kiln' (the graph dialect after graph passes; "
+             "the default otherwise), 'onnx-import' (the importer's output "
+             "as is), 'linalg' (linalg on tensors after fusion), 'kernels' "
+             "(bufferized kernels with the memory plan), 'llvm' (optimized "
+             "LLVM IR)"),
+    cl::init(""), cl::cat(category));
 static cl::opt<std::string>
-    emit("emit",
-         cl::desc("Stage to stop after: 'kiln' (the graph dialect after graph "
-                  "passes), 'linalg' (linalg/tensor/arith/math on tensors) "
-                  "or 'onnx-import' (the importer's output as is)"),
-         cl::init("kiln"), cl::cat(category));
+    target("target", cl::desc("Code generation target: 'cpu' (the host)"),
+           cl::init("cpu"), cl::cat(category));
+static cl::opt<bool>
+    report("report",
+           cl::desc("Print the arena size and the kernels of the artifact"),
+           cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
+                                  cl::init(3), cl::Prefix, cl::cat(category));
+static cl::opt<uint64_t> externalWeights(
+    "external-weights",
+    cl::desc("Store constants of at least this many bytes in a parameter "
+             "file next to the artifact (ARTIFACT.params); 0 keeps them all "
+             "inside"),
+    cl::value_desc("bytes"), cl::init(0), cl::cat(category));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Pin a graph input's shape, NAME=1x3x224x224 or NAME=scalar "
@@ -104,10 +124,25 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "kiln: compile an ONNX model\n");
 
-  if (emit != "kiln" && emit != "linalg" && emit != "onnx-import")
+  if (emit.empty())
+    emit = StringRef(outputFile).ends_with(".kiln") ? "artifact" : "kiln";
+  static const llvm::StringMap<std::optional<kiln::cpu::CompileStage>>
+      stages = {{"onnx-import", std::nullopt},
+                {"kiln", std::nullopt},
+                {"linalg", kiln::cpu::CompileStage::Linalg},
+                {"kernels", kiln::cpu::CompileStage::Kernels},
+                {"llvm", kiln::cpu::CompileStage::LLVMIR},
+                {"artifact", kiln::cpu::CompileStage::Artifact}};
+  auto stage = stages.find(emit);
+  if (stage == stages.end())
     return fail("--emit=" + emit +
-                " is not available yet (this build stops at "
-                "'kiln', 'linalg' or 'onnx-import')");
+                " is not a stage; use artifact, onnx-import, kiln, linalg, "
+                "kernels or llvm");
+  if (target != "cpu")
+    return fail("--target=" + target +
+                " is not available; this build generates code for 'cpu'");
+  if (emit == "artifact" && outputFile == "-")
+    return fail("an artifact is binary: name its file with -o model.kiln");
   kiln::ImportOptions options;
   options.verifyDeclaredTypes = verifyDeclaredTypes;
   for (const std::string &spec : inputShapes) {
@@ -118,6 +153,7 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   kiln::registerImporterDialects(registry);
+  kiln::cpu::registerCPUCompilerDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
@@ -128,7 +164,7 @@ int main(int argc, char **argv) {
     return fail(inputFile + ": the imported graph does not verify (a kiln bug; "
                             "please report it with the model)");
 
-  if (emit == "kiln" || emit == "linalg") {
+  if (emit != "onnx-import") {
     PassManager pm(&context);
     OpPassManager &func = pm.nest<func::FuncOp>();
     func.addPass(createCanonicalizerPass());
@@ -136,20 +172,39 @@ int main(int argc, char **argv) {
     func.addPass(kiln::createKilnInferShapes());
     func.addPass(createCanonicalizerPass());
     func.addPass(createCSEPass());
-    if (emit == "linalg") {
-      func.addPass(kiln::createKilnConvertToLinalg());
-      func.addPass(createCanonicalizerPass());
-    }
     if (failed(pm.run(**module)))
-      return fail(inputFile + (emit == "linalg" ? ": lowering to linalg failed"
-                                                : ": the graph passes failed"));
+      return fail(inputFile + ": the graph passes failed");
+  }
+
+  kiln::cpu::CPUCompileResult compiled;
+  if (stage->second) {
+    kiln::cpu::CPUCompileOptions options;
+    options.stage = *stage->second;
+    options.optLevel = optLevel;
+    options.externalWeightThreshold = externalWeights;
+    if (externalWeights > 0)
+      options.parameterFile =
+          llvm::sys::path::filename(outputFile).str() + ".params";
+    if (llvm::Error e = kiln::cpu::compileForCPU(**module, options, compiled))
+      return fail(inputFile + ": " + llvm::toString(std::move(e)));
+    if (report)
+      llvm::outs() << compiled.report;
+  }
+  if (emit == "artifact") {
+    std::string error;
+    if (!kiln::artifact::writeArtifactFile(compiled.artifact, outputFile,
+                                           error))
+      return fail(outputFile + ": " + error);
+    return 0;
   }
 
   std::string error;
   auto output = openOutputFile(outputFile, &error);
   if (!output)
     return fail(error);
-  if (emitBytecode) {
+  if (emit == "llvm") {
+    output->os() << compiled.llvmIR;
+  } else if (emitBytecode) {
     if (failed(writeBytecodeToFile(**module, output->os())))
       return fail("cannot write bytecode to " + outputFile);
   } else {

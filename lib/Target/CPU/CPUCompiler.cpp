@@ -1,0 +1,298 @@
+//===- CPUCompiler.cpp - kiln's CPU code generator ------------------------===//
+
+#include "kiln/Target/CPU/CPUCompiler.h"
+
+#include "KernelFormation.h"
+#include "MemoryPlanner.h"
+#include "NativeCode.h"
+#include "SizeAnalysis.h"
+
+#include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <mutex>
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::cpu;
+
+void kiln::cpu::registerCPUCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+}
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Appends a textual pipeline of upstream passes.
+static llvm::Error addPipeline(OpPassManager &pm, StringRef pipeline) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { registerAllPasses(); });
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (failed(parsePassPipeline(pipeline, pm, os)))
+    return makeError("internal pipeline '" + pipeline + "': " + message);
+  return llvm::Error::success();
+}
+
+static llvm::Error runPipeline(ModuleOp module, StringRef what,
+                               llvm::function_ref<llvm::Error(PassManager &)>
+                                   build) {
+  PassManager pm(module.getContext());
+  if (llvm::Error e = build(pm))
+    return e;
+  if (failed(pm.run(module)))
+    return makeError(what + " failed (see the errors above)");
+  return llvm::Error::success();
+}
+
+/// Inputs from the main function's arguments: dynamic dimensions become
+/// symbols named by their ONNX dim_param, or INPUT_dimK without one.
+static llvm::Error recordInputs(func::FuncOp main, CPUProgram &program) {
+  for (unsigned i = 0; i < main.getNumArguments(); ++i) {
+    auto type = dyn_cast<RankedTensorType>(main.getArgument(i).getType());
+    auto nameAttr = main.getArgAttrOfType<StringAttr>(i, "kiln.name");
+    std::string name = nameAttr ? nameAttr.str() : "input" + std::to_string(i);
+    if (!type || getDType(type.getElementType()) == KILN_DTYPE_INVALID)
+      return makeError("input '" + name + "' has a type the CPU target does "
+                                          "not support");
+    auto dimParams = main.getArgAttrOfType<ArrayAttr>(i, "kiln.dim_params");
+    ProgramTensor tensor{name, getDType(type.getElementType()), {}};
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d)) {
+        tensor.dims.push_back(SymbolicSize::constant(type.getDimSize(d)));
+        continue;
+      }
+      std::string symbol;
+      if (dimParams && d < static_cast<int64_t>(dimParams.size()))
+        if (auto s = dyn_cast<StringAttr>(dimParams[d]))
+          symbol = s.str();
+      if (symbol.empty())
+        symbol = name + "_dim" + std::to_string(d);
+      tensor.dims.push_back(SymbolicSize::symbol(program.getOrAddSymbol(symbol)));
+    }
+    program.inputs.push_back(std::move(tensor));
+  }
+  return llvm::Error::success();
+}
+
+/// Outputs from the returned tensors, their dynamic dimensions expressed
+/// over the inputs' symbols.
+static llvm::Error recordOutputs(func::FuncOp main, CPUProgram &program) {
+  SizeAnalysis sizes([&](BlockArgument arg,
+                         unsigned dim) -> std::optional<SymbolicSize> {
+    if (arg.getOwner()->getParentOp() != main.getOperation() ||
+        arg.getArgNumber() >= program.inputs.size())
+      return std::nullopt;
+    return program.inputs[arg.getArgNumber()].dims[dim];
+  });
+  auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    auto nameAttr = main.getResultAttrOfType<StringAttr>(i, "kiln.name");
+    std::string name =
+        nameAttr ? nameAttr.str() : "output" + std::to_string(i);
+    if (!type || getDType(type.getElementType()) == KILN_DTYPE_INVALID)
+      return makeError("output '" + name +
+                       "' has a type the CPU target does not support");
+    ProgramTensor tensor{name, getDType(type.getElementType()), {}};
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      std::optional<SymbolicSize> size = sizes.dimOf(value, d);
+      if (!size)
+        return makeError("dimension " + std::to_string(d) + " of output '" +
+                         name +
+                         "' depends on data or cannot be expressed over the "
+                         "symbolic input dimensions; pin the input shapes "
+                         "with --input-shape");
+      tensor.dims.push_back(*size);
+    }
+    program.outputs.push_back(std::move(tensor));
+  }
+  return llvm::Error::success();
+}
+
+/// Rewrites ops that are a composition of others (linalg.softmax) into
+/// those others, which the loop lowering understands.
+static void decomposeAggregatedOps(ModuleOp module) {
+  SmallVector<linalg::AggregatedOpInterface> ops;
+  module.walk([&](linalg::AggregatedOpInterface op) { ops.push_back(op); });
+  IRRewriter rewriter(module.getContext());
+  for (linalg::AggregatedOpInterface op : ops) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
+    if (succeeded(results))
+      rewriter.replaceOp(op, *results);
+  }
+}
+
+static std::string formatSize(const SymbolicSize &size,
+                              const std::vector<std::string> &symbols) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  bool first = true;
+  for (const auto &[monomial, coeff] : size.getTerms()) {
+    os << (first ? "" : " + ") << coeff;
+    for (uint32_t s : monomial)
+      os << "*" << symbols[s];
+    first = false;
+  }
+  if (first)
+    os << 0;
+  if (size.getDivisor() != 1)
+    os << " (ceil-divided by " << size.getDivisor() << ")";
+  return text;
+}
+
+static artifact::ArtifactDesc toArtifact(const CPUProgram &program,
+                                         const CPUCompileOptions &options) {
+  artifact::ArtifactDesc desc;
+  desc.producer = "kiln-compile (cpu)";
+  desc.symbols = program.symbols;
+  auto tensors = [](const std::vector<ProgramTensor> &from) {
+    std::vector<artifact::TensorDesc> to;
+    for (const ProgramTensor &t : from) {
+      artifact::TensorDesc d{t.name, t.dtype, {}};
+      for (const SymbolicSize &s : t.dims)
+        d.dims.push_back(s.toExpr());
+      to.push_back(std::move(d));
+    }
+    return to;
+  };
+  desc.inputs = tensors(program.inputs);
+  desc.outputs = tensors(program.outputs);
+  for (const ProgramConstant &c : program.constants) {
+    artifact::ConstantDesc d{c.name, c.dtype, c.dims, c.data, false};
+    d.external = options.externalWeightThreshold > 0 &&
+                 c.data.size() >= options.externalWeightThreshold;
+    desc.constants.push_back(std::move(d));
+  }
+  desc.parameterFile = options.parameterFile;
+  desc.arenaSize = program.arenaBytes.toExpr();
+  for (const ProgramBuffer &b : program.buffers)
+    desc.buffers.push_back({b.name, b.offset.toExpr(), b.bytes.toExpr()});
+  for (const ProgramKernel &k : program.kernels) {
+    artifact::KernelDesc d;
+    d.name = k.description;
+    d.symbol = k.symbol;
+    for (int i = 0; i < 3; ++i)
+      d.grid[i] = k.grid[i].toExpr();
+    d.bindings = k.bindings;
+    desc.kernels.push_back(std::move(d));
+  }
+  return desc;
+}
+
+static std::string makeReport(const CPUProgram &program) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "arena: " << formatSize(program.arenaBytes, program.symbols)
+     << " bytes for " << program.buffers.size() << " buffers\n";
+  uint64_t weightBytes = 0;
+  for (const ProgramConstant &c : program.constants)
+    weightBytes += c.data.size();
+  os << "weights: " << weightBytes << " bytes in " << program.constants.size()
+     << " constants\n";
+  os << "kernels: " << program.kernels.size() << "\n";
+  for (const ProgramKernel &k : program.kernels) {
+    os << "  " << k.symbol << "  grid [";
+    for (int i = 0; i < 3; ++i)
+      os << (i ? ", " : "") << formatSize(k.grid[i], program.symbols);
+    os << "]  " << k.description << "\n";
+  }
+  return text;
+}
+
+llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
+                                     const CPUCompileOptions &options,
+                                     CPUCompileResult &result) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main || main.isExternal())
+    return makeError("the module has no function 'main' to compile");
+  CPUProgram program;
+  if (llvm::Error e = recordInputs(main, program))
+    return e;
+
+  // Tensors: linalg, compositions decomposed, elementwise chains fused into
+  // their producers.
+  if (llvm::Error e =
+          runPipeline(module, "lowering to linalg", [](PassManager &pm) {
+            OpPassManager &fn = pm.nest<func::FuncOp>();
+            fn.addPass(createKilnConvertToLinalg());
+            fn.addPass(createCanonicalizerPass());
+            return llvm::Error::success();
+          }))
+    return e;
+  decomposeAggregatedOps(module);
+  if (llvm::Error e = runPipeline(module, "fusion", [](PassManager &pm) {
+        return addPipeline(
+            pm, "func.func(linalg-fuse-elementwise-ops,canonicalize,cse)");
+      }))
+    return e;
+  if (options.stage == CompileStage::Linalg)
+    return llvm::Error::success();
+  if (llvm::Error e = recordOutputs(main, program))
+    return e;
+
+  // Buffers: the model becomes one function over memrefs, outputs written
+  // through out-parameters.
+  if (llvm::Error e = runPipeline(module, "bufferization", [](PassManager &pm) {
+        return addPipeline(
+            pm, "canonicalize,eliminate-empty-tensors,"
+                "one-shot-bufferize{bufferize-function-boundaries "
+                "function-boundary-type-conversion=identity-layout-map},"
+                "buffer-results-to-out-params{modify-public-functions "
+                "hoist-static-allocs hoist-dynamic-allocs},"
+                "canonicalize,cse");
+      }))
+    return e;
+  main = module.lookupSymbol<func::FuncOp>("main");
+  if (failed(formKernels(module, main, program)))
+    return makeError("forming kernels failed (see the errors above)");
+  std::string planError;
+  if (!planMemory(program, planError))
+    return makeError("memory planning: " + planError);
+  result.report = makeReport(program);
+  if (options.stage == CompileStage::Kernels)
+    return llvm::Error::success();
+
+  if (llvm::Error e =
+          runPipeline(module, "lowering to LLVM", [](PassManager &pm) {
+            return addPipeline(
+                pm, "func.func(convert-linalg-to-loops),"
+                    "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+                    "convert-math-to-llvm,convert-math-to-libm,"
+                    "finalize-memref-to-llvm,convert-arith-to-llvm,"
+                    "convert-index-to-llvm,convert-cf-to-llvm,"
+                    "convert-func-to-llvm,reconcile-unrealized-casts");
+          }))
+    return e;
+  if (options.stage == CompileStage::LLVMDialect)
+    return llvm::Error::success();
+
+  NativeTarget target = getHostTarget();
+  auto code = emitSharedObject(
+      module, target, options.optLevel,
+      options.stage == CompileStage::LLVMIR ? &result.llvmIR : nullptr);
+  if (!code)
+    return code.takeError();
+  if (options.stage == CompileStage::LLVMIR)
+    return llvm::Error::success();
+  result.artifact = toArtifact(program, options);
+  result.artifact.codeObject = std::move(*code);
+  result.artifact.codeTriple = target.triple;
+  return llvm::Error::success();
+}
