@@ -55,11 +55,13 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     if (!isa<FloatType>(elem) || inputType.getElementType() != elem ||
         weightType.getElementType() != elem)
       return rewriter.notifyMatchFailure(op, "only float convolutions");
-    if (!inputType.hasStaticShape() || !weightType.hasStaticShape() ||
-        !resultType.hasStaticShape())
+    // Only the batch may be dynamic (a symbolic batch size).
+    if (!hasStaticShapeBeyondBatch(inputType) || !weightType.hasStaticShape() ||
+        !hasStaticShapeBeyondBatch(resultType))
       return rewriter.notifyMatchFailure(op, "dynamic shapes");
     int64_t spatial = inputType.getRank() - 2;
     int64_t group = op.getGroup();
+    SmallVector<Value> batch = getDynamicBatch(rewriter, loc, input, resultType);
     int64_t channels = inputType.getDimSize(1);
     int64_t filters = weightType.getDimSize(0);
     bool depthwise = group == channels && filters == channels && group > 1;
@@ -77,12 +79,12 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       SmallVector<int64_t> added = {0};
       for (int64_t i = 0; i < spatial; ++i)
         added.push_back(i + 2);
-      init = linalg::BroadcastOp::create(rewriter, loc, bias,
-                                         createEmpty(rewriter, loc, resultType),
-                                         added)
+      init = linalg::BroadcastOp::create(
+                 rewriter, loc, bias,
+                 createEmpty(rewriter, loc, resultType, batch), added)
                  ->getResult(0);
     } else {
-      init = createFilled(rewriter, loc, resultType, zero);
+      init = createFilled(rewriter, loc, resultType, zero, batch);
     }
 
     NamedAttribute attrs[] = {
@@ -117,6 +119,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                    rewriter, loc, TypeRange{resultType}, ValueRange{padded, w},
                    init, attrs)
                    .getResult(0);
+    } else if (!batch.empty()) {
+      return rewriter.notifyMatchFailure(op, "grouped with a dynamic batch");
     } else {
       result = buildGrouped(rewriter, loc, padded, weight, init, group, attrs);
     }

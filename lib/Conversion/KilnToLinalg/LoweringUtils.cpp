@@ -46,6 +46,19 @@ OpFoldResult getDim(OpBuilder &b, Location loc, Value value, int64_t dim) {
   return tensor::DimOp::create(b, loc, value, dim).getResult();
 }
 
+bool hasStaticShapeBeyondBatch(RankedTensorType type) {
+  return type.getRank() > 0 &&
+         llvm::all_of(type.getShape().drop_front(),
+                      [](int64_t d) { return !ShapedType::isDynamic(d); });
+}
+
+SmallVector<Value> getDynamicBatch(OpBuilder &b, Location loc, Value input,
+                                   RankedTensorType resultType) {
+  if (!resultType.isDynamicDim(0))
+    return {};
+  return {tensor::DimOp::create(b, loc, input, 0).getResult()};
+}
+
 bool canBuildScalar(MLIRContext *ctx, TypeRange types, ScalarBuilder body) {
   Location loc = UnknownLoc::get(ctx);
   auto block = std::make_unique<Block>();

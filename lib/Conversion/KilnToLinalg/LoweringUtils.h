@@ -38,6 +38,16 @@ mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, double value);
 
+/// Whether every dimension but the first (the batch) is static.
+bool hasStaticShapeBeyondBatch(mlir::RankedTensorType type);
+
+/// The dynamic batch size of `resultType` read from `input`'s first
+/// dimension (the sizes tensor.empty needs), or nothing when static.
+llvm::SmallVector<mlir::Value> getDynamicBatch(mlir::OpBuilder &b,
+                                               mlir::Location loc,
+                                               mlir::Value input,
+                                               mlir::RankedTensorType resultType);
+
 /// The size of dimension `dim` of `value` as an OpFoldResult.
 mlir::OpFoldResult getDim(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, int64_t dim);

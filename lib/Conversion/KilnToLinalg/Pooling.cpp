@@ -45,8 +45,8 @@ template <typename OpTy>
 FailureOr<Window> getWindow(OpTy op, ConversionPatternRewriter &rewriter) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
-  if (inType.getRank() != 4 || !inType.hasStaticShape() ||
-      !outType.hasStaticShape())
+  if (inType.getRank() != 4 || !hasStaticShapeBeyondBatch(inType) ||
+      !hasStaticShapeBeyondBatch(outType))
     return rewriter.notifyMatchFailure(op, "only static 2-D pooling");
   if (!isa<FloatType>(inType.getElementType()))
     return rewriter.notifyMatchFailure(op, "only float pooling");
@@ -82,7 +82,8 @@ Value buildPool(OpBuilder &b, Location loc, Value input, const Window &w,
     input = tensor::PadOp::create(
         b, loc, RankedTensorType::get(shape, type.getElementType()), input,
         lows, highs, padValue);
-  Value acc = createFilled(b, loc, resultType, init);
+  Value acc = createFilled(b, loc, resultType, init,
+                           getDynamicBatch(b, loc, input, resultType));
   Value window =
       tensor::EmptyOp::create(b, loc, w.kernel, resultType.getElementType());
   NamedAttribute attrs[] = {

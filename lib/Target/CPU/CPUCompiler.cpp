@@ -5,12 +5,14 @@
 #include "KernelFormation.h"
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
+#include "Parallelization.h"
 #include "SizeAnalysis.h"
 
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/InitAllDialects.h"
@@ -139,6 +141,19 @@ static void decomposeAggregatedOps(ModuleOp module) {
   }
 }
 
+/// memref.copy between strided views lowers to a call into a support
+/// library that artifacts do not carry; a linalg copy lowers to loops.
+static void replaceMemrefCopies(ModuleOp module) {
+  SmallVector<memref::CopyOp> copies;
+  module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+  IRRewriter rewriter(module.getContext());
+  for (memref::CopyOp copy : copies) {
+    rewriter.setInsertionPoint(copy);
+    rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                copy.getTarget());
+  }
+}
+
 static std::string formatSize(const SymbolicSize &size,
                               const std::vector<std::string> &symbols) {
   std::string text;
@@ -246,6 +261,9 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return llvm::Error::success();
   if (llvm::Error e = recordOutputs(main, program))
     return e;
+  if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
+                                    options.minWorkPerWorkgroup)))
+    return makeError("splitting ops into workgroups failed");
 
   // Buffers: the model becomes one function over memrefs, outputs written
   // through out-parameters.
@@ -262,6 +280,11 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   main = module.lookupSymbol<func::FuncOp>("main");
   if (failed(formKernels(module, main, program)))
     return makeError("forming kernels failed (see the errors above)");
+  if (llvm::Error e = runPipeline(module, "kernel cleanup", [](PassManager &pm) {
+        return addPipeline(pm, "canonicalize,cse");
+      }))
+    return e;
+  replaceMemrefCopies(module);
   std::string planError;
   if (!planMemory(program, planError))
     return makeError("memory planning: " + planError);

@@ -425,14 +425,7 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
     }
   }
 
-  if (auto copy = dyn_cast<memref::CopyOp>(op)) {
-    // memref.copy of strided views would become a call into a support
-    // library; a linalg copy becomes loops.
-    linalg::CopyOp::create(b, loc, mapping.lookup(copy.getSource()),
-                           mapping.lookup(copy.getTarget()));
-  } else {
-    b.clone(*op, mapping);
-  }
+  b.clone(*op, mapping);
   func::ReturnOp::create(b, loc);
   program.kernels.push_back(std::move(kernel));
   return success();

@@ -51,6 +51,32 @@ std::optional<SymbolicSize> SizeAnalysis::dimOf(Value shaped, unsigned dim) {
     return dimOf(cast.getSource(), dim);
   if (auto cast = dyn_cast<tensor::CastOp>(def))
     return dimOf(cast.getSource(), dim);
+  // Reshapes: a collapsed dimension is the product of its group, an expanded
+  // one is recorded on the op.
+  auto collapsed = [&](Value source,
+                       ArrayRef<ReassociationIndices> groups)
+      -> std::optional<SymbolicSize> {
+    std::optional<SymbolicSize> product = SymbolicSize::constant(1);
+    for (int64_t d : groups[dim]) {
+      std::optional<SymbolicSize> size = dimOf(source, d);
+      product = product && size ? product->mul(*size) : std::nullopt;
+    }
+    return product;
+  };
+  auto expanded = [&](SmallVector<OpFoldResult> shape)
+      -> std::optional<SymbolicSize> {
+    if (std::optional<int64_t> c = getConstantIntValue(shape[dim]))
+      return SymbolicSize::constant(*c);
+    return sizeOf(cast<Value>(shape[dim]));
+  };
+  if (auto op = dyn_cast<memref::CollapseShapeOp>(def))
+    return collapsed(op.getSrc(), op.getReassociationIndices());
+  if (auto op = dyn_cast<tensor::CollapseShapeOp>(def))
+    return collapsed(op.getSrc(), op.getReassociationIndices());
+  if (auto op = dyn_cast<memref::ExpandShapeOp>(def))
+    return expanded(op.getMixedOutputShape());
+  if (auto op = dyn_cast<tensor::ExpandShapeOp>(def))
+    return expanded(op.getMixedOutputShape());
   // Ops on tensors say how their result shapes follow from their operands;
   // the IR this creates is dead once read and left to the canonicalizer.
   if (isa<ReifyRankedShapedTypeOpInterface>(def)) {

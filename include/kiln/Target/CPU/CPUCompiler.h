@@ -40,6 +40,10 @@ enum class CompileStage {
 struct CPUCompileOptions {
   CompileStage stage = CompileStage::Artifact;
   unsigned optLevel = 3;
+  /// How many workgroups an op is split into (the runtime's threads share
+  /// them out), and the fewest loop iterations worth one workgroup.
+  int64_t targetWorkgroups = 64;
+  int64_t minWorkPerWorkgroup = 4096;
   /// Constants of at least this many bytes go to the parameter file next to
   /// the artifact instead of into it; 0 keeps every constant inside.
   uint64_t externalWeightThreshold = 0;

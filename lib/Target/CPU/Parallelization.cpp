@@ -1,0 +1,74 @@
+//===- Parallelization.cpp - Splitting ops into workgroups ----------------===//
+
+#include "Parallelization.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace kiln::cpu;
+
+/// Tile sizes over the op's loops: outer parallel loops get tiles that cut
+/// them into about `target` pieces in all; a dynamic loop (a symbolic batch)
+/// is cut into single iterations.
+static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op,
+                                            int64_t target,
+                                            int64_t minWorkPerGroup) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> tiles(ranges.size(), 0);
+  int64_t work = 1;
+  for (int64_t r : ranges)
+    work *= ShapedType::isDynamic(r) ? 1 : std::max<int64_t>(r, 1);
+  // Not worth a trip through the thread pool.
+  if (work < 2 * minWorkPerGroup)
+    return tiles;
+  int64_t remaining = std::min(target, work / minWorkPerGroup);
+  int tiled = 0;
+  for (size_t d = 0; d < ranges.size() && remaining > 1 && tiled < 3; ++d) {
+    if (iterators[d] != utils::IteratorType::parallel)
+      continue;
+    if (ShapedType::isDynamic(ranges[d])) {
+      tiles[d] = 1;
+      ++tiled;
+      continue;
+    }
+    if (ranges[d] <= 1)
+      continue;
+    int64_t pieces = std::min(ranges[d], remaining);
+    int64_t size = (ranges[d] + pieces - 1) / pieces;
+    tiles[d] = size;
+    remaining /= (ranges[d] + size - 1) / size;
+    ++tiled;
+  }
+  return tiles;
+}
+
+LogicalResult kiln::cpu::distributeToWorkgroups(func::FuncOp main,
+                                                int64_t targetWorkgroups,
+                                                int64_t minWorkPerGroup) {
+  SmallVector<linalg::LinalgOp> ops;
+  for (Operation &op : main.getBody().front())
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+        linalgOp && linalgOp.hasPureTensorSemantics())
+      ops.push_back(linalgOp);
+  IRRewriter rewriter(main.getContext());
+  for (linalg::LinalgOp op : ops) {
+    SmallVector<int64_t> tiles =
+        chooseTileSizes(op, targetWorkgroups, minWorkPerGroup);
+    if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+      continue;
+    scf::SCFTilingOptions options;
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    options.setTileSizes(getAsIndexOpFoldResult(main.getContext(), tiles));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return op.emitError("kiln CPU codegen: cannot split this op into "
+                          "workgroups");
+    rewriter.replaceOp(op, tiled->replacements);
+  }
+  return success();
+}
