@@ -35,7 +35,7 @@ CONFORMANCE_SUITES = \
   --suite pytorch-operator=$(TESTDATA)/pytorch-operator \
   --suite simple=$(TESTDATA)/simple \
   --suite node-1.22=$(ONNX_NODE_DATA)
-XFAIL_DIR := test/conformance/import-xfail
+XFAIL_DIR := test/conformance/xfail
 RESULTS := $(BUILD_DIR)/test-results
 
 FORMAT_FILES = $(shell find include lib tools test -type f \( -name '*.cpp' -o -name '*.h' \) \
@@ -63,9 +63,10 @@ test: build
 	@echo "== lit: $(LIT) -sv $(BUILD_DIR)/test"
 	@set -o pipefail; $(LIT) -sv $(BUILD_DIR)/test 2>&1 | tee $(RESULTS)/lit.log; \
 	  echo $$? > $(RESULTS)/lit.rc
-	@echo "== import conformance: test/conformance/run_import_conformance.py"
-	@set -o pipefail; python3 test/conformance/run_import_conformance.py \
-	  --kiln-compile $(KILN_COMPILE) $(CONFORMANCE_SUITES) \
+	@echo "== end-to-end conformance: test/conformance/run_conformance.py"
+	@set -o pipefail; $(VENV_PYTHON) test/conformance/run_conformance.py \
+	  --kiln-compile $(KILN_COMPILE) --kiln-run $(BUILD_DIR)/bin/kiln-run \
+	  $(CONFORMANCE_SUITES) \
 	  --kiln-arg=--verify-declared-types \
 	  --expected-failures-dir $(XFAIL_DIR) 2>&1 | tee $(RESULTS)/conformance.log; \
 	  echo $$? > $(RESULTS)/conformance.rc

@@ -33,10 +33,18 @@ llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 # line they are found on PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.kiln_tools_dir, append_path=True)
+# python/kiln_runtime.py loads the runtime of this build.
+llvm_config.with_environment(
+    "KILN_RUNTIME_LIBRARY",
+    os.path.join(config.kiln_obj_root, "lib", "libkiln_runtime.so"))
 # FileCheck, not, count, ... from /usr/lib/llvm-22/bin.
 llvm_config.use_default_substitutions()
-llvm_config.add_tool_substitutions(["kiln-opt", "kiln-compile"],
-                                   [config.kiln_tools_dir])
+llvm_config.add_tool_substitutions(
+    ["kiln-opt", "kiln-compile", "kiln-run", "kiln-bench"], [config.kiln_tools_dir])
+# Test-only: writes the runtime unit tests' model for the tool tests.
+llvm_config.add_tool_substitutions(
+    ["kiln-make-test-artifact"],
+    [os.path.join(config.kiln_obj_root, "test", "Tools")])
 
 # %python runs the project's virtual environment (onnx, numpy), for tests
 # that build their .onnx input on the fly. Those tests say `REQUIRES: onnx`

@@ -166,8 +166,8 @@ static Status loadConstants(kiln_model_t &model, const fb::Artifact &artifact,
     uint64_t bytes =
         kiln_dtype_size(static_cast<kiln_dtype_t>(constant->dtype()));
     // The verifier checks the alignment of a vector's length field (4), not
-    // that of its 8-byte elements.
-    if (constant->dims() &&
+    // that of its 8-byte elements (an empty one has none to read).
+    if (constant->dims() && constant->dims()->size() > 0 &&
         reinterpret_cast<uintptr_t>(constant->dims()->data()) %
                 alignof(int64_t) !=
             0)

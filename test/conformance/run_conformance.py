@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
-"""Import conformance: check that kiln imports and verifies ONNX backend test models.
+"""Conformance: run kiln on the ONNX backend test cases and check the results.
 
-For every case folder `test_*/model.onnx` in each suite directory, this runs
+Two modes. End to end (with --kiln-run, what `make test` runs): for every
+case folder `test_*/model.onnx` of each suite, compile the model to an
+artifact with its input shapes pinned from the first data set
 
-    KILN_COMPILE <abs>/model.onnx --emit=kiln -o /dev/null
+    KILN_COMPILE model.onnx -o model.kiln --input-shape NAME=DIMS ...
 
-and treats exit code 0 as a pass. Folders without a model.onnx are skipped.
+run every `test_data_set_*` with `KILN_RUN model.kiln input_*.pb
+--output-dir DIR`, and compare each output with `output_*.pb` as the ONNX
+backend runner does (same shape and dtype; rtol 1e-3, atol 1e-7; NaNs
+match). A failure names its stage: `compile:`, `run:` or `mismatch:`. This
+mode needs numpy and onnx (the project's venv). Import only (without
+--kiln-run): `KILN_COMPILE model.onnx --emit=kiln -o /dev/null` must exit 0;
+this mode uses only the standard library.
+
 Results are compared against a per-suite expected-failures file
 `<expected-failures-dir>/<suite>.txt`, one entry per line:
 
@@ -15,20 +24,20 @@ Blank lines and lines starting with '#' are ignored; every entry needs a reason.
 Unexpected results (exit code 1 unless --update):
   - a failure not listed in the file              -> UNEXPECTED FAIL
   - a crash (killed by a signal), listed or not   -> UNEXPECTED FAIL (crashes never OK)
-  - a listed case that now imports                -> UNEXPECTED PASS
+  - a listed case that now passes                 -> UNEXPECTED PASS
   - a listed case that is not in the suite        -> STALE
 
 Usage:
-  run_import_conformance.py --kiln-compile build/bin/kiln-compile \\
+  run_conformance.py --kiln-compile build/bin/kiln-compile \\
+      [--kiln-run build/bin/kiln-run] \\
       --suite node=/usr/share/libonnx-testdata/data/node \\
       --suite simple=/usr/share/libonnx-testdata/data/simple \\
-      --expected-failures-dir test/conformance/import-xfail \\
+      --expected-failures-dir test/conformance/xfail \\
       [--jobs N] [--timeout SECS] [--filter REGEX] [--update] [--verbose]
 
 --update rewrites the expected-failures files to match the current results
 (existing reasons are kept; new crashes are not added) and exits 0.
 --filter restricts the run (and --update) to case names matching REGEX.
-This script uses only the standard library (it must not import onnx).
 """
 
 import argparse
@@ -36,15 +45,17 @@ import collections
 import concurrent.futures
 import os
 import re
+import shutil
 import signal
+import tempfile
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 HEADER = """\
-# Expected import failures for the '{suite}' suite, checked by
-# test/conformance/run_import_conformance.py (regenerate with --update).
+# Expected failures of the '{suite}' suite, checked by
+# test/conformance/run_conformance.py (regenerate with --update).
 # Format: one entry per line, `case_name  # one-line reason` (reason required).
 # Blank lines and lines starting with '#' are ignored. Crashes are never allowed.
 """
@@ -121,6 +132,105 @@ def run_case(kiln, suite, case_dir, timeout, extra_args=()):
                   reason=failure_reason(err, model, case_dir.name, proc.returncode))
 
 
+def run_end_to_end(kiln, kiln_run, suite, case_dir, timeout, extra_args, workdir):
+    """Compiles the case to an artifact (input shapes pinned from its first
+    data set), runs every data set with kiln-run and compares the outputs
+    with the expected ones (rtol 1e-3, atol 1e-7, as the ONNX backend
+    runner). Failures name their stage: import/codegen, run, or mismatch."""
+    import numpy as np  # the end-to-end mode runs in the project's venv
+    import onnx
+    from onnx import numpy_helper
+
+    case = case_dir.name
+    model_path = case_dir.resolve() / "model.onnx"
+    out_dir = Path(workdir) / suite / case
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data_sets = sorted(d for d in case_dir.glob("test_data_set_*") if d.is_dir())
+    if not data_sets:
+        return Result(suite, case, False, reason="no test data set")
+    try:
+        graph = onnx.load(str(model_path), load_external_data=False).graph
+    except Exception as e:  # noqa: BLE001 - a model onnx cannot read
+        return Result(suite, case, False, reason=f"import: onnx cannot load the model: {e}")
+    initializers = {t.name for t in graph.initializer}
+    input_names = [i.name for i in graph.input if i.name not in initializers]
+
+    def read_pb(path):
+        tensor = onnx.TensorProto()
+        tensor.ParseFromString(path.read_bytes())
+        return tensor
+
+    first_inputs = sorted(data_sets[0].glob("input_*.pb"),
+                          key=lambda p: int(p.stem.split("_")[1]))
+    shapes = []
+    for name, path in zip(input_names, first_inputs):
+        dims = list(read_pb(path).dims)
+        shapes.append(f"--input-shape={name}=" + ("x".join(map(str, dims)) if dims else "scalar"))
+    artifact = out_dir / "model.kiln"
+    rc, err = _run([kiln, str(model_path), "-o", str(artifact), *shapes, *extra_args],
+                   case_dir.parent, timeout)
+    if rc is None or rc != 0:
+        return Result(suite, case, False, crash=rc is not None and rc < 0, stderr=err,
+                      reason="compile: " + (f"timeout after {timeout:g}s" if rc is None
+                                            else failure_reason(err, model_path, case, rc)))
+    for data_set in data_sets:
+        inputs = sorted(data_set.glob("input_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
+        expected = sorted(data_set.glob("output_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
+        results = out_dir / data_set.name
+        results.mkdir(exist_ok=True)
+        for old in results.glob("output_*.npy"):
+            old.unlink()
+        rc, err = _run([kiln_run, str(artifact), *map(str, inputs), "--output-dir",
+                        str(results), "--quiet"], case_dir.parent, timeout)
+        if rc is None or rc != 0:
+            return Result(suite, case, False, crash=rc is not None and rc < 0, stderr=err,
+                          reason="run: " + (f"timeout after {timeout:g}s" if rc is None
+                                            else failure_reason(err, artifact, case, rc)))
+        for i, path in enumerate(expected):
+            want = numpy_helper.to_array(read_pb(path))
+            got_path = results / f"output_{i}.npy"
+            if not got_path.exists():
+                return Result(suite, case, False, reason=f"run: no output {i}")
+            got = np.load(got_path)
+            problem = compare(got, want)
+            if problem:
+                return Result(suite, case, False,
+                              reason=f"mismatch: output {i} ({data_set.name}): {problem}")
+    return Result(suite, case, True)
+
+
+def compare(got, want):
+    """None when `got` matches `want` as the ONNX backend runner checks."""
+    import numpy as np
+    if got.shape != want.shape:
+        return f"shape {list(got.shape)} instead of {list(want.shape)}"
+    if got.dtype != want.dtype:
+        return f"dtype {got.dtype} instead of {want.dtype}"
+    if want.dtype.kind in "fc":
+        bad = ~np.isclose(got, want, rtol=1e-3, atol=1e-7, equal_nan=True)
+    else:
+        bad = got != want
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        return (f"{int(bad.sum())} of {want.size} elements differ, first at {list(index)}: "
+                f"{got[index]!r} instead of {want[index]!r}")
+    return None
+
+
+def _run(cmd, cwd, timeout):
+    """(returncode or None on timeout, stderr)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+        return None, err.decode(errors="replace")
+    return proc.returncode, err.decode(errors="replace")
+
+
 def group_key(result):
     """Failure reason with case-specific names folded, for the top-reasons table."""
     text = result.reason.replace(result.case, "...")
@@ -142,7 +252,7 @@ def write_expected(path, suite, entries):
 
 def summary_line(name, passed, total, xfail, unexpected):
     pct = 100.0 * passed / total if total else 0.0
-    return (f"import {name}: {passed}/{total} passed ({pct:.1f}%), "
+    return (f"{MODE} {name}: {passed}/{total} passed ({pct:.1f}%), "
             f"{xfail} expected failures, {unexpected} unexpected")
 
 
@@ -158,6 +268,11 @@ def parse_args(argv):
                    help="rewrite the expected-failures files from the results")
     p.add_argument("--filter", type=re.compile, help="only cases matching REGEX")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--kiln-run", help="path to kiln-run: compile every case to an "
+                   "artifact, run it and compare its outputs (end-to-end mode; needs "
+                   "numpy and onnx)")
+    p.add_argument("--work-dir", default=None,
+                   help="where end-to-end artifacts and outputs go (default: a temp dir)")
     p.add_argument("--kiln-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for kiln-compile (repeatable), e.g. "
                         "--kiln-arg=--verify-declared-types")
@@ -174,11 +289,20 @@ def parse_args(argv):
     if not os.access(args.kiln_compile, os.X_OK):
         p.error(f"--kiln-compile {args.kiln_compile} is not an executable")
     args.kiln_compile = os.path.abspath(args.kiln_compile)  # cases run in other cwds
+    if args.kiln_run:
+        if not os.access(args.kiln_run, os.X_OK):
+            p.error(f"--kiln-run {args.kiln_run} is not an executable")
+        args.kiln_run = os.path.abspath(args.kiln_run)
     return args
 
 
+MODE = "import"
+
+
 def main(argv=None):
+    global MODE
     args = parse_args(argv)
+    MODE = "end-to-end" if args.kiln_run else "import"
     try:
         expected = {s: parse_expected(args.expected_failures_dir / f"{s}.txt")
                     for s in args.suites}
@@ -196,10 +320,20 @@ def main(argv=None):
                 cases.append((suite, d))
 
     results = collections.defaultdict(list)
+    workdir = args.work_dir or tempfile.mkdtemp(prefix="kiln-conformance-")
+    if args.kiln_run:
+        def run(c):
+            try:
+                return run_end_to_end(args.kiln_compile, args.kiln_run, c[0], c[1],
+                                      args.timeout, args.kiln_arg, workdir)
+            finally:
+                if not args.work_dir:
+                    shutil.rmtree(Path(workdir) / c[0] / c[1].name, ignore_errors=True)
+    else:
+        def run(c):
+            return run_case(args.kiln_compile, c[0], c[1], args.timeout, args.kiln_arg)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futures = pool.map(lambda c: run_case(args.kiln_compile, c[0], c[1], args.timeout,
-                                            args.kiln_arg),
-                           cases)
+        futures = pool.map(run, cases)
         for r in futures:  # in submission order, so --verbose output is stable
             results[r.suite].append(r)
             if args.verbose:
@@ -263,7 +397,9 @@ def main(argv=None):
         print(summary_line("total", *totals))
     if args.update:
         print(f"updated expected-failures files in {args.expected_failures_dir}")
-    print(f"import conformance: {totals[0]} passed, {totals[3]} failed")
+    if not args.work_dir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"{MODE} conformance: {totals[0]} passed, {totals[3]} failed")
     return 0 if args.update or totals[3] == 0 else 1
 
 

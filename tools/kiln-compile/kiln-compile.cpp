@@ -21,8 +21,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/Support/CommandLine.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -126,13 +126,13 @@ int main(int argc, char **argv) {
 
   if (emit.empty())
     emit = StringRef(outputFile).ends_with(".kiln") ? "artifact" : "kiln";
-  static const llvm::StringMap<std::optional<kiln::cpu::CompileStage>>
-      stages = {{"onnx-import", std::nullopt},
-                {"kiln", std::nullopt},
-                {"linalg", kiln::cpu::CompileStage::Linalg},
-                {"kernels", kiln::cpu::CompileStage::Kernels},
-                {"llvm", kiln::cpu::CompileStage::LLVMIR},
-                {"artifact", kiln::cpu::CompileStage::Artifact}};
+  static const llvm::StringMap<std::optional<kiln::cpu::CompileStage>> stages =
+      {{"onnx-import", std::nullopt},
+       {"kiln", std::nullopt},
+       {"linalg", kiln::cpu::CompileStage::Linalg},
+       {"kernels", kiln::cpu::CompileStage::Kernels},
+       {"llvm", kiln::cpu::CompileStage::LLVMIR},
+       {"artifact", kiln::cpu::CompileStage::Artifact}};
   auto stage = stages.find(emit);
   if (stage == stages.end())
     return fail("--emit=" + emit +

@@ -74,22 +74,32 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    if (!type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shapes");
     Location loc = op.getLoc();
     int64_t axis = op.getAxis(), offset = 0;
-    Value result = createEmpty(rewriter, loc, type);
+    // Other dimensions may be dynamic (a symbolic batch): they are the same
+    // in every input, and sized from the first.
+    if (type.isDynamicDim(axis))
+      return rewriter.notifyMatchFailure(op, "dynamic concatenated dimension");
+    Value first = adaptor.getInputs().front();
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, first, d));
+    Value result = createEmpty(rewriter, loc, type, dynamicSizes);
     for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
-      SmallVector<int64_t> offsets(type.getRank(), 0),
-          strides(type.getRank(), 1);
-      offsets[axis] = offset;
+      if (inputType.isDynamicDim(axis))
+        return rewriter.notifyMatchFailure(op, "dynamic concatenated dimension");
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0)),
+          strides(type.getRank(), rewriter.getIndexAttr(1));
+      offsets[axis] = rewriter.getIndexAttr(offset);
       offset += inputType.getDimSize(axis);
-      if (inputType.getNumElements() == 0)
+      if (inputType.getDimSize(axis) == 0)
         continue;
       result = tensor::InsertSliceOp::create(
-          rewriter, loc, input, result, ValueRange{}, ValueRange{},
-          ValueRange{}, offsets, inputType.getShape(), strides);
+          rewriter, loc, input, result, offsets,
+          tensor::getMixedSizes(rewriter, loc, input), strides);
     }
     rewriter.replaceOp(op, result);
     return success();

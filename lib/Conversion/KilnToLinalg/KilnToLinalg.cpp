@@ -28,6 +28,8 @@ void kiln::populateKilnToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateReductionPatterns(patterns);
   populateNormalizationPatterns(patterns);
   populateDataMovementPatterns(patterns);
+  populateIndexingPatterns(patterns);
+  populateShapePatterns(patterns);
 }
 
 namespace {

@@ -83,34 +83,31 @@ FailureOr<Value> buildBroadcastingGeneric(ConversionPatternRewriter &rewriter,
   if (!canBuildScalar(ctx, elementTypes, body))
     return rewriter.notifyMatchFailure(op, "unsupported element types");
 
-  // Where each dynamic result dimension's size comes from: the one operand
-  // that has that dimension dynamic. With two such operands either could be
-  // 1 at run time, and the indexing maps cannot be chosen statically.
+  // Where each dynamic result dimension's size comes from: the first
+  // operand that has that dimension dynamic. Dynamic dimensions that meet
+  // are taken to be equal (a symbolic batch or sequence always is): kiln
+  // does not broadcast a dimension whose size 1 is known only at run time.
   SmallVector<Value> dynamicSizes;
   SmallVector<AffineMap> maps;
   for (int64_t j = 0; j < rank; ++j) {
+    if (!resultType.isDynamicDim(j))
+      continue;
     Value source;
-    int64_t sourceDim = 0, dynamicCount = 0;
+    int64_t sourceDim = 0;
     for (Value operand : operands) {
       auto type = cast<RankedTensorType>(operand.getType());
       int64_t offset = rank - type.getRank();
       if (j < offset || !type.isDynamicDim(j - offset))
         continue;
-      ++dynamicCount;
       source = operand;
       sourceDim = j - offset;
+      break;
     }
-    if (dynamicCount > 1 || (dynamicCount == 1 && !resultType.isDynamicDim(j) &&
-                             resultType.getDimSize(j) != 1))
+    if (!source)
       return rewriter.notifyMatchFailure(
-          op, "ambiguous broadcast of a dynamic dimension " + Twine(j));
-    if (resultType.isDynamicDim(j)) {
-      if (!source)
-        return rewriter.notifyMatchFailure(
-            op, "dynamic result dimension with static operands");
-      dynamicSizes.push_back(
-          tensor::DimOp::create(rewriter, loc, source, sourceDim));
-    }
+          op, "dynamic result dimension with static operands");
+    dynamicSizes.push_back(
+        tensor::DimOp::create(rewriter, loc, source, sourceDim));
   }
   for (Value operand : operands) {
     auto type = cast<RankedTensorType>(operand.getType());

@@ -43,10 +43,9 @@ bool hasStaticShapeBeyondBatch(mlir::RankedTensorType type);
 
 /// The dynamic batch size of `resultType` read from `input`'s first
 /// dimension (the sizes tensor.empty needs), or nothing when static.
-llvm::SmallVector<mlir::Value> getDynamicBatch(mlir::OpBuilder &b,
-                                               mlir::Location loc,
-                                               mlir::Value input,
-                                               mlir::RankedTensorType resultType);
+llvm::SmallVector<mlir::Value>
+getDynamicBatch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                mlir::RankedTensorType resultType);
 
 /// The size of dimension `dim` of `value` as an OpFoldResult.
 mlir::OpFoldResult getDim(mlir::OpBuilder &b, mlir::Location loc,
@@ -101,6 +100,8 @@ void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
+void populateIndexingPatterns(mlir::RewritePatternSet &patterns);
+void populateShapePatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln
 

@@ -5,6 +5,11 @@
 // vectors through a map onto dimension 1. Local response normalization: a
 // windowed sum of squares across channels (a generic whose input map adds
 // the window index to the channel), then x / (bias + alpha/size * sum)^beta.
+// Layer and RMS normalization reduce the trailing dimensions from `axis` into
+// per-row statistics (two passes for layer norm: the mean, then the squared
+// deviations from it) and finish with one generic that reads the statistics
+// per row and the scale and bias broadcast over the normalized dimensions.
+// Lp normalization divides by the L1 or L2 norm along its axis.
 //
 //===----------------------------------------------------------------------===//
 
@@ -155,8 +160,280 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
   }
 };
 
+/// The reciprocal standard deviation 1 / sqrt(sum / count + epsilon) of each
+/// row of `sums`.
+Value buildInvStdDev(OpBuilder &b, Location loc, Value sums, int64_t count,
+                     double epsilon) {
+  auto type = cast<RankedTensorType>(sums.getType());
+  Type elem = type.getElementType();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, sums, d));
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{sums},
+             ValueRange{createEmpty(b, loc, type, sizes)},
+             ArrayRef<AffineMap>{identity, identity},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value variance = arith::DivFOp::create(
+                   nb, l, a[0], createScalar(nb, l, elem, count));
+               Value shifted = arith::AddFOp::create(
+                   nb, l, variance, createScalar(nb, l, elem, epsilon));
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::DivFOp::create(
+                       nb, l, createScalar(nb, l, elem, 1),
+                       math::SqrtOp::create(nb, l, shifted))});
+             })
+      .getResult(0);
+}
+
+/// What layer and RMS normalization share: the normalized dimensions from
+/// `axis` on, their element count, the per-row map and the parameters' maps.
+struct NormalizedDims {
+  SmallVector<int64_t> axes;
+  int64_t count = 1;
+  AffineMap rowMap;
+  SmallVector<AffineMap> paramMaps;
+};
+
+/// Checks the input and the scale/bias parameters (numpy-broadcast against
+/// the trailing dimensions) and builds their maps; fails before any rewrite.
+FailureOr<NormalizedDims> getNormalizedDims(Operation *op, Value input,
+                                            int64_t axis, ValueRange params,
+                                            ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elem = type.getElementType();
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = rewriter.getContext();
+  if (!isa<FloatType>(elem))
+    return rewriter.notifyMatchFailure(op, "only float normalization");
+  NormalizedDims dims;
+  SmallVector<AffineExpr> rowExprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d < axis) {
+      rowExprs.push_back(getAffineDimExpr(d, ctx));
+      continue;
+    }
+    if (type.isDynamicDim(d))
+      return rewriter.notifyMatchFailure(op, "dynamic normalized dimension");
+    dims.axes.push_back(d);
+    dims.count *= type.getDimSize(d);
+  }
+  dims.rowMap = AffineMap::get(rank, 0, rowExprs, ctx);
+  for (Value param : params) {
+    auto paramType = cast<RankedTensorType>(param.getType());
+    if (paramType.getElementType() != elem)
+      return rewriter.notifyMatchFailure(op, "mixed element types");
+    int64_t offset = rank - paramType.getRank();
+    if (offset < axis)
+      return rewriter.notifyMatchFailure(
+          op, "parameter of higher rank than the normalized dimensions");
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < paramType.getRank(); ++i) {
+      int64_t size = paramType.getDimSize(i),
+              full = type.getDimSize(i + offset);
+      if (size != 1 && size != full && !ShapedType::isDynamic(size))
+        return rewriter.notifyMatchFailure(op, "parameter does not broadcast");
+      exprs.push_back(size == 1 && full != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(i + offset, ctx));
+    }
+    dims.paramMaps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  return dims;
+}
+
+/// One parallel generic over `input`'s shape reading `operands` through
+/// `maps` (the result's identity map appended).
+Value buildNormalizedOutput(OpBuilder &b, Location loc, Value input,
+                            ValueRange operands, ArrayRef<AffineMap> maps,
+                            ScalarBuilder body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, input, d));
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, operands,
+             ValueRange{createEmpty(b, loc, type, sizes)}, allMaps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               linalg::YieldOp::create(nb, l, body(nb, l, a.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// (x - mean) * invstd * scale + bias over the dimensions from `axis` on.
+struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    SmallVector<Value> params = {adaptor.getScale()};
+    if (adaptor.getBias())
+      params.push_back(adaptor.getBias());
+    FailureOr<NormalizedDims> dims =
+        getNormalizedDims(op, x, op.getAxis(), params, rewriter);
+    if (failed(dims))
+      return failure();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type elem = type.getElementType();
+    int64_t rank = type.getRank();
+    Value zero = createScalar(rewriter, loc, elem, 0);
+
+    Value sums = buildReduction(
+        rewriter, loc, x, dims->axes, zero,
+        [](OpBuilder &b, Location l, Value v, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, v, acc);
+        });
+    auto rowType = cast<RankedTensorType>(sums.getType());
+    AffineMap identity =
+        AffineMap::getMultiDimIdentityMap(rowType.getRank(), getContext());
+    int64_t count = dims->count;
+    SmallVector<Value> rowSizes;
+    for (int64_t d = 0; d < rowType.getRank(); ++d)
+      if (rowType.isDynamicDim(d))
+        rowSizes.push_back(tensor::DimOp::create(rewriter, loc, sums, d));
+    Value mean =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rowType}, ValueRange{sums},
+            ValueRange{createEmpty(rewriter, loc, rowType, rowSizes)},
+            ArrayRef<AffineMap>{identity, identity},
+            SmallVector<utils::IteratorType>(rowType.getRank(),
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              linalg::YieldOp::create(
+                  b, l,
+                  ValueRange{arith::DivFOp::create(
+                      b, l, a[0], createScalar(b, l, elem, count))});
+            })
+            .getResult(0);
+
+    // Sum of squared deviations from the mean, per row.
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    for (int64_t d : dims->axes)
+      iterators[d] = utils::IteratorType::reduction;
+    AffineMap full = AffineMap::getMultiDimIdentityMap(rank, getContext());
+    Value squares =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rowType}, ValueRange{x, mean},
+            ValueRange{createFilled(rewriter, loc, rowType, zero, rowSizes)},
+            ArrayRef<AffineMap>{full, dims->rowMap, dims->rowMap}, iterators,
+            [](OpBuilder &b, Location l, ValueRange a) {
+              Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+              Value sq = arith::MulFOp::create(b, l, d, d);
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::AddFOp::create(b, l, sq, a[2])});
+            })
+            .getResult(0);
+    Value invStdDev = buildInvStdDev(rewriter, loc, squares, count,
+                                     op.getEpsilon().convertToDouble());
+
+    SmallVector<Value> operands = {x, mean, invStdDev};
+    operands.append(params);
+    SmallVector<AffineMap> maps = {full, dims->rowMap, dims->rowMap};
+    maps.append(dims->paramMaps);
+    bool hasBias = params.size() > 1;
+    rewriter.replaceOp(
+        op, buildNormalizedOutput(
+                rewriter, loc, x, operands, maps,
+                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value centered = arith::SubFOp::create(b, l, a[0], a[1]);
+                  Value normalized = arith::MulFOp::create(b, l, centered, a[2]);
+                  Value scaled = arith::MulFOp::create(b, l, normalized, a[3]);
+                  if (!hasBias)
+                    return scaled;
+                  return arith::AddFOp::create(b, l, scaled, a[4]);
+                }));
+    return success();
+  }
+};
+
+/// x / sqrt(mean(x^2) + epsilon) * scale over the dimensions from `axis` on.
+struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RMSNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    FailureOr<NormalizedDims> dims = getNormalizedDims(
+        op, x, op.getAxis(), {adaptor.getScale()}, rewriter);
+    if (failed(dims))
+      return failure();
+    Type elem = cast<RankedTensorType>(x.getType()).getElementType();
+    Value squares = buildReduction(
+        rewriter, loc, x, dims->axes, createScalar(rewriter, loc, elem, 0),
+        [](OpBuilder &b, Location l, Value v, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, v, v),
+                                       acc);
+        });
+    Value invRms = buildInvStdDev(rewriter, loc, squares, dims->count,
+                                  op.getEpsilon().convertToDouble());
+    AffineMap full = AffineMap::getMultiDimIdentityMap(
+        cast<RankedTensorType>(x.getType()).getRank(), getContext());
+    rewriter.replaceOp(
+        op, buildNormalizedOutput(
+                rewriter, loc, x, {x, invRms, adaptor.getScale()},
+                {full, dims->rowMap, dims->paramMaps[0]},
+                [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  return arith::MulFOp::create(
+                      b, l, arith::MulFOp::create(b, l, a[0], a[1]), a[2]);
+                }));
+    return success();
+  }
+};
+
+/// x / norm along the axis, the norm being sum(|x|) (p = 1) or
+/// sqrt(sum(x^2)) (p = 2).
+struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LpNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type elem = type.getElementType();
+    if (!isa<FloatType>(elem) || type.getRank() == 0)
+      return rewriter.notifyMatchFailure(op, "only float inputs");
+    int64_t axis = op.getAxis(), p = op.getP(), rank = type.getRank();
+    Value sums = buildReduction(
+        rewriter, loc, x, {axis}, createScalar(rewriter, loc, elem, 0),
+        [&](OpBuilder &b, Location l, Value v, Value acc) -> Value {
+          Value term = p == 1 ? math::AbsFOp::create(b, l, v).getResult()
+                              : arith::MulFOp::create(b, l, v, v).getResult();
+          return arith::AddFOp::create(b, l, term, acc);
+        });
+    AffineMap full = AffineMap::getMultiDimIdentityMap(rank, getContext());
+    rewriter.replaceOp(
+        op, buildNormalizedOutput(
+                rewriter, loc, x, {x, sums}, {full, full.dropResult(axis)},
+                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value norm = p == 1
+                                   ? a[1]
+                                   : math::SqrtOp::create(b, l, a[1]).getResult();
+                  return arith::DivFOp::create(b, l, a[0], norm);
+                }));
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::populateNormalizationPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormLowering, LRNLowering>(patterns.getContext());
+  patterns.add<BatchNormLowering, LRNLowering, LayerNormLowering,
+               RMSNormLowering, LpNormalizationLowering>(patterns.getContext());
 }

@@ -1,7 +1,11 @@
 //===- Pooling.cpp - kiln pooling ops to linalg ---------------------------===//
 //
-// 2-D windows use the named linalg.pooling_nchw_max / _sum over an explicit
-// tensor.pad (with -inf for max, zeros for sums). ceil_mode is handled by
+// 2-D float windows use the named linalg.pooling_nchw_max / _sum over an
+// explicit tensor.pad (with -inf for max, zeros for sums); other ranks,
+// integer max pooling, Lp pooling and max pooling's indices use one
+// linalg.generic over [N, C, O1..Ok, K1..Kk] that reads the padded input at
+// o * stride + k * dilation (the indices carry the best value along with its
+// flat position in the unpadded input). ceil_mode is handled by
 // padding the end far enough for the last window; average pooling then
 // divides by the number of elements each window really covers, computed at
 // compile time, so that neither the ceil-mode overhang nor (without
@@ -11,6 +15,7 @@
 
 #include "LoweringUtils.h"
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -45,43 +50,96 @@ template <typename OpTy>
 FailureOr<Window> getWindow(OpTy op, ConversionPatternRewriter &rewriter) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
-  if (inType.getRank() != 4 || !hasStaticShapeBeyondBatch(inType) ||
+  int64_t k = inType.getRank() - 2;
+  if (k < 1 || !hasStaticShapeBeyondBatch(inType) ||
       !hasStaticShapeBeyondBatch(outType))
-    return rewriter.notifyMatchFailure(op, "only static 2-D pooling");
-  if (!isa<FloatType>(inType.getElementType()))
-    return rewriter.notifyMatchFailure(op, "only float pooling");
+    return rewriter.notifyMatchFailure(op, "only static [N, C, D...] pooling");
+  if (static_cast<int64_t>(op.getKernelShape().size()) != k ||
+      static_cast<int64_t>(op.getStrides().size()) != k ||
+      static_cast<int64_t>(op.getDilations().size()) != k ||
+      static_cast<int64_t>(op.getPads().size()) != 2 * k)
+    return rewriter.notifyMatchFailure(op, "window attributes of wrong rank");
   Window w;
-  w.in.assign({inType.getDimSize(2), inType.getDimSize(3)});
-  w.out.assign({outType.getDimSize(2), outType.getDimSize(3)});
+  w.in.assign(inType.getShape().begin() + 2, inType.getShape().end());
+  w.out.assign(outType.getShape().begin() + 2, outType.getShape().end());
   w.kernel.assign(op.getKernelShape().begin(), op.getKernelShape().end());
   w.strides.assign(op.getStrides().begin(), op.getStrides().end());
   w.dilations.assign(op.getDilations().begin(), op.getDilations().end());
-  w.low.assign(op.getPads().begin(), op.getPads().begin() + 2);
-  w.high.assign(op.getPads().begin() + 2, op.getPads().end());
+  w.low.assign(op.getPads().begin(), op.getPads().begin() + k);
+  w.high.assign(op.getPads().begin() + k, op.getPads().end());
   return w;
 }
 
-/// Pads `input` for `w` with `value` and runs the pooling op PoolOp into an
-/// accumulator filled with `init`.
-template <typename PoolOp>
-Value buildPool(OpBuilder &b, Location loc, Value input, const Window &w,
-                RankedTensorType resultType, Value padValue, Value init) {
+/// Pads the spatial dimensions of `input` with `value` so that every window
+/// of `w` fits (nothing when no padding is needed).
+Value padInput(OpBuilder &b, Location loc, Value input, const Window &w,
+               Value value) {
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
   SmallVector<OpFoldResult> lows(2, b.getIndexAttr(0)),
       highs(2, b.getIndexAttr(0));
   bool needsPad = false;
-  for (int64_t i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < w.kernel.size(); ++i) {
     int64_t high = w.paddedHigh(i);
     needsPad |= w.low[i] != 0 || high != 0;
     shape[i + 2] += w.low[i] + high;
     lows.push_back(b.getIndexAttr(w.low[i]));
     highs.push_back(b.getIndexAttr(high));
   }
-  if (needsPad)
-    input = tensor::PadOp::create(
-        b, loc, RankedTensorType::get(shape, type.getElementType()), input,
-        lows, highs, padValue);
+  if (!needsPad)
+    return input;
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), input, lows,
+      highs, value);
+}
+
+/// Pools the padded `input` with one linalg.generic over
+/// [N, C, O1..Ok, K1..Kk] into `inits` (same [N, C, O...] shape), the input
+/// read at o * stride + k * dilation; `body` gets the element and the
+/// accumulators and yields the new accumulators.
+ValueRange buildPoolGeneric(
+    OpBuilder &b, Location loc, Value input, const Window &w,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  int64_t k = w.kernel.size(), loops = 2 + 2 * k;
+  SmallVector<AffineExpr> inExprs = {getAffineDimExpr(0, ctx),
+                                     getAffineDimExpr(1, ctx)};
+  SmallVector<AffineExpr> windowExprs;
+  for (int64_t i = 0; i < k; ++i) {
+    AffineExpr o = getAffineDimExpr(2 + i, ctx),
+               t = getAffineDimExpr(2 + k + i, ctx);
+    inExprs.push_back(o * w.strides[i] + t * w.dilations[i]);
+    windowExprs.push_back(t);
+  }
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(loops, 0, inExprs, ctx),
+      AffineMap::get(loops, 0, windowExprs, ctx)};
+  maps.append(inits.size(), AffineMap::getMultiDimIdentityMap(loops, ctx)
+                                .getMajorSubMap(2 + k));
+  SmallVector<utils::IteratorType> iterators(2 + k,
+                                             utils::IteratorType::parallel);
+  iterators.append(k, utils::IteratorType::reduction);
+  // The window operand only gives the K loops their extents.
+  Value window = tensor::EmptyOp::create(
+      b, loc, w.kernel, getElementTypeOrSelf(input.getType()));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange(inits), ValueRange{input, window}, inits, maps,
+             iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               SmallVector<Value> operands = {args[0]};
+               operands.append(args.begin() + 2, args.end());
+               linalg::YieldOp::create(nb, nl, body(nb, nl, operands));
+             })
+      .getResults();
+}
+
+/// Pads `input` for `w` with `value` and runs the 2-D pooling op PoolOp into
+/// an accumulator filled with `init`.
+template <typename PoolOp>
+Value buildPool(OpBuilder &b, Location loc, Value input, const Window &w,
+                RankedTensorType resultType, Value padValue, Value init) {
+  input = padInput(b, loc, input, w, padValue);
   Value acc = createFilled(b, loc, resultType, init,
                            getDynamicBatch(b, loc, input, resultType));
   Value window =
@@ -94,20 +152,143 @@ Value buildPool(OpBuilder &b, Location loc, Value input, const Window &w,
       .getResult(0);
 }
 
+/// Sums every window of `input` (zero padded): the named op in 2-D, else a
+/// generic.
+Value buildWindowSum(OpBuilder &b, Location loc, Value input, const Window &w,
+                     RankedTensorType resultType) {
+  Value zero = createScalar(b, loc, resultType.getElementType(), 0);
+  if (w.kernel.size() == 2)
+    return buildPool<linalg::PoolingNchwSumOp>(b, loc, input, w, resultType,
+                                               zero, zero);
+  Value acc = createFilled(b, loc, resultType, zero,
+                           getDynamicBatch(b, loc, input, resultType));
+  return buildPoolGeneric(b, loc, padInput(b, loc, input, w, zero), w, {acc},
+                          [](OpBuilder &nb, Location l, ValueRange a) {
+                            return SmallVector<Value>{
+                                arith::AddFOp::create(nb, l, a[0], a[1])};
+                          })[0];
+}
+
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elem = resultType.getElementType();
+    bool isFloat = isa<FloatType>(elem);
+    if (!isFloat && !elem.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     FailureOr<Window> w = getWindow(op, rewriter);
     if (failed(w))
       return failure();
+    Location loc = op.getLoc();
+    Value lowest = createLowest(rewriter, loc, elem);
+    if (isFloat && w->kernel.size() == 2) {
+      rewriter.replaceOp(op, buildPool<linalg::PoolingNchwMaxOp>(
+                                 rewriter, loc, adaptor.getInput(), *w,
+                                 resultType, lowest, lowest));
+      return success();
+    }
+    Value acc = createFilled(
+        rewriter, loc, resultType, lowest,
+        getDynamicBatch(rewriter, loc, adaptor.getInput(), resultType));
+    Value padded = padInput(rewriter, loc, adaptor.getInput(), *w, lowest);
+    rewriter.replaceOp(
+        op, buildPoolGeneric(
+                rewriter, loc, padded, *w, {acc},
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  Value max =
+                      isFloat
+                          ? arith::MaximumFOp::create(b, l, a[0], a[1])
+                                .getResult()
+                          : elem.isInteger(1)
+                                ? arith::OrIOp::create(b, l, a[0], a[1])
+                                      .getResult()
+                                : arith::MaxSIOp::create(b, l, a[0], a[1])
+                                      .getResult();
+                  return SmallVector<Value>{max};
+                })[0]);
+    return success();
+  }
+};
+
+/// MaxPool's second result: the flat index (row-major over [N, C, D...], or
+/// column-major over the spatial dimensions) of the first maximum of each
+/// window, tracked with the maximum itself through one generic.
+struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPoolIndicesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
     auto resultType = cast<RankedTensorType>(op.getType());
-    Value lowest =
-        createLowest(rewriter, op.getLoc(), resultType.getElementType());
-    rewriter.replaceOp(op, buildPool<linalg::PoolingNchwMaxOp>(
-                               rewriter, op.getLoc(), adaptor.getInput(), *w,
-                               resultType, lowest, lowest));
+    Type elem = inType.getElementType();
+    if (!isa<FloatType>(elem))
+      return rewriter.notifyMatchFailure(op, "only float max pooling indices");
+    if (!resultType.getElementType().isInteger(64) ||
+        !inType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "only static shapes, i64 result");
+    FailureOr<Window> w = getWindow(op, rewriter);
+    if (failed(w))
+      return failure();
+    int64_t k = w->kernel.size();
+    // Strides of the flat index: channels (n * C + c) step by the spatial
+    // size; spatial dimensions row- or column-major.
+    int64_t spatial = 1;
+    SmallVector<int64_t> steps(k);
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t d = op.getColumnMajor() ? i : k - 1 - i;
+      steps[d] = spatial;
+      spatial *= w->in[d];
+    }
+    int64_t channels = inType.getDimSize(1);
+
+    Value lowest = createLowest(rewriter, loc, elem);
+    Value values = createFilled(rewriter, loc, resultType.clone(elem), lowest);
+    Value indices =
+        createFilled(rewriter, loc, resultType,
+                     createScalar(rewriter, loc, rewriter.getI64Type(), 0));
+    Value padded = padInput(rewriter, loc, input, *w, lowest);
+    const Window &win = *w;
+    rewriter.replaceOp(
+        op, buildPoolGeneric(
+                rewriter, loc, padded, win, {values, indices},
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  auto index = [&](int64_t dim) -> Value {
+                    return arith::IndexCastOp::create(
+                        b, l, b.getI64Type(), linalg::IndexOp::create(b, l, dim));
+                  };
+                  auto constant = [&](int64_t v) {
+                    return createScalar(b, l, b.getI64Type(), v);
+                  };
+                  // (n * C + c) * spatial + sum of position * step, the
+                  // position o * stride + t * dilation - pad_begin.
+                  Value flat = arith::AddIOp::create(
+                      b, l,
+                      arith::MulIOp::create(b, l, index(0), constant(channels)),
+                      index(1));
+                  flat = arith::MulIOp::create(b, l, flat, constant(spatial));
+                  for (int64_t i = 0; i < k; ++i) {
+                    Value pos = arith::AddIOp::create(
+                        b, l,
+                        arith::MulIOp::create(b, l, index(2 + i),
+                                              constant(win.strides[i])),
+                        arith::MulIOp::create(b, l, index(2 + k + i),
+                                              constant(win.dilations[i])));
+                    pos = arith::SubIOp::create(b, l, pos, constant(win.low[i]));
+                    flat = arith::AddIOp::create(
+                        b, l, flat,
+                        arith::MulIOp::create(b, l, pos, constant(steps[i])));
+                  }
+                  Value better = arith::CmpFOp::create(
+                      b, l, arith::CmpFPredicate::OGT, a[0], a[1]);
+                  return SmallVector<Value>{
+                      arith::SelectOp::create(b, l, better, a[0], a[1]),
+                      arith::SelectOp::create(b, l, better, flat, a[2])};
+                })[1]);
     return success();
   }
 };
@@ -117,32 +298,41 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
   LogicalResult
   matchAndRewrite(AvgPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elem = resultType.getElementType();
+    if (!isa<FloatType>(elem))
+      return rewriter.notifyMatchFailure(op, "only float pooling");
     FailureOr<Window> w = getWindow(op, rewriter);
     if (failed(w))
       return failure();
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Type elem = resultType.getElementType();
-    Value zero = createScalar(rewriter, loc, elem, 0);
-    Value sum = buildPool<linalg::PoolingNchwSumOp>(
-        rewriter, loc, adaptor.getInput(), *w, resultType, zero, zero);
+    Value sum =
+        buildWindowSum(rewriter, loc, adaptor.getInput(), *w, resultType);
 
-    // Divisors per output position [OH, OW]: taps inside the input, or
+    // Divisors per output position [O1, ..., Ok]: taps inside the input, or
     // inside the padded input with count_include_pad.
     bool includePad = op.getCountIncludePad();
+    int64_t k = w->kernel.size();
     SmallVector<Attribute> divisors;
-    for (int64_t oh = 0; oh < w->out[0]; ++oh)
-      for (int64_t ow = 0; ow < w->out[1]; ++ow) {
-        int64_t n = 1;
-        int64_t position[] = {oh, ow};
-        for (auto [i, o] : llvm::enumerate(position)) {
-          int64_t lo = includePad ? -w->low[i] : 0;
-          int64_t hi = w->in[i] + (includePad ? w->high[i] : 0);
-          n *= w->count(i, o, lo, hi);
-        }
-        divisors.push_back(
-            rewriter.getFloatAttr(elem, std::max<int64_t>(n, 1)));
+    SmallVector<int64_t> position(k, 0);
+    int64_t positions = 1;
+    for (int64_t size : w->out)
+      positions *= size;
+    for (int64_t p = 0; p < positions; ++p) {
+      int64_t n = 1;
+      for (int64_t i = 0; i < k; ++i) {
+        int64_t lo = includePad ? -w->low[i] : 0;
+        int64_t hi = w->in[i] + (includePad ? w->high[i] : 0);
+        n *= w->count(i, position[i], lo, hi);
       }
+      divisors.push_back(rewriter.getFloatAttr(elem, std::max<int64_t>(n, 1)));
+      // Next position, the last dimension fastest.
+      for (int64_t i = k - 1; i >= 0; --i) {
+        if (++position[i] < w->out[i])
+          break;
+        position[i] = 0;
+      }
+    }
     bool uniform = llvm::all_equal(divisors);
     Value divisor;
     if (uniform) {
@@ -160,6 +350,57 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
         rewriter, op, operands, resultType,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::DivFOp::create(b, l, a[0], uniform ? divisor : a[1]);
+        });
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
+    return success();
+  }
+};
+
+/// (sum over the window of |x|^p)^(1/p), the padding contributing zeros.
+struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LpPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elem = resultType.getElementType();
+    if (!isa<FloatType>(elem))
+      return rewriter.notifyMatchFailure(op, "only float pooling");
+    FailureOr<Window> w = getWindow(op, rewriter);
+    if (failed(w))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t p = op.getP();
+    Value zero = createScalar(rewriter, loc, elem, 0);
+    Value acc = createFilled(
+        rewriter, loc, resultType, zero,
+        getDynamicBatch(rewriter, loc, adaptor.getInput(), resultType));
+    Value padded = padInput(rewriter, loc, adaptor.getInput(), *w, zero);
+    Value sums = buildPoolGeneric(
+        rewriter, loc, padded, *w, {acc},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value term =
+              p == 1   ? math::AbsFOp::create(b, l, a[0]).getResult()
+              : p == 2 ? arith::MulFOp::create(b, l, a[0], a[0]).getResult()
+                       : math::PowFOp::create(
+                             b, l, math::AbsFOp::create(b, l, a[0]),
+                             createScalar(b, l, elem, p))
+                             .getResult();
+          return SmallVector<Value>{arith::AddFOp::create(b, l, term, a[1])};
+        })[0];
+    if (p == 1) {
+      rewriter.replaceOp(op, sums);
+      return success();
+    }
+    auto result = buildBroadcastingGeneric(
+        rewriter, op, {sums}, resultType,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (p == 2)
+            return math::SqrtOp::create(b, l, a[0]);
+          return math::PowFOp::create(b, l, a[0],
+                                      createScalar(b, l, elem, 1.0 / p));
         });
     if (failed(result))
       return failure();
@@ -224,8 +465,8 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
 } // namespace
 
 void kiln::populatePoolingPatterns(RewritePatternSet &patterns) {
-  patterns.add<MaxPoolLowering, AvgPoolLowering,
-               GlobalPoolLowering<GlobalAvgPoolOp, false>,
+  patterns.add<MaxPoolLowering, MaxPoolIndicesLowering, AvgPoolLowering,
+               LpPoolLowering, GlobalPoolLowering<GlobalAvgPoolOp, false>,
                GlobalPoolLowering<GlobalMaxPoolOp, true>>(
       patterns.getContext());
 }

@@ -51,9 +51,9 @@ static llvm::Error addPipeline(OpPassManager &pm, StringRef pipeline) {
   return llvm::Error::success();
 }
 
-static llvm::Error runPipeline(ModuleOp module, StringRef what,
-                               llvm::function_ref<llvm::Error(PassManager &)>
-                                   build) {
+static llvm::Error
+runPipeline(ModuleOp module, StringRef what,
+            llvm::function_ref<llvm::Error(PassManager &)> build) {
   PassManager pm(module.getContext());
   if (llvm::Error e = build(pm))
     return e;
@@ -70,8 +70,9 @@ static llvm::Error recordInputs(func::FuncOp main, CPUProgram &program) {
     auto nameAttr = main.getArgAttrOfType<StringAttr>(i, "kiln.name");
     std::string name = nameAttr ? nameAttr.str() : "input" + std::to_string(i);
     if (!type || getDType(type.getElementType()) == KILN_DTYPE_INVALID)
-      return makeError("input '" + name + "' has a type the CPU target does "
-                                          "not support");
+      return makeError("input '" + name +
+                       "' has a type the CPU target does "
+                       "not support");
     auto dimParams = main.getArgAttrOfType<ArrayAttr>(i, "kiln.dim_params");
     ProgramTensor tensor{name, getDType(type.getElementType()), {}};
     for (int64_t d = 0; d < type.getRank(); ++d) {
@@ -85,7 +86,8 @@ static llvm::Error recordInputs(func::FuncOp main, CPUProgram &program) {
           symbol = s.str();
       if (symbol.empty())
         symbol = name + "_dim" + std::to_string(d);
-      tensor.dims.push_back(SymbolicSize::symbol(program.getOrAddSymbol(symbol)));
+      tensor.dims.push_back(
+          SymbolicSize::symbol(program.getOrAddSymbol(symbol)));
     }
     program.inputs.push_back(std::move(tensor));
   }
@@ -95,19 +97,18 @@ static llvm::Error recordInputs(func::FuncOp main, CPUProgram &program) {
 /// Outputs from the returned tensors, their dynamic dimensions expressed
 /// over the inputs' symbols.
 static llvm::Error recordOutputs(func::FuncOp main, CPUProgram &program) {
-  SizeAnalysis sizes([&](BlockArgument arg,
-                         unsigned dim) -> std::optional<SymbolicSize> {
-    if (arg.getOwner()->getParentOp() != main.getOperation() ||
-        arg.getArgNumber() >= program.inputs.size())
-      return std::nullopt;
-    return program.inputs[arg.getArgNumber()].dims[dim];
-  });
+  SizeAnalysis sizes(
+      [&](BlockArgument arg, unsigned dim) -> std::optional<SymbolicSize> {
+        if (arg.getOwner()->getParentOp() != main.getOperation() ||
+            arg.getArgNumber() >= program.inputs.size())
+          return std::nullopt;
+        return program.inputs[arg.getArgNumber()].dims[dim];
+      });
   auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
     auto type = dyn_cast<RankedTensorType>(value.getType());
     auto nameAttr = main.getResultAttrOfType<StringAttr>(i, "kiln.name");
-    std::string name =
-        nameAttr ? nameAttr.str() : "output" + std::to_string(i);
+    std::string name = nameAttr ? nameAttr.str() : "output" + std::to_string(i);
     if (!type || getDType(type.getElementType()) == KILN_DTYPE_INVALID)
       return makeError("output '" + name +
                        "' has a type the CPU target does not support");
@@ -280,9 +281,10 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   main = module.lookupSymbol<func::FuncOp>("main");
   if (failed(formKernels(module, main, program)))
     return makeError("forming kernels failed (see the errors above)");
-  if (llvm::Error e = runPipeline(module, "kernel cleanup", [](PassManager &pm) {
-        return addPipeline(pm, "canonicalize,cse");
-      }))
+  if (llvm::Error e =
+          runPipeline(module, "kernel cleanup", [](PassManager &pm) {
+            return addPipeline(pm, "canonicalize,cse");
+          }))
     return e;
   replaceMemrefCopies(module);
   std::string planError;

@@ -50,9 +50,9 @@ struct ProgramKernel {
   /// The ops it runs, for --report.
   std::string description;
   std::vector<artifact::BindingDesc> bindings;
-  std::array<SymbolicSize, 3> grid = {
-      SymbolicSize::constant(1), SymbolicSize::constant(1),
-      SymbolicSize::constant(1)};
+  std::array<SymbolicSize, 3> grid = {SymbolicSize::constant(1),
+                                      SymbolicSize::constant(1),
+                                      SymbolicSize::constant(1)};
 };
 
 struct CPUProgram {

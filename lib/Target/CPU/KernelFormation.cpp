@@ -65,7 +65,8 @@ int64_t kiln::cpu::getStorageBytes(Type t) {
 }
 
 /// The bytes of a global's initial value in the runtime's layout.
-static FailureOr<std::vector<uint8_t>> getConstantBytes(memref::GlobalOp global) {
+static FailureOr<std::vector<uint8_t>>
+getConstantBytes(memref::GlobalOp global) {
   auto value = dyn_cast_or_null<ElementsAttr>(global.getInitialValueAttr());
   if (!value)
     return failure();
@@ -91,11 +92,10 @@ static FailureOr<std::vector<uint8_t>> getConstantBytes(memref::GlobalOp global)
   auto append = [&](const APInt &bits) {
     for (int64_t b = 0; b < width; ++b)
       bytes.push_back(static_cast<uint8_t>(
-          b * 8 < bits.getBitWidth() ? bits.extractBitsAsZExtValue(
-                                           std::min<unsigned>(
-                                               8, bits.getBitWidth() - b * 8),
-                                           b * 8)
-                                     : 0));
+          b * 8 < bits.getBitWidth()
+              ? bits.extractBitsAsZExtValue(
+                    std::min<unsigned>(8, bits.getBitWidth() - b * 8), b * 8)
+              : 0));
   };
   if (isa<FloatType>(elementType)) {
     for (const APFloat &f : dense.getValues<APFloat>())
@@ -154,9 +154,9 @@ std::optional<SymbolicSize> KernelFormer::argumentDim(BlockArgument arg,
   if (arg.getOwner()->getParentOp() != main)
     return std::nullopt;
   unsigned n = arg.getArgNumber();
-  const ProgramTensor &t =
-      n < program.inputs.size() ? program.inputs[n]
-                                : program.outputs[n - program.inputs.size()];
+  const ProgramTensor &t = n < program.inputs.size()
+                               ? program.inputs[n]
+                               : program.outputs[n - program.inputs.size()];
   if (dim >= t.dims.size())
     return std::nullopt;
   return t.dims[dim];
@@ -328,8 +328,7 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   Type i64 = b.getI64Type();
   auto fn = func::FuncOp::create(
-      b, loc, kernel.symbol,
-      b.getFunctionType({ptr, ptr, i64, i64, i64}, {}));
+      b, loc, kernel.symbol, b.getFunctionType({ptr, ptr, i64, i64, i64}, {}));
   fn->setAttr("kiln.kernel", b.getUnitAttr());
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
@@ -348,8 +347,8 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
       buffer.firstKernel = std::min(buffer.firstKernel, number);
       buffer.lastKernel = std::max(buffer.lastKernel, number);
     }
-    Value address = LLVM::GEPOp::create(
-        b, loc, ptr, ptr, bindingTable, ArrayRef<LLVM::GEPArg>{int32_t(slot)});
+    Value address = LLVM::GEPOp::create(b, loc, ptr, ptr, bindingTable,
+                                        ArrayRef<LLVM::GEPArg>{int32_t(slot)});
     Value base = LLVM::LoadOp::create(b, loc, ptr, address);
     int64_t rank = root.type.getRank();
     SmallVector<Type> fields = {ptr, ptr, i64};
@@ -394,12 +393,10 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
         break;
       std::optional<SymbolicSize> upper =
           isa<Attribute>(ub)
-              ? std::optional(SymbolicSize::constant(
-                    *getConstantIntValue(ub)))
+              ? std::optional(SymbolicSize::constant(*getConstantIntValue(ub)))
               : sizes.sizeOf(cast<Value>(ub));
       std::optional<SymbolicSize> extent =
-          upper ? upper->add(SymbolicSize::constant(-(*lbs)[i]))
-                : std::nullopt;
+          upper ? upper->add(SymbolicSize::constant(-(*lbs)[i])) : std::nullopt;
       std::optional<SymbolicSize> count =
           extent ? extent->ceilDiv((*steps)[i]) : std::nullopt;
       ok = count.has_value();
@@ -439,7 +436,8 @@ LogicalResult KernelFormer::run() {
                           "not match the model's inputs and outputs");
   for (BlockArgument arg : body.getArguments()) {
     bool isInput = arg.getArgNumber() < numInputs;
-    uint32_t index = isInput ? arg.getArgNumber() : arg.getArgNumber() - numInputs;
+    uint32_t index =
+        isInput ? arg.getArgNumber() : arg.getArgNumber() - numInputs;
     if (failed(addRoot(arg, isInput ? BindingKind::Input : BindingKind::Output,
                        index)))
       return failure();

@@ -26,10 +26,9 @@ static int64_t alignUp(int64_t v) {
 /// that no buffer live at the same time occupies. Returns the group's size.
 static int64_t placeGroup(std::vector<Placement> &group,
                           const std::vector<ProgramBuffer> &buffers) {
-  std::stable_sort(group.begin(), group.end(),
-                   [](const Placement &a, const Placement &b) {
-                     return a.units > b.units;
-                   });
+  std::stable_sort(
+      group.begin(), group.end(),
+      [](const Placement &a, const Placement &b) { return a.units > b.units; });
   int64_t total = 0;
   for (size_t i = 0; i < group.size(); ++i) {
     const ProgramBuffer &me = buffers[group[i].buffer];

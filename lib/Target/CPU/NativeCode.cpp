@@ -75,9 +75,8 @@ linkSharedObject(llvm::ArrayRef<char> object) {
                      "to package CPU kernels; install binutils or lld");
   std::string errorMessage;
   llvm::SmallVector<llvm::StringRef> args = {
-      *linker,          "-shared", "--hash-style=gnu", "-z",
-      "noexecstack",    "-s",      "-o",               sharedFile.path,
-      objectFile.path};
+      *linker, "-shared", "--hash-style=gnu", "-z",           "noexecstack",
+      "-s",    "-o",      sharedFile.path,    objectFile.path};
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                      &errorMessage);
   if (rc != 0)
@@ -118,9 +117,8 @@ kiln::cpu::emitSharedObject(mlir::ModuleOp module, const NativeTarget &target,
     return makeError("translating the kernels to LLVM IR failed");
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
-  if (llvm::Error e = mlir::makeOptimizingTransformer(optLevel, 0,
-                                                      machine.get())(
-          llvmModule.get()))
+  if (llvm::Error e = mlir::makeOptimizingTransformer(
+          optLevel, 0, machine.get())(llvmModule.get()))
     return std::move(e);
   if (llvmIR) {
     llvm::raw_string_ostream os(*llvmIR);

@@ -12,8 +12,7 @@ using namespace kiln::cpu;
 /// Tile sizes over the op's loops: outer parallel loops get tiles that cut
 /// them into about `target` pieces in all; a dynamic loop (a symbolic batch)
 /// is cut into single iterations.
-static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op,
-                                            int64_t target,
+static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
                                             int64_t minWorkPerGroup) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();

@@ -53,8 +53,7 @@ std::optional<SymbolicSize> SizeAnalysis::dimOf(Value shaped, unsigned dim) {
     return dimOf(cast.getSource(), dim);
   // Reshapes: a collapsed dimension is the product of its group, an expanded
   // one is recorded on the op.
-  auto collapsed = [&](Value source,
-                       ArrayRef<ReassociationIndices> groups)
+  auto collapsed = [&](Value source, ArrayRef<ReassociationIndices> groups)
       -> std::optional<SymbolicSize> {
     std::optional<SymbolicSize> product = SymbolicSize::constant(1);
     for (int64_t d : groups[dim]) {
@@ -63,8 +62,8 @@ std::optional<SymbolicSize> SizeAnalysis::dimOf(Value shaped, unsigned dim) {
     }
     return product;
   };
-  auto expanded = [&](SmallVector<OpFoldResult> shape)
-      -> std::optional<SymbolicSize> {
+  auto expanded =
+      [&](SmallVector<OpFoldResult> shape) -> std::optional<SymbolicSize> {
     if (std::optional<int64_t> c = getConstantIntValue(shape[dim]))
       return SymbolicSize::constant(*c);
     return sizeOf(cast<Value>(shape[dim]));
@@ -84,8 +83,7 @@ std::optional<SymbolicSize> SizeAnalysis::dimOf(Value shaped, unsigned dim) {
     ReifiedRankedShapedTypeDims shapes;
     if (failed(reifyResultShapes(b, def, shapes)))
       return std::nullopt;
-    OpFoldResult size =
-        shapes[cast<OpResult>(shaped).getResultNumber()][dim];
+    OpFoldResult size = shapes[cast<OpResult>(shaped).getResultNumber()][dim];
     if (std::optional<int64_t> c = getConstantIntValue(size))
       return SymbolicSize::constant(*c);
     return sizeOf(cast<Value>(size));
@@ -143,8 +141,7 @@ std::optional<SymbolicSize> SizeAnalysis::compute(Value value) {
   Operation *def = value.getDefiningOp();
   if (!def)
     return std::nullopt;
-  auto constantRhs =
-      [](const SymbolicSize &rhs) -> std::optional<int64_t> {
+  auto constantRhs = [](const SymbolicSize &rhs) -> std::optional<int64_t> {
     if (rhs.isConstant())
       return rhs.getConstant();
     return std::nullopt;

@@ -125,8 +125,7 @@ kiln::artifact::SizeExpr SymbolicSize::toExpr() const {
   return e;
 }
 
-int64_t
-SymbolicSize::evaluate(const std::vector<int64_t> &symbolValues) const {
+int64_t SymbolicSize::evaluate(const std::vector<int64_t> &symbolValues) const {
   int64_t sum = 0;
   for (const auto &[m, c] : terms) {
     int64_t v = c;
