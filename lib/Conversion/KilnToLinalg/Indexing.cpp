@@ -165,8 +165,8 @@ struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
       return rewriter.notifyMatchFailure(op, "indices are not integers");
     int64_t q = indicesType.getRank(), batch = op.getBatchDims();
     int64_t m = indicesType.getDimSize(q - 1), rank = type.getRank();
-    if (batch + m > dataType.getRank() || rank != q - 1 + dataType.getRank() -
-                                                      batch - m)
+    if (batch + m > dataType.getRank() ||
+        rank != q - 1 + dataType.getRank() - batch - m)
       return rewriter.notifyMatchFailure(op, "inconsistent ranks");
     Value result =
         linalg::GenericOp::create(
@@ -206,8 +206,7 @@ struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
 /// the update at `updateCoords` was considered; the accumulator starts from
 /// `data`'s element at the first update.
 Value buildScatterGeneric(
-    OpBuilder &rewriter, Location loc, Value data,
-    ArrayRef<int64_t> updateDims,
+    OpBuilder &rewriter, Location loc, Value data, ArrayRef<int64_t> updateDims,
     function_ref<Value(OpBuilder &, Location, ArrayRef<Value>, ArrayRef<Value>,
                        Value)>
         body) {
@@ -226,9 +225,8 @@ Value buildScatterGeneric(
   SmallVector<AffineExpr> updateExprs;
   for (size_t u = 0; u < updateDims.size(); ++u)
     updateExprs.push_back(getAffineDimExpr(rank + u, ctx));
-  Value shapeCarrier =
-      createEmpty(rewriter, loc,
-                  RankedTensorType::get(updateDims, rewriter.getI1Type()));
+  Value shapeCarrier = createEmpty(
+      rewriter, loc, RankedTensorType::get(updateDims, rewriter.getI1Type()));
   return linalg::GenericOp::create(
              rewriter, loc, TypeRange{type}, ValueRange{data, shapeCarrier},
              ValueRange{createEmpty(rewriter, loc, type)},
@@ -244,7 +242,8 @@ Value buildScatterGeneric(
                Value zero = indexConst(b, l, 0);
                for (int64_t u = 0; u < static_cast<int64_t>(updateDims.size());
                     ++u) {
-                 updateCoords.push_back(linalg::IndexOp::create(b, l, rank + u));
+                 updateCoords.push_back(
+                     linalg::IndexOp::create(b, l, rank + u));
                  first = createAnd(
                      b, l, first,
                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
@@ -257,7 +256,8 @@ Value buildScatterGeneric(
                                .getResult()
                          : a[0];
                linalg::YieldOp::create(
-                   b, l, ValueRange{body(b, l, resultCoords, updateCoords, acc)});
+                   b, l,
+                   ValueRange{body(b, l, resultCoords, updateCoords, acc)});
              })
       .getResult(0);
 }
@@ -308,21 +308,21 @@ struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
               continue;
             }
             Value bound = indexConst(b, l, size);
-            inside = createAnd(b, l, inside,
-                               arith::CmpIOp::create(
-                                   b, l, arith::CmpIPredicate::ult, out[d],
-                                   bound));
+            inside =
+                createAnd(b, l, inside,
+                          arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                                out[d], bound));
             // Clamped so that the read stays in bounds; `inside` masks it.
             at.push_back(arith::MinUIOp::create(b, l, out[d],
                                                 indexConst(b, l, size - 1)));
           }
-          Value index = normalizeIndex(
-              b, l, tensor::ExtractOp::create(b, l, indices, at),
-              indexConst(b, l, type.getDimSize(axis)));
-          Value hit = createAnd(b, l, inside,
-                                arith::CmpIOp::create(
-                                    b, l, arith::CmpIPredicate::eq, index,
-                                    out[axis]));
+          Value index =
+              normalizeIndex(b, l, tensor::ExtractOp::create(b, l, indices, at),
+                             indexConst(b, l, type.getDimSize(axis)));
+          Value hit =
+              createAnd(b, l, inside,
+                        arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                              index, out[axis]));
           Value value = tensor::ExtractOp::create(b, l, updates, at);
           return arith::SelectOp::create(b, l, hit,
                                          combine(b, l, *kind, acc, value), acc)
@@ -403,8 +403,7 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
     auto type = cast<RankedTensorType>(op.getType());
     auto kType = cast<RankedTensorType>(k.getType());
     if (type.getRank() < 2 || !kType.hasStaticShape() ||
-        kType.getNumElements() != 1 ||
-        !isIndexType(kType.getElementType()))
+        kType.getNumElements() != 1 || !isIndexType(kType.getElementType()))
       return rewriter.notifyMatchFailure(op, "needs rank >= 2 and integer k");
     Type elem = type.getElementType();
     if (!isArithType(elem))
@@ -417,11 +416,12 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
           Value row = linalg::IndexOp::create(b, l, rank - 2);
           Value col = linalg::IndexOp::create(b, l, rank - 1);
           Value diagonal = arith::SubIOp::create(b, l, col, row);
-          Value offset = arith::IndexCastOp::create(
-              b, l, b.getIndexType(), extractScalar(b, l, k));
-          Value keep = arith::CmpIOp::create(
-              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-              diagonal, offset);
+          Value offset = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                    extractScalar(b, l, k));
+          Value keep = arith::CmpIOp::create(b, l,
+                                             upper ? arith::CmpIPredicate::sge
+                                                   : arith::CmpIPredicate::sle,
+                                             diagonal, offset);
           return arith::SelectOp::create(b, l, keep, a[0],
                                          createScalar(b, l, elem, 0));
         });
@@ -503,16 +503,18 @@ struct ScanLowering : OpConversionPattern<OpTy> {
                 at = out;
                 at[*staticAxis] = k;
               } else {
-                Value axis = normalizeIndex(b, l, extractScalar(b, l, dynamicAxis),
-                                            indexConst(b, l, rank));
+                Value axis =
+                    normalizeIndex(b, l, extractScalar(b, l, dynamicAxis),
+                                   indexConst(b, l, rank));
                 // Select the axis's coordinate and size dimension by
                 // dimension; the last dimension is the fallback.
                 position = out[rank - 1];
                 Value size = indexConst(b, l, type.getDimSize(rank - 1));
                 at = out;
                 for (int64_t d = 0; d < rank; ++d) {
-                  Value isAxis = arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::eq, axis, indexConst(b, l, d));
+                  Value isAxis =
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                            axis, indexConst(b, l, d));
                   if (d < rank - 1) {
                     position =
                         arith::SelectOp::create(b, l, isAxis, out[d], position);
@@ -550,6 +552,63 @@ struct ScanLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// out[..., j, ...] = indices[...] (from the end when negative) == j ?
+/// values[1] : values[0], j on the new axis; the depth is the result's
+/// static size there (a run-time depth makes the size depend on data).
+struct OneHotLowering : OpConversionPattern<OneHotOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OneHotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value indices = adaptor.getIndices(), values = adaptor.getValues();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto valuesType = cast<RankedTensorType>(values.getType());
+    if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != 2)
+      return rewriter.notifyMatchFailure(op, "values is not [off, on]");
+    auto indicesType = cast<RankedTensorType>(indices.getType());
+    Type indexElem = indicesType.getElementType();
+    if (!type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "depth known only at run time");
+    if (!isArithType(indexElem))
+      return rewriter.notifyMatchFailure(op, "unsupported index type");
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    int64_t depth = type.getDimSize(axis);
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        exprs.push_back(getAffineDimExpr(d, ctx));
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{indices},
+            ValueRange{createEmpty(rewriter, loc, type)},
+            ArrayRef<AffineMap>{AffineMap::get(rank, 0, exprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(rank, ctx)},
+            SmallVector<Iterator>(rank, Iterator::parallel),
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              // Non-integer indices are truncated toward zero.
+              Value index = a[0];
+              if (isa<FloatType>(indexElem))
+                index = arith::FPToSIOp::create(b, l, b.getI64Type(), index);
+              index = normalizeIndex(b, l, index, indexConst(b, l, depth));
+              Value hit =
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
+                                        linalg::IndexOp::create(b, l, axis));
+              Value off = tensor::ExtractOp::create(
+                  b, l, values, ValueRange{indexConst(b, l, 0)});
+              Value on = tensor::ExtractOp::create(
+                  b, l, values, ValueRange{indexConst(b, l, 1)});
+              linalg::YieldOp::create(
+                  b, l,
+                  ValueRange{arith::SelectOp::create(b, l, hit, on, off)});
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// A fill of the static result shape (a run-time shape would make the
 /// result's size depend on data).
 struct ConstantOfShapeLowering : OpConversionPattern<ConstantOfShapeOp> {
@@ -564,8 +623,7 @@ struct ConstantOfShapeLowering : OpConversionPattern<ConstantOfShapeOp> {
     if (!value || value.getNumElements() != 1 ||
         !isArithType(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "value is not a scalar number");
-    auto splat = DenseElementsAttr::get(
-        type, value.getValues<Attribute>()[0]);
+    auto splat = DenseElementsAttr::get(type, value.getValues<Attribute>()[0]);
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, splat);
     return success();
   }
@@ -624,5 +682,5 @@ void kiln::populateIndexingPatterns(RewritePatternSet &patterns) {
                ScatterElementsLowering, ScatterNDLowering, TriluLowering,
                ScanLowering<CumSumOp, Combine::Add>,
                ScanLowering<CumProdOp, Combine::Mul>, ConstantOfShapeLowering,
-               RangeLowering>(patterns.getContext());
+               RangeLowering, OneHotLowering>(patterns.getContext());
 }

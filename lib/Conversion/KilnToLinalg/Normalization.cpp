@@ -203,9 +203,9 @@ struct NormalizedDims {
 
 /// Checks the input and the scale/bias parameters (numpy-broadcast against
 /// the trailing dimensions) and builds their maps; fails before any rewrite.
-FailureOr<NormalizedDims> getNormalizedDims(Operation *op, Value input,
-                                            int64_t axis, ValueRange params,
-                                            ConversionPatternRewriter &rewriter) {
+FailureOr<NormalizedDims>
+getNormalizedDims(Operation *op, Value input, int64_t axis, ValueRange params,
+                  ConversionPatternRewriter &rewriter) {
   auto type = cast<RankedTensorType>(input.getType());
   Type elem = type.getElementType();
   int64_t rank = type.getRank();
@@ -305,20 +305,19 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
     for (int64_t d = 0; d < rowType.getRank(); ++d)
       if (rowType.isDynamicDim(d))
         rowSizes.push_back(tensor::DimOp::create(rewriter, loc, sums, d));
-    Value mean =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{rowType}, ValueRange{sums},
-            ValueRange{createEmpty(rewriter, loc, rowType, rowSizes)},
-            ArrayRef<AffineMap>{identity, identity},
-            SmallVector<utils::IteratorType>(rowType.getRank(),
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(
-                  b, l,
-                  ValueRange{arith::DivFOp::create(
-                      b, l, a[0], createScalar(b, l, elem, count))});
-            })
-            .getResult(0);
+    Value mean = linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{rowType}, ValueRange{sums},
+                     ValueRange{createEmpty(rewriter, loc, rowType, rowSizes)},
+                     ArrayRef<AffineMap>{identity, identity},
+                     SmallVector<utils::IteratorType>(
+                         rowType.getRank(), utils::IteratorType::parallel),
+                     [&](OpBuilder &b, Location l, ValueRange a) {
+                       linalg::YieldOp::create(
+                           b, l,
+                           ValueRange{arith::DivFOp::create(
+                               b, l, a[0], createScalar(b, l, elem, count))});
+                     })
+                     .getResult(0);
 
     // Sum of squared deviations from the mean, per row.
     SmallVector<utils::IteratorType> iterators(rank,
@@ -351,7 +350,8 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
                 rewriter, loc, x, operands, maps,
                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                   Value centered = arith::SubFOp::create(b, l, a[0], a[1]);
-                  Value normalized = arith::MulFOp::create(b, l, centered, a[2]);
+                  Value normalized =
+                      arith::MulFOp::create(b, l, centered, a[2]);
                   Value scaled = arith::MulFOp::create(b, l, normalized, a[3]);
                   if (!hasBias)
                     return scaled;
@@ -369,8 +369,8 @@ struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
-    FailureOr<NormalizedDims> dims = getNormalizedDims(
-        op, x, op.getAxis(), {adaptor.getScale()}, rewriter);
+    FailureOr<NormalizedDims> dims =
+        getNormalizedDims(op, x, op.getAxis(), {adaptor.getScale()}, rewriter);
     if (failed(dims))
       return failure();
     Type elem = cast<RankedTensorType>(x.getType()).getElementType();
@@ -422,9 +422,9 @@ struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
         op, buildNormalizedOutput(
                 rewriter, loc, x, {x, sums}, {full, full.dropResult(axis)},
                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                  Value norm = p == 1
-                                   ? a[1]
-                                   : math::SqrtOp::create(b, l, a[1]).getResult();
+                  Value norm =
+                      p == 1 ? a[1]
+                             : math::SqrtOp::create(b, l, a[1]).getResult();
                   return arith::DivFOp::create(b, l, a[0], norm);
                 }));
     return success();

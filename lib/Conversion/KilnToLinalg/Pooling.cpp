@@ -98,8 +98,7 @@ Value padInput(OpBuilder &b, Location loc, Value input, const Window &w,
 /// read at o * stride + k * dilation; `body` gets the element and the
 /// accumulators and yields the new accumulators.
 ValueRange buildPoolGeneric(
-    OpBuilder &b, Location loc, Value input, const Window &w,
-    ValueRange inits,
+    OpBuilder &b, Location loc, Value input, const Window &w, ValueRange inits,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
   MLIRContext *ctx = b.getContext();
   int64_t k = w.kernel.size(), loops = 2 + 2 * k;
@@ -112,17 +111,17 @@ ValueRange buildPoolGeneric(
     inExprs.push_back(o * w.strides[i] + t * w.dilations[i]);
     windowExprs.push_back(t);
   }
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(loops, 0, inExprs, ctx),
-      AffineMap::get(loops, 0, windowExprs, ctx)};
-  maps.append(inits.size(), AffineMap::getMultiDimIdentityMap(loops, ctx)
-                                .getMajorSubMap(2 + k));
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inExprs, ctx),
+                                 AffineMap::get(loops, 0, windowExprs, ctx)};
+  maps.append(
+      inits.size(),
+      AffineMap::getMultiDimIdentityMap(loops, ctx).getMajorSubMap(2 + k));
   SmallVector<utils::IteratorType> iterators(2 + k,
                                              utils::IteratorType::parallel);
   iterators.append(k, utils::IteratorType::reduction);
   // The window operand only gives the K loops their extents.
-  Value window = tensor::EmptyOp::create(
-      b, loc, w.kernel, getElementTypeOrSelf(input.getType()));
+  Value window = tensor::EmptyOp::create(b, loc, w.kernel,
+                                         getElementTypeOrSelf(input.getType()));
   return linalg::GenericOp::create(
              b, loc, TypeRange(inits), ValueRange{input, window}, inits, maps,
              iterators,
@@ -177,6 +176,9 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type elem = resultType.getElementType();
     bool isFloat = isa<FloatType>(elem);
+    // Unsigned element types (uint8 images) are not lowered: arith takes
+    // signless integers only, and tensor.bitcast does not bufferize in the
+    // CPU pipeline.
     if (!isFloat && !elem.isSignlessInteger())
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     FailureOr<Window> w = getWindow(op, rewriter);
@@ -190,25 +192,22 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
                                  resultType, lowest, lowest));
       return success();
     }
-    Value acc = createFilled(
-        rewriter, loc, resultType, lowest,
-        getDynamicBatch(rewriter, loc, adaptor.getInput(), resultType));
-    Value padded = padInput(rewriter, loc, adaptor.getInput(), *w, lowest);
-    rewriter.replaceOp(
-        op, buildPoolGeneric(
-                rewriter, loc, padded, *w, {acc},
-                [&](OpBuilder &b, Location l, ValueRange a) {
-                  Value max =
-                      isFloat
-                          ? arith::MaximumFOp::create(b, l, a[0], a[1])
-                                .getResult()
-                          : elem.isInteger(1)
-                                ? arith::OrIOp::create(b, l, a[0], a[1])
-                                      .getResult()
-                                : arith::MaxSIOp::create(b, l, a[0], a[1])
-                                      .getResult();
-                  return SmallVector<Value>{max};
-                })[0]);
+    Value input = adaptor.getInput();
+    Value acc = createFilled(rewriter, loc, resultType, lowest,
+                             getDynamicBatch(rewriter, loc, input, resultType));
+    Value padded = padInput(rewriter, loc, input, *w, lowest);
+    Value result = buildPoolGeneric(
+        rewriter, loc, padded, *w, {acc},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          // Booleans: max is or (signed i1 reads true as -1).
+          Value max =
+              isFloat ? arith::MaximumFOp::create(b, l, a[0], a[1]).getResult()
+              : elem.isInteger(1)
+                  ? arith::OrIOp::create(b, l, a[0], a[1]).getResult()
+                  : arith::MaxSIOp::create(b, l, a[0], a[1]).getResult();
+          return SmallVector<Value>{max};
+        })[0];
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -228,8 +227,7 @@ struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
     Type elem = inType.getElementType();
     if (!isa<FloatType>(elem))
       return rewriter.notifyMatchFailure(op, "only float max pooling indices");
-    if (!resultType.getElementType().isInteger(64) ||
-        !inType.hasStaticShape())
+    if (!resultType.getElementType().isInteger(64) || !inType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "only static shapes, i64 result");
     FailureOr<Window> w = getWindow(op, rewriter);
     if (failed(w))
@@ -254,41 +252,42 @@ struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
     Value padded = padInput(rewriter, loc, input, *w, lowest);
     const Window &win = *w;
     rewriter.replaceOp(
-        op, buildPoolGeneric(
-                rewriter, loc, padded, win, {values, indices},
-                [&](OpBuilder &b, Location l, ValueRange a) {
-                  auto index = [&](int64_t dim) -> Value {
-                    return arith::IndexCastOp::create(
-                        b, l, b.getI64Type(), linalg::IndexOp::create(b, l, dim));
-                  };
-                  auto constant = [&](int64_t v) {
-                    return createScalar(b, l, b.getI64Type(), v);
-                  };
-                  // (n * C + c) * spatial + sum of position * step, the
-                  // position o * stride + t * dilation - pad_begin.
-                  Value flat = arith::AddIOp::create(
-                      b, l,
-                      arith::MulIOp::create(b, l, index(0), constant(channels)),
-                      index(1));
-                  flat = arith::MulIOp::create(b, l, flat, constant(spatial));
-                  for (int64_t i = 0; i < k; ++i) {
-                    Value pos = arith::AddIOp::create(
-                        b, l,
-                        arith::MulIOp::create(b, l, index(2 + i),
-                                              constant(win.strides[i])),
-                        arith::MulIOp::create(b, l, index(2 + k + i),
-                                              constant(win.dilations[i])));
-                    pos = arith::SubIOp::create(b, l, pos, constant(win.low[i]));
-                    flat = arith::AddIOp::create(
-                        b, l, flat,
-                        arith::MulIOp::create(b, l, pos, constant(steps[i])));
-                  }
-                  Value better = arith::CmpFOp::create(
-                      b, l, arith::CmpFPredicate::OGT, a[0], a[1]);
-                  return SmallVector<Value>{
-                      arith::SelectOp::create(b, l, better, a[0], a[1]),
-                      arith::SelectOp::create(b, l, better, flat, a[2])};
-                })[1]);
+        op,
+        buildPoolGeneric(
+            rewriter, loc, padded, win, {values, indices},
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              auto index = [&](int64_t dim) -> Value {
+                return arith::IndexCastOp::create(
+                    b, l, b.getI64Type(), linalg::IndexOp::create(b, l, dim));
+              };
+              auto constant = [&](int64_t v) {
+                return createScalar(b, l, b.getI64Type(), v);
+              };
+              // (n * C + c) * spatial + sum of position * step, the
+              // position o * stride + t * dilation - pad_begin.
+              Value flat = arith::AddIOp::create(
+                  b, l,
+                  arith::MulIOp::create(b, l, index(0), constant(channels)),
+                  index(1));
+              flat = arith::MulIOp::create(b, l, flat, constant(spatial));
+              for (int64_t i = 0; i < k; ++i) {
+                Value pos = arith::AddIOp::create(
+                    b, l,
+                    arith::MulIOp::create(b, l, index(2 + i),
+                                          constant(win.strides[i])),
+                    arith::MulIOp::create(b, l, index(2 + k + i),
+                                          constant(win.dilations[i])));
+                pos = arith::SubIOp::create(b, l, pos, constant(win.low[i]));
+                flat = arith::AddIOp::create(
+                    b, l, flat,
+                    arith::MulIOp::create(b, l, pos, constant(steps[i])));
+              }
+              Value better = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OGT, a[0], a[1]);
+              return SmallVector<Value>{
+                  arith::SelectOp::create(b, l, better, a[0], a[1]),
+                  arith::SelectOp::create(b, l, better, flat, a[2])};
+            })[1]);
     return success();
   }
 };
@@ -382,12 +381,12 @@ struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
         rewriter, loc, padded, *w, {acc},
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value term =
-              p == 1   ? math::AbsFOp::create(b, l, a[0]).getResult()
-              : p == 2 ? arith::MulFOp::create(b, l, a[0], a[0]).getResult()
-                       : math::PowFOp::create(
-                             b, l, math::AbsFOp::create(b, l, a[0]),
-                             createScalar(b, l, elem, p))
-                             .getResult();
+              p == 1 ? math::AbsFOp::create(b, l, a[0]).getResult()
+              : p == 2
+                  ? arith::MulFOp::create(b, l, a[0], a[0]).getResult()
+                  : math::PowFOp::create(b, l, math::AbsFOp::create(b, l, a[0]),
+                                         createScalar(b, l, elem, p))
+                        .getResult();
           return SmallVector<Value>{arith::AddFOp::create(b, l, term, a[1])};
         })[0];
     if (p == 1) {

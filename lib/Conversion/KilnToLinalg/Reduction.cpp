@@ -98,8 +98,7 @@ Value mapElementwise(OpBuilder &b, Location loc, ValueRange operands,
              SmallVector<utils::IteratorType>(type.getRank(),
                                               utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl,
-                                       body(nb, nl, args.drop_back()));
+               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
              })
       .getResult(0);
 }
@@ -137,9 +136,9 @@ Value buildLogSumExp(OpBuilder &b, Location loc, Value x,
         Value inf = arith::ConstantOp::create(
             nb, l,
             nb.getFloatAttr(elem, APFloat::getInf(elem.getFloatSemantics())));
-        Value infinite = arith::CmpFOp::create(
-            nb, l, arith::CmpFPredicate::OEQ, math::AbsFOp::create(nb, l, a[0]),
-            inf);
+        Value infinite =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                  math::AbsFOp::create(nb, l, a[0]), inf);
         return arith::SelectOp::create(nb, l, infinite,
                                        createScalar(nb, l, elem, 0), a[0]);
       });
@@ -150,19 +149,18 @@ Value buildLogSumExp(OpBuilder &b, Location loc, Value x,
   Value zeros =
       createFilled(b, loc, cast<RankedTensorType>(max.getType()),
                    createScalar(b, loc, elem, 0), getDynamicSizes(b, loc, max));
-  Value sum = linalg::GenericOp::create(
-                  b, loc, TypeRange{zeros.getType()}, ValueRange{x, shift},
-                  ValueRange{zeros},
-                  ArrayRef<AffineMap>{identity, reducedMap, reducedMap},
-                  iterators,
-                  [](OpBuilder &nb, Location l, ValueRange a) {
-                    Value e = math::ExpOp::create(
-                        nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
-                    linalg::YieldOp::create(
-                        nb, l,
-                        ValueRange{arith::AddFOp::create(nb, l, e, a[2])});
-                  })
-                  .getResult(0);
+  Value sum =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{zeros.getType()}, ValueRange{x, shift},
+          ValueRange{zeros},
+          ArrayRef<AffineMap>{identity, reducedMap, reducedMap}, iterators,
+          [](OpBuilder &nb, Location l, ValueRange a) {
+            Value e = math::ExpOp::create(
+                nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+            linalg::YieldOp::create(
+                nb, l, ValueRange{arith::AddFOp::create(nb, l, e, a[2])});
+          })
+          .getResult(0);
   return mapElementwise(
       b, loc, {sum, shift}, [](OpBuilder &nb, Location l, ValueRange a) {
         return arith::AddFOp::create(nb, l, math::LogOp::create(nb, l, a[0]),
@@ -218,16 +216,16 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
           });
     }
     if constexpr (post != Post::None) {
-      reduced = mapElementwise(
-          rewriter, loc, {reduced},
-          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-            if (post == Post::Mean)
-              return arith::DivFOp::create(b, l, a[0],
-                                           createScalar(b, l, elem, count));
-            if (post == Post::Sqrt)
-              return math::SqrtOp::create(b, l, a[0]);
-            return math::LogOp::create(b, l, a[0]);
-          });
+      reduced =
+          mapElementwise(rewriter, loc, {reduced},
+                         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           if (post == Post::Mean)
+                             return arith::DivFOp::create(
+                                 b, l, a[0], createScalar(b, l, elem, count));
+                           if (post == Post::Sqrt)
+                             return math::SqrtOp::create(b, l, a[0]);
+                           return math::LogOp::create(b, l, a[0]);
+                         });
     }
     FailureOr<Value> result = reshapeTo(rewriter, loc, reduced, resultType);
     if (failed(result))
@@ -355,24 +353,25 @@ Value buildArgReduce(OpBuilder &b, Location loc, Value x, int64_t axis,
                                        : arith::CmpFPredicate::OGT)
                          : (selectLast ? arith::CmpFPredicate::OLE
                                        : arith::CmpFPredicate::OLT);
-  auto intPred = isMax ? (selectLast ? (isUnsigned ? arith::CmpIPredicate::uge
-                                                   : arith::CmpIPredicate::sge)
-                                     : (isUnsigned ? arith::CmpIPredicate::ugt
-                                                   : arith::CmpIPredicate::sgt))
-                       : (selectLast ? (isUnsigned ? arith::CmpIPredicate::ule
-                                                   : arith::CmpIPredicate::sle)
-                                     : (isUnsigned ? arith::CmpIPredicate::ult
-                                                   : arith::CmpIPredicate::slt));
+  auto intPred = isMax
+                     ? (selectLast ? (isUnsigned ? arith::CmpIPredicate::uge
+                                                 : arith::CmpIPredicate::sge)
+                                   : (isUnsigned ? arith::CmpIPredicate::ugt
+                                                 : arith::CmpIPredicate::sgt))
+                     : (selectLast ? (isUnsigned ? arith::CmpIPredicate::ule
+                                                 : arith::CmpIPredicate::sle)
+                                   : (isUnsigned ? arith::CmpIPredicate::ult
+                                                 : arith::CmpIPredicate::slt));
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{valuesType, indicesType}, ValueRange{x},
       ValueRange{values, indices},
       ArrayRef<AffineMap>{identity, reducedMap, reducedMap}, iterators,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value better =
-            isFloat ? arith::CmpFOp::create(nb, l, floatPred, a[0], a[1])
-                          .getResult()
-                    : arith::CmpIOp::create(nb, l, intPred, a[0], a[1])
-                          .getResult();
+            isFloat
+                ? arith::CmpFOp::create(nb, l, floatPred, a[0], a[1])
+                      .getResult()
+                : arith::CmpIOp::create(nb, l, intPred, a[0], a[1]).getResult();
         Value index = arith::IndexCastOp::create(
             nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
         linalg::YieldOp::create(
@@ -383,6 +382,7 @@ Value buildArgReduce(OpBuilder &b, Location loc, Value x, int64_t axis,
   return generic.getResult(1);
 }
 
+/// kiln.argmax / kiln.argmin, with keepdims as a tensor.expand_shape.
 template <typename OpTy, bool isMax>
 struct ArgReduceLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -435,8 +435,8 @@ struct HardmaxLowering : OpConversionPattern<HardmaxOp> {
             [&](OpBuilder &b, Location l, ValueRange a) {
               Value index = arith::IndexCastOp::create(
                   b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
-              Value hit = arith::CmpIOp::create(
-                  b, l, arith::CmpIPredicate::eq, index, a[0]);
+              Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                                index, a[0]);
               linalg::YieldOp::create(
                   b, l,
                   ValueRange{arith::SelectOp::create(

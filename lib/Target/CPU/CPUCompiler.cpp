@@ -7,6 +7,7 @@
 #include "NativeCode.h"
 #include "Parallelization.h"
 #include "SizeAnalysis.h"
+#include "Vectorization.h"
 
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 
@@ -265,6 +266,8 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");
+  if (options.vectorize)
+    vectorizeWorkgroups(main);
 
   // Buffers: the model becomes one function over memrefs, outputs written
   // through out-parameters.
@@ -287,6 +290,8 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
           }))
     return e;
   replaceMemrefCopies(module);
+  if (options.vectorize)
+    hoistVectorTransfers(module);
   std::string planError;
   if (!planMemory(program, planError))
     return makeError("memory planning: " + planError);
@@ -298,11 +303,16 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
           runPipeline(module, "lowering to LLVM", [](PassManager &pm) {
             return addPipeline(
                 pm, "func.func(convert-linalg-to-loops),"
+                    "convert-vector-to-scf{full-unroll=true},"
+                    "func.func(lower-vector-mask),"
                     "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+                    "convert-vector-to-llvm{vector-contract-lowering="
+                    "outerproduct},"
                     "convert-math-to-llvm,convert-math-to-libm,"
                     "finalize-memref-to-llvm,convert-arith-to-llvm,"
                     "convert-index-to-llvm,convert-cf-to-llvm,"
-                    "convert-func-to-llvm,reconcile-unrealized-casts");
+                    "convert-func-to-llvm,convert-ub-to-llvm,reconcile-"
+                    "unrealized-casts");
           }))
     return e;
   if (options.stage == CompileStage::LLVMDialect)

@@ -1,6 +1,7 @@
 //===- Parallelization.cpp - Splitting ops into workgroups ----------------===//
 
 #include "Parallelization.h"
+#include "Vectorization.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -17,6 +18,7 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> tiles(ranges.size(), 0);
+  SmallVector<int64_t> registerTile = chooseRegisterTile(op);
   int64_t work = 1;
   for (int64_t r : ranges)
     work *= ShapedType::isDynamic(r) ? 1 : std::max<int64_t>(r, 1);
@@ -37,6 +39,10 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
       continue;
     int64_t pieces = std::min(ranges[d], remaining);
     int64_t size = (ranges[d] + pieces - 1) / pieces;
+    // Whole register tiles per workgroup, so that no workgroup is left
+    // with a scalar remainder.
+    if (d < registerTile.size() && registerTile[d] > 1)
+      size = (size + registerTile[d] - 1) / registerTile[d] * registerTile[d];
     tiles[d] = size;
     remaining /= (ranges[d] + size - 1) / size;
     ++tiled;

@@ -67,3 +67,96 @@ func.func @log_softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
   %0 = kiln.log_softmax %x {axis = 1 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>
   return %0 : tensor<2x10xf32>
 }
+
+// -----
+
+// Log-sum-exp subtracts the maximum (0 where it is infinite) before exp and
+// adds it back after the log.
+// CHECK-LABEL: func.func @reduce_log_sum_exp
+// CHECK: %[[MAX:.*]] = linalg.generic
+// CHECK: arith.maximumf
+// CHECK: %[[SHIFT:.*]] = linalg.generic {{.*}} ins(%[[MAX]] : tensor<3xf32>)
+// CHECK: math.absf
+// CHECK: arith.cmpf oeq
+// CHECK: arith.select
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}}, %[[SHIFT]] : tensor<3x4xf32>, tensor<3xf32>)
+// CHECK: arith.subf
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[SHIFT]] :
+// CHECK: %[[LOG:.*]] = math.log
+// CHECK: arith.addf %[[LOG]]
+// CHECK: tensor.expand_shape
+func.func @reduce_log_sum_exp(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  %0 = kiln.reduce_log_sum_exp %x {axes = array<i64: 1>, keepdims = true} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+
+// Booleans: max is or from false, min is and from true.
+// CHECK-LABEL: func.func @reduce_bool
+// CHECK: %[[F:.*]] = arith.constant false
+// CHECK: linalg.fill ins(%[[F]] : i1)
+// CHECK: arith.ori
+// CHECK: %[[T:.*]] = arith.constant true
+// CHECK: linalg.fill ins(%[[T]] : i1)
+// CHECK: arith.andi
+func.func @reduce_bool(%x: tensor<3x4xi1>) -> (tensor<3xi1>, tensor<3xi1>) {
+  %0 = kiln.reduce_max %x {axes = array<i64: 1>, keepdims = false} : (tensor<3x4xi1>) -> tensor<3xi1>
+  %1 = kiln.reduce_min %x {axes = array<i64: 1>, keepdims = false} : (tensor<3x4xi1>) -> tensor<3xi1>
+  return %0, %1 : tensor<3xi1>, tensor<3xi1>
+}
+
+// -----
+
+// Argmax carries the best value and its index; select_last_index compares
+// with >= so that a later equal value wins.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[RED:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @argmax_last
+// CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[VALS:.*]] = linalg.fill ins(%[[NEG]] : f32) outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: %[[IDXS:.*]] = linalg.fill ins(%{{.*}} : i64) outs(%{{.*}} : tensor<2x4xi64>)
+// CHECK: %[[R:.*]]:2 = linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[RED]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}} : tensor<2x3x4xf32>) outs(%[[VALS]], %[[IDXS]] : tensor<2x4xf32>, tensor<2x4xi64>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[BEST:.*]]: f32, %[[AT:.*]]: i64):
+// CHECK: %[[GE:.*]] = arith.cmpf oge, %[[X]], %[[BEST]] : f32
+// CHECK: %[[I:.*]] = linalg.index 1 : index
+// CHECK: %[[I64:.*]] = arith.index_cast %[[I]] : index to i64
+// CHECK: arith.select %[[GE]], %[[X]], %[[BEST]] : f32
+// CHECK: arith.select %[[GE]], %[[I64]], %[[AT]] : i64
+// CHECK: tensor.expand_shape %[[R]]#1 {{\[\[}}0], [1, 2]] {{.*}} : tensor<2x4xi64> into tensor<2x1x4xi64>
+func.func @argmax_last(%x: tensor<2x3x4xf32>) -> tensor<2x1x4xi64> {
+  %0 = kiln.argmax %x {axis = 1 : i64, keepdims = true, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
+  return %0 : tensor<2x1x4xi64>
+}
+
+// -----
+
+// Argmin on integers starts from the largest value and keeps the first
+// minimum with a strict comparison.
+// CHECK-LABEL: func.func @argmin_int
+// CHECK: arith.constant 2147483647 : i32
+// CHECK: arith.cmpi slt
+// CHECK-NOT: tensor.expand_shape
+func.func @argmin_int(%x: tensor<3x4xi32>) -> tensor<3xi64> {
+  %0 = kiln.argmin %x {axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<3x4xi32>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// Hardmax: the first argmax, then 1 where the axis index equals it.
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @hardmax
+// CHECK: %[[ARG:.*]]:2 = linalg.generic
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.generic {indexing_maps = [#[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ARG]]#1 : tensor<3xi64>)
+// CHECK: %[[I:.*]] = linalg.index 1 : index
+// CHECK: %[[I64:.*]] = arith.index_cast %[[I]]
+// CHECK: %[[HIT:.*]] = arith.cmpi eq, %[[I64]]
+// CHECK: arith.select %[[HIT]]
+func.func @hardmax(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = kiln.hardmax %x {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

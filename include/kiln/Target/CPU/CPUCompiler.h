@@ -44,6 +44,8 @@ struct CPUCompileOptions {
   /// them out), and the fewest loop iterations worth one workgroup.
   int64_t targetWorkgroups = 64;
   int64_t minWorkPerWorkgroup = 4096;
+  /// Register tiles and vector code (off: scalar loops, for debugging).
+  bool vectorize = true;
   /// Constants of at least this many bytes go to the parameter file next to
   /// the artifact instead of into it; 0 keeps every constant inside.
   uint64_t externalWeightThreshold = 0;

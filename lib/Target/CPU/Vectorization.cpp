@@ -1,0 +1,138 @@
+//===- Vectorization.cpp - Register tiles and vector code for CPUs --------===//
+
+#include "Vectorization.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace kiln::cpu;
+
+/// Rows and columns of a contraction's register tile, and the width of an
+/// elementwise row: 8 x 32 f32 accumulators fill sixteen 512-bit registers.
+constexpr int64_t kTileRows = 8;
+constexpr int64_t kTileColumns = 32;
+
+/// The width of a row tile over a loop of `range` iterations: the whole loop
+/// when short, else the widest divisor up to kTileColumns so that no scalar
+/// remainder is left, else kTileColumns.
+static int64_t chooseColumns(int64_t range) {
+  if (ShapedType::isDynamic(range))
+    return kTileColumns;
+  if (range <= kTileColumns)
+    return std::max<int64_t>(range, 1);
+  for (int64_t d = kTileColumns; d >= 8; --d)
+    if (range % d == 0)
+      return d;
+  return kTileColumns;
+}
+
+SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
+  unsigned loops = op.getNumLoops();
+  if (loops == 0 || op.getNumDpsInits() != 1)
+    return {};
+  SmallVector<int64_t> tiles(loops, 1);
+  if (isa<linalg::Conv2DNchwFchwOp>(op)) {
+    // (n, f, oh, ow, c, kh, kw): one output row of 32 pixels for 8 filters,
+    // 8 input channels and one kernel row at a time, the whole kernel row
+    // unrolled; a 1-D convolution then vectorizes.
+    tiles = {1, kTileRows, 1, chooseColumns(op.getStaticLoopRanges()[3]),
+             8, 1,         0};
+    return tiles;
+  }
+  if (linalg::isaContractionOpInterface(op)) {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.empty() || dims->n.empty())
+      return {};
+    tiles[dims->m.back()] = kTileRows;
+    tiles[dims->n.back()] =
+        chooseColumns(op.getStaticLoopRanges()[dims->n.back()]);
+    return tiles;
+  }
+  if (op.getNumReductionLoops() != 0)
+    return {};
+  // Elementwise: rows along the innermost loop.
+  tiles.back() = chooseColumns(op.getStaticLoopRanges().back());
+  return tiles;
+}
+
+/// Clamps tile sizes to the static loop ranges (a dimension of 3 gets a
+/// tile of 3, not a masked 32).
+static SmallVector<int64_t> clampToRanges(linalg::LinalgOp op,
+                                          SmallVector<int64_t> tiles) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (auto [t, r] : llvm::zip(tiles, ranges))
+    if (!ShapedType::isDynamic(r) && r < t)
+      t = std::max<int64_t>(r, 1);
+  return tiles;
+}
+
+namespace {
+/// The upstream convolution rewrites are patterns; this runs them directly.
+struct DirectRewriter : PatternRewriter {
+  explicit DirectRewriter(MLIRContext *ctx) : PatternRewriter(ctx) {}
+};
+} // namespace
+
+static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
+  SmallVector<int64_t> tiles = chooseRegisterTile(op);
+  if (tiles.empty())
+    return;
+  tiles = clampToRanges(op, tiles);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return;
+  rewriter.replaceOp(op, tiled->replacements);
+  auto tile = dyn_cast<linalg::LinalgOp>(tiled->tiledOps.back());
+  // Only full tiles: the partial ones at the edges stay scalar loops
+  // rather than masked vectors.
+  if (!tile || !tile.hasPureTensorSemantics() ||
+      llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic) ||
+      failed(linalg::vectorizeOpPrecondition(tile)))
+    return;
+  rewriter.setInsertionPoint(tile);
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation())) {
+    linalg::DownscaleSizeOneWindowed2DConvolution<linalg::Conv2DNchwFchwOp,
+                                                  linalg::Conv1DNcwFcwOp>
+        downscale(rewriter.getContext());
+    FailureOr<linalg::Conv1DNcwFcwOp> conv1d =
+        downscale.returningMatchAndRewrite(conv, rewriter);
+    if (failed(conv1d) || failed(linalg::vectorizeOpPrecondition(*conv1d)))
+      return;
+    tile = *conv1d;
+    rewriter.setInsertionPoint(tile);
+  }
+  FailureOr<linalg::VectorizationResult> vectorized =
+      linalg::vectorize(rewriter, tile);
+  if (succeeded(vectorized))
+    rewriter.replaceOp(tile, vectorized->replacements);
+}
+
+void kiln::cpu::vectorizeWorkgroups(func::FuncOp main) {
+  SmallVector<linalg::LinalgOp> ops;
+  main.walk([&](scf::ForallOp forall) {
+    forall.getBody()->walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
+        ops.push_back(op);
+    });
+  });
+  DirectRewriter rewriter(main.getContext());
+  for (linalg::LinalgOp op : ops)
+    tileAndVectorize(rewriter, op);
+}
+
+void kiln::cpu::hoistVectorTransfers(ModuleOp module) {
+  module.walk([](func::FuncOp fn) {
+    if (fn->hasAttr("kiln.kernel"))
+      linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
+  });
+}

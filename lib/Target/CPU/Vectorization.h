@@ -1,0 +1,37 @@
+//===- Vectorization.h - Register tiles and vector code for CPUs -*- C++
+//-*-===//
+//
+// The CPU code generator's loop-level optimizations:
+//  - inside each workgroup, contractions are tiled into register tiles
+//    (8 rows x up to 32 columns, one reduction step at a time), 2-D NCHW
+//    convolutions into tiles of one output row that become vectorizable
+//    1-D convolutions, and elementwise ops into rows; then vectorized;
+//  - after bufferization, the accumulators of a register tile are kept in
+//    registers across its reduction loop.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_LIB_TARGET_CPU_VECTORIZATION_H
+#define KILN_LIB_TARGET_CPU_VECTORIZATION_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace kiln::cpu {
+
+/// The register tile of `op` (sizes over its loops; 0 keeps a loop whole),
+/// or nothing when it is not vectorized.
+llvm::SmallVector<int64_t> chooseRegisterTile(mlir::linalg::LinalgOp op);
+
+/// Tiles and vectorizes the linalg ops inside `main`'s workgroup loops
+/// (scf.forall, on tensors). Ops that cannot be vectorized stay scalar.
+void vectorizeWorkgroups(mlir::func::FuncOp main);
+
+/// After bufferization and kernel formation: hoists loop-invariant vector
+/// loads and stores (accumulators) out of reduction loops.
+void hoistVectorTransfers(mlir::ModuleOp module);
+
+} // namespace kiln::cpu
+
+#endif // KILN_LIB_TARGET_CPU_VECTORIZATION_H
