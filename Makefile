@@ -1,7 +1,7 @@
 # kiln: the two commands of the README and their friends.
 #
-#   make demo    set everything up, build, and compile a sample model
-#   make test    build, run the lit tests and the import conformance suites,
+#   make demo    set everything up, build, compile a sample model and run it
+#   make test    build, run the lit tests and the end-to-end conformance suites,
 #                and end with one line: "N passed, N failed, N skipped"
 #
 # Also: make setup | build | lint | format | clean | distclean
@@ -90,14 +90,22 @@ format:
 
 DEMO_DIR := $(BUILD_DIR)/demo
 
-# The stages that exist today: ONNX import and the graph-level passes. (CPU
-# and GPU code generation and the runtime are not built yet.)
+# Compiles a sample model for this CPU and runs it: the result and the
+# latency, then the same artifact at another batch size (its batch is
+# symbolic).
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	@echo "== writing a tiny CNN (Conv, BatchNorm, Relu, MaxPool, Flatten, Gemm, Softmax)"
 	$(VENV_PYTHON) test/models/make_sample_model.py $(DEMO_DIR)/tiny_cnn.onnx
-	@echo "== importing it and running the graph passes (batch norm folds into the conv)"
-	$(KILN_COMPILE) $(DEMO_DIR)/tiny_cnn.onnx --emit=kiln --input-shape image=1x3x32x32
+	@echo "== compiling it for this CPU (batch norm folds into the conv; batch N stays symbolic)"
+	$(KILN_COMPILE) $(DEMO_DIR)/tiny_cnn.onnx -o $(DEMO_DIR)/tiny_cnn.kiln --report
+	@echo "== running it on a made-up image"
+	$(VENV_PYTHON) -c 'import numpy as np; np.save("$(DEMO_DIR)/image.npy", \
+	  np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32))'
+	$(BUILD_DIR)/bin/kiln-run $(DEMO_DIR)/tiny_cnn.kiln --input image=$(DEMO_DIR)/image.npy
+	@echo "== latency at batch 1 and batch 8 (same artifact)"
+	$(BUILD_DIR)/bin/kiln-bench $(DEMO_DIR)/tiny_cnn.kiln --dim N=1 --runs 50
+	$(BUILD_DIR)/bin/kiln-bench $(DEMO_DIR)/tiny_cnn.kiln --dim N=8 --runs 50
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -9,6 +9,8 @@
 //                         place (fgchw would need a transpose).
 // Padding is an explicit tensor.pad with zeros; the bias, when present, is
 // broadcast into the accumulator so that the convolution adds onto it.
+// kiln.conv_transpose becomes a kiln.conv over its spread-out input (see
+// ConvTransposeLowering), which the same pattern then lowers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,7 +63,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       return rewriter.notifyMatchFailure(op, "dynamic shapes");
     int64_t spatial = inputType.getRank() - 2;
     int64_t group = op.getGroup();
-    SmallVector<Value> batch = getDynamicBatch(rewriter, loc, input, resultType);
+    SmallVector<Value> batch =
+        getDynamicBatch(rewriter, loc, input, resultType);
     int64_t channels = inputType.getDimSize(1);
     int64_t filters = weightType.getDimSize(0);
     bool depthwise = group == channels && filters == channels && group > 1;
@@ -163,8 +166,124 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
   }
 };
 
+/// A transposed convolution is the convolution, at stride 1, of its input
+/// spread out by the strides (stride - 1 zeros between elements) and padded
+/// by (kernel - 1) * dilation less the transposed convolution's own pads,
+/// with the weight's input and output channels swapped (per group) and its
+/// taps flipped. The spread input is one tensor.insert_slice with strides
+/// into zeros, and the result a kiln.conv that ConvLowering then lowers.
+struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput(), weight = adaptor.getWeight();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elem = resultType.getElementType();
+    if (!isa<FloatType>(elem))
+      return rewriter.notifyMatchFailure(op, "only float convolutions");
+    if (!inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    int64_t spatial = inputType.getRank() - 2, group = op.getGroup();
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads(),
+                      outputPadding = op.getOutputPadding();
+
+    // The spread and padded input: element i lands at low + i * stride.
+    // Pads larger than the kernel's reach crop the spread input instead.
+    SmallVector<int64_t> shape(inputType.getShape());
+    SmallVector<OpFoldResult> offsets(spatial + 2, rewriter.getIndexAttr(0)),
+        sizes, insertStrides(spatial + 2, rewriter.getIndexAttr(1));
+    SmallVector<int64_t> crop(spatial, 0), cropped(shape);
+    bool needsCrop = false;
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t reach = (weightType.getDimSize(i + 2) - 1) * dilations[i];
+      int64_t low = reach - pads[i];
+      int64_t high = reach - pads[i + spatial] + outputPadding[i];
+      int64_t spread = (inputType.getDimSize(i + 2) - 1) * strides[i] + 1;
+      shape[i + 2] =
+          spread + std::max<int64_t>(low, 0) + std::max<int64_t>(high, 0);
+      offsets[i + 2] = rewriter.getIndexAttr(std::max<int64_t>(low, 0));
+      insertStrides[i + 2] = rewriter.getIndexAttr(strides[i]);
+      crop[i] = std::max<int64_t>(-low, 0);
+      cropped[i + 2] = shape[i + 2] - crop[i] - std::max<int64_t>(-high, 0);
+      needsCrop |= low < 0 || high < 0;
+    }
+    for (int64_t d : inputType.getShape())
+      sizes.push_back(rewriter.getIndexAttr(d));
+    auto spreadType = RankedTensorType::get(shape, elem);
+    Value zero = createScalar(rewriter, loc, elem, 0);
+    Value spread = tensor::InsertSliceOp::create(
+        rewriter, loc, input, createFilled(rewriter, loc, spreadType, zero),
+        offsets, sizes, insertStrides);
+    if (needsCrop) {
+      SmallVector<OpFoldResult> cropOffsets(spatial + 2,
+                                            rewriter.getIndexAttr(0)),
+          cropSizes, ones(spatial + 2, rewriter.getIndexAttr(1));
+      for (int64_t i = 0; i < spatial; ++i)
+        cropOffsets[i + 2] = rewriter.getIndexAttr(crop[i]);
+      for (int64_t d : cropped)
+        cropSizes.push_back(rewriter.getIndexAttr(d));
+      spread = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(cropped, elem), spread,
+          cropOffsets, cropSizes, ones);
+    }
+
+    // weight [C, M/G, K...] -> [M, C/G, K...] with flipped taps:
+    // out[g * M/G + m, c, k] = weight[g * C/G + c, m, K - 1 - k].
+    int64_t channelsPerGroup = weightType.getDimSize(0) / group;
+    int64_t filtersPerGroup = weightType.getDimSize(1);
+    SmallVector<int64_t> flippedShape(weightType.getShape());
+    flippedShape[0] = filtersPerGroup * group;
+    flippedShape[1] = channelsPerGroup;
+    auto flippedType = RankedTensorType::get(flippedShape, elem);
+    int64_t rank = flippedType.getRank();
+    Value flipped =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{flippedType}, ValueRange{},
+            ValueRange{createEmpty(rewriter, loc, flippedType)},
+            SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              auto c = [&](int64_t v) {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              Value f = linalg::IndexOp::create(b, l, 0);
+              Value g = arith::DivUIOp::create(b, l, f, c(filtersPerGroup));
+              Value m = arith::RemUIOp::create(b, l, f, c(filtersPerGroup));
+              Value channel = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, g, c(channelsPerGroup)),
+                  linalg::IndexOp::create(b, l, 1));
+              SmallVector<Value> indices = {channel, m};
+              for (int64_t d = 2; d < rank; ++d)
+                indices.push_back(
+                    arith::SubIOp::create(b, l, c(flippedShape[d] - 1),
+                                          linalg::IndexOp::create(b, l, d)));
+              linalg::YieldOp::create(
+                  b, l,
+                  tensor::ExtractOp::create(b, l, weight, indices).getResult());
+            })
+            .getResult(0);
+
+    SmallVector<int64_t> ones(spatial, 1), noPads(2 * spatial, 0);
+    rewriter.replaceOpWithNewOp<ConvOp>(
+        op, resultType, spread, flipped, adaptor.getBias(),
+        rewriter.getDenseI64ArrayAttr(ones),
+        rewriter.getDenseI64ArrayAttr(dilations),
+        rewriter.getDenseI64ArrayAttr(noPads),
+        rewriter.getI64IntegerAttr(group));
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::populateConvolutionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvLowering>(patterns.getContext());
+  patterns.add<ConvLowering, ConvTransposeLowering>(patterns.getContext());
 }

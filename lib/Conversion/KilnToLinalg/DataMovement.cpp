@@ -5,14 +5,18 @@
 // tensor.expand_shape. Transpose is linalg.transpose, concat a chain of
 // tensor.insert_slice into one tensor.empty (which bufferizes in place),
 // constant-parameter slices tensor.extract_slice, gather a linalg.generic
-// reading the data with tensor.extract, constant padding tensor.pad, expand
-// a broadcasting copy, and constants arith.constant.
+// reading the data with tensor.extract, constant padding tensor.pad (other
+// modes and crops a generic reading the input at the source index), expand
+// a broadcasting copy, split one slice per result, tile a broadcast
+// collapsed pairwise, and constants arith.constant.
 //
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
 #include "kiln/Dialect/Kiln/IR/ConstantData.h"
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -27,7 +31,42 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value)
       return rewriter.notifyMatchFailure(op, "untyped constant");
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    auto type = cast<RankedTensorType>(op.getType());
+    auto intType = dyn_cast<IntegerType>(type.getElementType());
+    if (!intType || intType.isSignless()) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+      return success();
+    }
+    // arith.constant only holds signless integers: the same bits as a
+    // signless constant, given their signedness back element by element.
+    auto signlessType =
+        type.clone(IntegerType::get(rewriter.getContext(), intType.getWidth()));
+    TypedAttr signless;
+    if (auto dense = dyn_cast<DenseElementsAttr>(value))
+      signless = dense.bitcast(signlessType.getElementType());
+    else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+      signless =
+          DenseResourceElementsAttr::get(signlessType, resource.getRawHandle());
+    if (!signless)
+      return rewriter.notifyMatchFailure(op, "unsupported constant attribute");
+    Location loc = op.getLoc();
+    Value constant = arith::ConstantOp::create(rewriter, loc, signless);
+    int64_t rank = type.getRank();
+    rewriter.replaceOp(
+        op,
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{constant},
+            ValueRange{createEmpty(rewriter, loc, type)},
+            SmallVector<AffineMap>(2, rewriter.getMultiDimIdentityMap(rank)),
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l,
+                                      UnrealizedConversionCastOp::create(
+                                          b, l, type.getElementType(), args[0])
+                                          .getResult(0));
+            })
+            .getResult(0));
     return success();
   }
 };
@@ -89,7 +128,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
       if (inputType.isDynamicDim(axis))
-        return rewriter.notifyMatchFailure(op, "dynamic concatenated dimension");
+        return rewriter.notifyMatchFailure(op,
+                                           "dynamic concatenated dimension");
       SmallVector<OpFoldResult> offsets(type.getRank(),
                                         rewriter.getIndexAttr(0)),
           strides(type.getRank(), rewriter.getIndexAttr(1));
@@ -209,27 +249,209 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
+/// The input index that output index `o` of a padded dimension reads, for
+/// an input of `size` elements of which `cropLow` are cropped at the front,
+/// with `padLow` elements added there and `cropped` elements left: edge
+/// clamps into range, reflect mirrors around the first and last elements
+/// (without repeating them), wrap is periodic. Constant mode gets the index
+/// clamped into range (a safe read; the caller selects the pad value).
+Value padSourceIndex(OpBuilder &b, Location loc, Value o, StringRef mode,
+                     int64_t padLow, int64_t cropLow, int64_t cropped) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value i = arith::SubIOp::create(b, loc, o, c(padLow));
+  Value last = c(cropped - 1);
+  if (mode == "reflect" && cropped > 1) {
+    // Fold once on each side; ONNX requires pads smaller than the size.
+    Value neg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, c(0));
+    i = arith::SelectOp::create(b, loc, neg,
+                                arith::SubIOp::create(b, loc, c(0), i), i);
+    Value over =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, i, last);
+    i = arith::SelectOp::create(
+        b, loc, over, arith::SubIOp::create(b, loc, c(2 * (cropped - 1)), i),
+        i);
+  } else if (mode == "wrap") {
+    Value size = c(cropped);
+    i = arith::RemSIOp::create(
+        b, loc,
+        arith::AddIOp::create(b, loc, arith::RemSIOp::create(b, loc, i, size),
+                              size),
+        size);
+  }
+  i = arith::MaxSIOp::create(b, loc, arith::MinSIOp::create(b, loc, i, last),
+                             c(0));
+  return arith::AddIOp::create(b, loc, i, c(cropLow));
+}
+
+/// Constant padding with non-negative pads is tensor.pad; other modes and
+/// negative pads (which crop first, as the ONNX reference does) a
+/// linalg.generic over the result that reads the input with tensor.extract.
 struct PadLowering : OpConversionPattern<PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(PadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getMode() != "constant")
-      return rewriter.notifyMatchFailure(op, "only constant mode");
+    StringRef mode = op.getMode();
+    if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+        mode != "wrap")
+      return rewriter.notifyMatchFailure(op, "unknown mode");
     auto pads = getConstantInts(op.getPads());
-    if (!pads || llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
-      return rewriter.notifyMatchFailure(op, "pads not constant and >= 0");
+    if (!pads)
+      return rewriter.notifyMatchFailure(op, "pads not constant");
     auto type = cast<RankedTensorType>(op.getType());
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
     int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> low, high;
-    for (int64_t i = 0; i < rank; ++i) {
-      low.push_back(rewriter.getIndexAttr((*pads)[i]));
-      high.push_back(rewriter.getIndexAttr((*pads)[i + rank]));
+    bool negative = llvm::any_of(*pads, [](int64_t p) { return p < 0; });
+    if (mode == "constant" && !negative) {
+      SmallVector<OpFoldResult> low, high;
+      for (int64_t i = 0; i < rank; ++i) {
+        low.push_back(rewriter.getIndexAttr((*pads)[i]));
+        high.push_back(rewriter.getIndexAttr((*pads)[i + rank]));
+      }
+      Value value =
+          tensor::ExtractOp::create(rewriter, loc, adaptor.getValue(), {});
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(op, type, input, low, high,
+                                                 value);
+      return success();
     }
-    Value value = tensor::ExtractOp::create(rewriter, op.getLoc(),
-                                            adaptor.getValue(), ValueRange{});
-    rewriter.replaceOpWithNewOp<tensor::PadOp>(op, type, adaptor.getInput(),
-                                               low, high, value);
+    auto inType = cast<RankedTensorType>(input.getType());
+    if (!inType.hasStaticShape() || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, createEmpty(rewriter, loc, type));
+      return success();
+    }
+    if (mode != "constant" && inType.getNumElements() == 0)
+      return rewriter.notifyMatchFailure(op, "padding an empty input");
+    Value padValue = adaptor.getValue();
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{},
+            ValueRange{createEmpty(rewriter, loc, type)},
+            SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              SmallVector<Value> indices;
+              Value inside;
+              for (int64_t d = 0; d < rank; ++d) {
+                int64_t low = (*pads)[d], high = (*pads)[d + rank];
+                int64_t cropLow = std::max<int64_t>(0, -low);
+                int64_t cropped = inType.getDimSize(d) - cropLow -
+                                  std::max<int64_t>(0, -high);
+                int64_t padLow = std::max<int64_t>(0, low);
+                Value o = linalg::IndexOp::create(b, l, d);
+                indices.push_back(
+                    padSourceIndex(b, l, o, mode, padLow, cropLow, cropped));
+                if (mode != "constant")
+                  continue;
+                // o - padLow in [0, cropped): an unsigned compare does both.
+                Value i = arith::SubIOp::create(
+                    b, l, o, arith::ConstantIndexOp::create(b, l, padLow));
+                Value in = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::ult, i,
+                    arith::ConstantIndexOp::create(b, l, cropped));
+                inside =
+                    inside ? arith::AndIOp::create(b, l, inside, in).getResult()
+                           : in;
+              }
+              Value element = tensor::ExtractOp::create(b, l, input, indices);
+              if (inside)
+                element = arith::SelectOp::create(
+                    b, l, inside, element,
+                    tensor::ExtractOp::create(b, l, padValue, ValueRange{}));
+              linalg::YieldOp::create(b, l, element);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Each result is a tensor.extract_slice at the running offset along the
+/// axis; the sizes come from the result types.
+struct SplitLowering : OpConversionPattern<SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    int64_t axis = op.getAxis();
+    auto inType = cast<RankedTensorType>(input.getType());
+    for (Type t : op.getResultTypes())
+      if (cast<RankedTensorType>(t).isDynamicDim(axis))
+        return rewriter.notifyMatchFailure(op, "split sizes not static");
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (Type t : op.getResultTypes()) {
+      auto type = cast<RankedTensorType>(t);
+      SmallVector<OpFoldResult> offsets(inType.getRank(),
+                                        rewriter.getIndexAttr(0)),
+          strides(inType.getRank(), rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, input);
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      sizes[axis] = rewriter.getIndexAttr(type.getDimSize(axis));
+      offset += type.getDimSize(axis);
+      if (type.getDimSize(axis) == 0) {
+        // An empty piece at the end would slice out of bounds.
+        SmallVector<Value> dynamicSizes;
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          if (type.isDynamicDim(d))
+            dynamicSizes.push_back(
+                tensor::DimOp::create(rewriter, loc, input, d));
+        results.push_back(createEmpty(rewriter, loc, type, dynamicSizes));
+        continue;
+      }
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, input,
+                                                   offsets, sizes, strides);
+      if (slice.getType() != type)
+        slice = tensor::CastOp::create(rewriter, loc, type, slice);
+      results.push_back(slice);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// out[i] = in[i mod n] per dimension, as a broadcast of the input into
+/// [r0, n0, r1, n1, ...] collapsed pairwise into the result.
+struct TileLowering : OpConversionPattern<TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!inType.hasStaticShape() || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, createEmpty(rewriter, loc, type));
+      return success();
+    }
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> shape;
+    SmallVector<int64_t> dims;
+    SmallVector<ReassociationIndices> pairs;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t n = inType.getDimSize(d);
+      shape.push_back(type.getDimSize(d) / n);
+      shape.push_back(n);
+      dims.push_back(2 * d);
+      pairs.push_back({2 * d, 2 * d + 1});
+    }
+    auto broadcastType = RankedTensorType::get(shape, type.getElementType());
+    Value broadcast = linalg::BroadcastOp::create(
+                          rewriter, loc, input,
+                          createEmpty(rewriter, loc, broadcastType), dims)
+                          ->getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, broadcast,
+                                                         pairs);
     return success();
   }
 };
@@ -258,6 +480,6 @@ void kiln::populateDataMovementPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering<ReshapeOp>,
                ReshapeLowering<FlattenOp>, ReshapeLowering<SqueezeOp>,
                ReshapeLowering<UnsqueezeOp>, TransposeLowering, ConcatLowering,
-               SliceLowering, GatherLowering, PadLowering, ExpandLowering>(
-      patterns.getContext());
+               SliceLowering, GatherLowering, PadLowering, ExpandLowering,
+               SplitLowering, TileLowering>(patterns.getContext());
 }

@@ -27,8 +27,35 @@ Value cst(OpBuilder &b, Location loc, Value like, double value) {
   return createScalar(b, loc, like.getType(), value);
 }
 
+/// Whether the op's first operand holds unsigned integers (ONNX's uint8 to
+/// uint64), which the scalar functions compute on as signless integers with
+/// the unsigned flavour of each arith op.
+bool hasUnsignedOperands(Operation *op) {
+  return getElementTypeOrSelf(op->getOperand(0).getType()).isUnsignedInteger();
+}
+
+/// The signless integer type of the width of `type` when it is a signed or
+/// unsigned integer type, else `type`.
+Type toSignless(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType || intType.isSignless())
+    return type;
+  return IntegerType::get(type.getContext(), intType.getWidth());
+}
+
+/// Reinterprets `value` as `type` of the same width (a signless integer as
+/// ui8 and back). arith only computes on signless integers; the cast is a
+/// no-op that the LLVM lowering, which drops signedness, folds away.
+Value reinterpret(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
+}
+
 /// Lowers OpTy with `Fn(op, builder, loc, elements)` as the body of a
-/// broadcasting linalg.generic producing the op's only result.
+/// broadcasting linalg.generic producing the op's only result. Signed and
+/// unsigned integer elements reach `Fn` as signless integers (and a signless
+/// result is given the result's signedness back).
 template <typename OpTy> struct MapToGeneric : OpConversionPattern<OpTy> {
   using ScalarFn = Value (*)(OpTy, OpBuilder &, Location, ValueRange);
   MapToGeneric(MLIRContext *ctx, ScalarFn fn)
@@ -38,10 +65,18 @@ template <typename OpTy> struct MapToGeneric : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Type resultElement = resultType.getElementType();
     auto result = buildBroadcastingGeneric(
         rewriter, op, adaptor.getOperands(), resultType,
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          return fn(op, b, loc, args);
+          SmallVector<Value> signless;
+          for (Value arg : args)
+            signless.push_back(
+                reinterpret(b, loc, arg, toSignless(arg.getType())));
+          Value value = fn(op, b, loc, signless);
+          if (!value || value.getType() != toSignless(resultElement))
+            return value;
+          return reinterpret(b, loc, value, resultElement);
         });
     if (failed(result))
       return failure();
@@ -66,29 +101,40 @@ void addMath(RewritePatternSet &patterns) {
   });
 }
 
-/// A binary op with one arith op for floats and one for signless integers
-/// (either may be void, meaning unsupported).
-template <typename OpTy, typename FloatOp, typename IntOp>
+/// A binary op with one arith op for floats, one for signed integers and
+/// one for unsigned integers (any may be void, meaning unsupported; the
+/// unsigned one defaults to the signed one, for ops that do not care).
+template <typename OpTy, typename FloatOp, typename IntOp,
+          typename UIntOp = IntOp>
 void addArith(RewritePatternSet &patterns) {
-  add<OpTy>(patterns, [](OpTy, OpBuilder &b, Location loc, ValueRange a) {
+  add<OpTy>(patterns, [](OpTy op, OpBuilder &b, Location loc, ValueRange a) {
     if constexpr (!std::is_void_v<FloatOp>)
       if (isFloat(a[0]))
         return FloatOp::create(b, loc, a[0], a[1]).getResult();
+    if (!isInt(a[0]))
+      return Value();
+    if (hasUnsignedOperands(op)) {
+      if constexpr (!std::is_void_v<UIntOp>)
+        return UIntOp::create(b, loc, a[0], a[1]).getResult();
+      return Value();
+    }
     if constexpr (!std::is_void_v<IntOp>)
-      if (isInt(a[0]))
-        return IntOp::create(b, loc, a[0], a[1]).getResult();
+      return IntOp::create(b, loc, a[0], a[1]).getResult();
     return Value();
   });
 }
 
-/// A comparison: ordered float predicates, signed integer ones.
-template <typename OpTy, arith::CmpFPredicate FP, arith::CmpIPredicate IP>
+/// A comparison: ordered float predicates, signed or unsigned integer ones.
+template <typename OpTy, arith::CmpFPredicate FP, arith::CmpIPredicate IP,
+          arith::CmpIPredicate UP>
 void addCompare(RewritePatternSet &patterns) {
-  add<OpTy>(patterns, [](OpTy, OpBuilder &b, Location loc, ValueRange a) {
+  add<OpTy>(patterns, [](OpTy op, OpBuilder &b, Location loc, ValueRange a) {
     if (isFloat(a[0]))
       return arith::CmpFOp::create(b, loc, FP, a[0], a[1]).getResult();
     if (isInt(a[0]))
-      return arith::CmpIOp::create(b, loc, IP, a[0], a[1]).getResult();
+      return arith::CmpIOp::create(b, loc, hasUnsignedOperands(op) ? UP : IP,
+                                   a[0], a[1])
+          .getResult();
     return Value();
   });
 }
@@ -124,8 +170,11 @@ Value cmpf(OpBuilder &b, Location loc, arith::CmpFPredicate p, Value x,
   return arith::CmpFOp::create(b, loc, p, x, y);
 }
 
-/// Element conversion between any two of float, signless integer and i1.
-Value castElement(OpBuilder &b, Location loc, Value x, Type to) {
+/// Element conversion between any two of float, signless integer and i1;
+/// `fromUnsigned`/`toUnsigned` say how the integers are read (they reach the
+/// scalar builders as signless integers).
+Value castElement(OpBuilder &b, Location loc, Value x, Type to,
+                  bool fromUnsigned = false, bool toUnsigned = false) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -139,20 +188,51 @@ Value castElement(OpBuilder &b, Location loc, Value x, Type to) {
                : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
                                        cst(b, loc, x, 0))
                      .getResult();
-  if (fromFloat && toFloat)
-    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+  if (fromFloat && toFloat) {
+    unsigned fromWidth = from.getIntOrFloatBitWidth(),
+             toWidth = to.getIntOrFloatBitWidth();
+    if (fromWidth == toWidth) // f16 <-> bf16: through f32.
+      return arith::TruncFOp::create(
+          b, loc, to, arith::ExtFOp::create(b, loc, b.getF32Type(), x));
+    return fromWidth < toWidth
                ? arith::ExtFOp::create(b, loc, to, x).getResult()
                : arith::TruncFOp::create(b, loc, to, x).getResult();
-  bool fromBool = from.isInteger(1);
+  }
+  bool zeroExtend = fromUnsigned || from.isInteger(1);
   if (toFloat)
-    return fromBool ? arith::UIToFPOp::create(b, loc, to, x).getResult()
-                    : arith::SIToFPOp::create(b, loc, to, x).getResult();
+    return zeroExtend ? arith::UIToFPOp::create(b, loc, to, x).getResult()
+                      : arith::SIToFPOp::create(b, loc, to, x).getResult();
   if (fromFloat)
-    return arith::FPToSIOp::create(b, loc, to, x);
+    return toUnsigned ? arith::FPToUIOp::create(b, loc, to, x).getResult()
+                      : arith::FPToSIOp::create(b, loc, to, x).getResult();
   if (from.getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
     return arith::TruncIOp::create(b, loc, to, x);
-  return fromBool ? arith::ExtUIOp::create(b, loc, to, x).getResult()
-                  : arith::ExtSIOp::create(b, loc, to, x).getResult();
+  return zeroExtend ? arith::ExtUIOp::create(b, loc, to, x).getResult()
+                    : arith::ExtSIOp::create(b, loc, to, x).getResult();
+}
+
+bool isUnsignedElement(Value tensor) {
+  return getElementTypeOrSelf(tensor.getType()).isUnsignedInteger();
+}
+
+/// x^e on integers by square-and-multiply over every bit of `e` (unrolled:
+/// no region in the generic's body, so it still vectorizes). A negative
+/// exponent reads as a large unsigned one; ONNX leaves it undefined.
+Value integerPow(OpBuilder &b, Location loc, Value x, Value e) {
+  Value result = cst(b, loc, x, 1), base = x;
+  Value one = cst(b, loc, e, 1), zero = cst(b, loc, e, 0);
+  for (unsigned i = 0, width = e.getType().getIntOrFloatBitWidth(); i < width;
+       ++i) {
+    Value bit = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, e, cst(b, loc, e, i)), one);
+    Value set =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit, zero);
+    result = select(b, loc, set, arith::MulIOp::create(b, loc, result, base),
+                    result);
+    if (i + 1 < width)
+      base = arith::MulIOp::create(b, loc, base, base);
+  }
+  return result;
 }
 
 /// Identity-like ops disappear: their result is their operand.
@@ -190,9 +270,11 @@ void populateUnary(RewritePatternSet &patterns) {
   patterns.add<ForwardOperand<IdentityOp>, ForwardOperand<DropoutOp>>(
       patterns.getContext());
 
-  add<AbsOp>(patterns, [](AbsOp, OpBuilder &b, Location loc, ValueRange a) {
+  add<AbsOp>(patterns, [](AbsOp op, OpBuilder &b, Location loc, ValueRange a) {
     if (isFloat(a[0]))
       return math::AbsFOp::create(b, loc, a[0]).getResult();
+    if (hasUnsignedOperands(op))
+      return a[0];
     return isInt(a[0]) ? math::AbsIOp::create(b, loc, a[0]).getResult()
                        : Value();
   });
@@ -211,9 +293,14 @@ void populateUnary(RewritePatternSet &patterns) {
                          .getResult()
                    : Value();
       });
-  add<SignOp>(patterns, [](SignOp, OpBuilder &b, Location loc, ValueRange a) {
+  add<SignOp>(patterns, [](SignOp op, OpBuilder &b, Location loc,
+                           ValueRange a) {
     Value x = a[0], zero = cst(b, loc, x, 0);
     Value pos, neg;
+    if (isInt(x) && hasUnsignedOperands(op)) {
+      pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+      return select(b, loc, pos, cst(b, loc, x, 1), zero);
+    }
     if (isFloat(x)) {
       pos = cmpf(b, loc, FP::OGT, x, zero);
       neg = cmpf(b, loc, FP::OLT, x, zero);
@@ -226,15 +313,18 @@ void populateUnary(RewritePatternSet &patterns) {
     return select(b, loc, pos, cst(b, loc, x, 1),
                   select(b, loc, neg, cst(b, loc, x, -1), zero));
   });
-  add<ReluOp>(patterns, [](ReluOp, OpBuilder &b, Location loc, ValueRange a) {
-    if (isFloat(a[0]))
-      return arith::MaximumFOp::create(b, loc, a[0], cst(b, loc, a[0], 0))
-          .getResult();
-    return isInt(a[0])
-               ? arith::MaxSIOp::create(b, loc, a[0], cst(b, loc, a[0], 0))
-                     .getResult()
-               : Value();
-  });
+  add<ReluOp>(
+      patterns, [](ReluOp op, OpBuilder &b, Location loc, ValueRange a) {
+        if (isFloat(a[0]))
+          return arith::MaximumFOp::create(b, loc, a[0], cst(b, loc, a[0], 0))
+              .getResult();
+        if (hasUnsignedOperands(op))
+          return a[0];
+        return isInt(a[0])
+                   ? arith::MaxSIOp::create(b, loc, a[0], cst(b, loc, a[0], 0))
+                         .getResult()
+                   : Value();
+      });
   add<SigmoidOp>(patterns,
                  [](SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
                    return isFloat(a[0]) ? sigmoid(b, loc, a[0]) : Value();
@@ -421,18 +511,18 @@ void populateBinary(RewritePatternSet &patterns) {
   addArith<AddOp, arith::AddFOp, arith::AddIOp>(patterns);
   addArith<SubOp, arith::SubFOp, arith::SubIOp>(patterns);
   addArith<MulOp, arith::MulFOp, arith::MulIOp>(patterns);
-  addArith<DivOp, arith::DivFOp, arith::DivSIOp>(patterns);
+  addArith<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>(patterns);
   // ONNX Min/Max propagate NaN, as arith's minimumf/maximumf do.
-  addArith<MinOp, arith::MinimumFOp, arith::MinSIOp>(patterns);
-  addArith<MaxOp, arith::MaximumFOp, arith::MaxSIOp>(patterns);
+  addArith<MinOp, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>(patterns);
+  addArith<MaxOp, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>(patterns);
   addArith<BitwiseAndOp, void, arith::AndIOp>(patterns);
   addArith<BitwiseOrOp, void, arith::OrIOp>(patterns);
   addArith<BitwiseXorOp, void, arith::XOrIOp>(patterns);
-  addCompare<EqualOp, FP::OEQ, IP::eq>(patterns);
-  addCompare<LessOp, FP::OLT, IP::slt>(patterns);
-  addCompare<LessEqualOp, FP::OLE, IP::sle>(patterns);
-  addCompare<GreaterOp, FP::OGT, IP::sgt>(patterns);
-  addCompare<GreaterEqualOp, FP::OGE, IP::sge>(patterns);
+  addCompare<EqualOp, FP::OEQ, IP::eq, IP::eq>(patterns);
+  addCompare<LessOp, FP::OLT, IP::slt, IP::ult>(patterns);
+  addCompare<LessEqualOp, FP::OLE, IP::sle, IP::ule>(patterns);
+  addCompare<GreaterOp, FP::OGT, IP::sgt, IP::ugt>(patterns);
+  addCompare<GreaterEqualOp, FP::OGE, IP::sge, IP::uge>(patterns);
 
   // Logic ops are defined on booleans only.
   add<AndOp>(patterns, [](AndOp, OpBuilder &b, Location loc, ValueRange a) {
@@ -456,15 +546,28 @@ void populateBinary(RewritePatternSet &patterns) {
                    ? arith::ShLIOp::create(b, loc, a[0], a[1]).getResult()
                    : arith::ShRUIOp::create(b, loc, a[0], a[1]).getResult();
       });
-  add<PowOp>(patterns, [](PowOp, OpBuilder &b, Location loc, ValueRange a) {
-    if (isFloat(a[0])) {
-      Value exponent = castElement(b, loc, a[1], a[0].getType());
-      return exponent ? math::PowFOp::create(b, loc, a[0], exponent).getResult()
+  add<PowOp>(patterns, [](PowOp op, OpBuilder &b, Location loc, ValueRange a) {
+    Value x = a[0], y = a[1];
+    bool xUnsigned = isUnsignedElement(op.getLhs()),
+         yUnsigned = isUnsignedElement(op.getRhs());
+    if (isFloat(x)) {
+      Value exponent = castElement(b, loc, y, x.getType(), yUnsigned);
+      return exponent ? math::PowFOp::create(b, loc, x, exponent).getResult()
                       : Value();
     }
-    if (isInt(a[0]) && a[1].getType() == a[0].getType())
-      return math::IPowIOp::create(b, loc, a[0], a[1]).getResult();
-    return Value();
+    if (!isInt(x) || isBool(x))
+      return Value();
+    if (isFloat(y)) {
+      // An integer base with a float exponent: the power in the exponent's
+      // type, truncated toward zero into the base's.
+      Value base = castElement(b, loc, x, y.getType(), xUnsigned);
+      Value power = math::PowFOp::create(b, loc, base, y);
+      return castElement(b, loc, power, x.getType(), false, xUnsigned);
+    }
+    if (!isInt(y) || isBool(y))
+      return Value();
+    return integerPow(b, loc, x,
+                      castElement(b, loc, y, x.getType(), yUnsigned));
   });
   add<ModOp>(patterns, [](ModOp op, OpBuilder &b, Location loc, ValueRange a) {
     Value x = a[0], y = a[1];
@@ -472,6 +575,9 @@ void populateBinary(RewritePatternSet &patterns) {
       return arith::RemFOp::create(b, loc, x, y).getResult();
     if (!isInt(x))
       return Value();
+    // Unsigned remainders have no sign to fix up.
+    if (hasUnsignedOperands(op))
+      return arith::RemUIOp::create(b, loc, x, y).getResult();
     Value rem = arith::RemSIOp::create(b, loc, x, y);
     if (op.getFmod())
       return rem;
@@ -495,11 +601,16 @@ void populateBinary(RewritePatternSet &patterns) {
   add<WhereOp>(patterns, [](WhereOp, OpBuilder &b, Location loc, ValueRange a) {
     return isBool(a[0]) ? select(b, loc, a[0], a[1], a[2]) : Value();
   });
-  add<ClipOp>(patterns, [](ClipOp, OpBuilder &b, Location loc, ValueRange a) {
+  add<ClipOp>(patterns, [](ClipOp op, OpBuilder &b, Location loc,
+                           ValueRange a) {
     // min(max(x, lo), hi): when lo > hi every element becomes hi, as in ONNX.
     if (isFloat(a[0]))
       return arith::MinimumFOp::create(
                  b, loc, arith::MaximumFOp::create(b, loc, a[0], a[1]), a[2])
+          .getResult();
+    if (isInt(a[0]) && hasUnsignedOperands(op))
+      return arith::MinUIOp::create(
+                 b, loc, arith::MaxUIOp::create(b, loc, a[0], a[1]), a[2])
           .getResult();
     if (isInt(a[0]))
       return arith::MinSIOp::create(
@@ -507,10 +618,27 @@ void populateBinary(RewritePatternSet &patterns) {
           .getResult();
     return Value();
   });
-  add<CastOp>(patterns,
-              [](CastOp op, OpBuilder &b, Location loc, ValueRange a) {
-                return castElement(b, loc, a[0], op.getType().getElementType());
-              });
+  add<BitCastOp>(
+      patterns, [](BitCastOp op, OpBuilder &b, Location loc, ValueRange a) {
+        Value x = a[0];
+        Type to = toSignless(op.getType().getElementType());
+        if (!to.isIntOrFloat() || !x.getType().isIntOrFloat())
+          return Value();
+        // Booleans are stored in a byte: widening one keeps its bits.
+        if (isBool(x) && to.isSignlessInteger(8))
+          return arith::ExtUIOp::create(b, loc, to, x).getResult();
+        if (x.getType().getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
+          return Value();
+        return x.getType() == to
+                   ? x
+                   : arith::BitcastOp::create(b, loc, to, x).getResult();
+      });
+  add<CastOp>(
+      patterns, [](CastOp op, OpBuilder &b, Location loc, ValueRange a) {
+        Type to = op.getType().getElementType();
+        return castElement(b, loc, a[0], toSignless(to),
+                           hasUnsignedOperands(op), to.isUnsignedInteger());
+      });
 }
 
 } // namespace

@@ -42,7 +42,8 @@ struct KilnConvertToLinalgPass
     target.addIllegalDialect<kiln::KilnDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
-    target.addLegalOp<func::FuncOp, func::ReturnOp, func::CallOp>();
+    target.addLegalOp<func::FuncOp, func::ReturnOp, func::CallOp,
+                      UnrealizedConversionCastOp>();
 
     RewritePatternSet patterns(ctx);
     kiln::populateKilnToLinalgConversionPatterns(patterns);
