@@ -2,10 +2,12 @@
 
 #include "kiln/Target/CPU/CPUCompiler.h"
 
+#include "Fusion.h"
 #include "KernelFormation.h"
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
 #include "Parallelization.h"
+#include "PointwiseConvolution.h"
 #include "SizeAnalysis.h"
 #include "Vectorization.h"
 
@@ -13,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -22,6 +25,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -254,15 +258,19 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
           }))
     return e;
   decomposeAggregatedOps(module);
-  if (llvm::Error e = runPipeline(module, "fusion", [](PassManager &pm) {
-        return addPipeline(
-            pm, "func.func(linalg-fuse-elementwise-ops,canonicalize,cse)");
-      }))
+  if (failed(fuseElementwiseOps(module)))
+    return makeError("fusing elementwise ops failed");
+  if (llvm::Error e =
+          runPipeline(module, "fusion cleanup", [](PassManager &pm) {
+            return addPipeline(pm, "func.func(canonicalize,cse)");
+          }))
     return e;
   if (options.stage == CompileStage::Linalg)
     return llvm::Error::success();
   if (llvm::Error e = recordOutputs(main, program))
     return e;
+  if (options.vectorize)
+    convertPointwiseConvolutions(main);
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");
@@ -292,6 +300,14 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   replaceMemrefCopies(module);
   if (options.vectorize)
     hoistVectorTransfers(module);
+  // erf has no LLVM intrinsic, and the C library's is scalar: a polynomial
+  // keeps vectorized GELUs vectorized.
+  {
+    RewritePatternSet patterns(module.getContext());
+    populatePolynomialApproximateErfPattern(patterns);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return makeError("expanding erf failed");
+  }
   std::string planError;
   if (!planMemory(program, planError))
     return makeError("memory planning: " + planError);

@@ -7,7 +7,11 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 using namespace mlir;
 using namespace kiln::cpu;
@@ -37,9 +41,9 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
     return {};
   SmallVector<int64_t> tiles(loops, 1);
   if (isa<linalg::Conv2DNchwFchwOp>(op)) {
-    // (n, f, oh, ow, c, kh, kw): one output row of 32 pixels for 8 filters,
-    // 8 input channels and one kernel row at a time, the whole kernel row
-    // unrolled; a 1-D convolution then vectorizes.
+    // (n, f, oh, ow, c, kh, kw): one output row of up to 32 pixels for 8
+    // filters, 8 input channels and one kernel row at a time, the whole
+    // kernel row unrolled; a 1-D convolution then vectorizes.
     tiles = {1, kTileRows, 1, chooseColumns(op.getStaticLoopRanges()[3]),
              8, 1,         0};
     return tiles;
@@ -128,11 +132,89 @@ void kiln::cpu::vectorizeWorkgroups(func::FuncOp main) {
   DirectRewriter rewriter(main.getContext());
   for (linalg::LinalgOp op : ops)
     tileAndVectorize(rewriter, op);
+  // Accumulators: a register tile's read and write of its output move out
+  // of the reduction loop (on tensors, where nothing can alias them), inner
+  // loops first.
+  SmallVector<scf::ForOp> loops;
+  main.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops)
+    hoistLoopInvariantSubsets(rewriter, loop);
+}
+
+/// The buffer a memref view comes from: in a kernel, one binding. Distinct
+/// bindings never overlap (kernel_abi.h).
+static Value getRootBuffer(Value memref) {
+  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
+    memref = view.getViewSource();
+  return memref;
+}
+
+/// Moves a loop's read-modify-write of one vector (an accumulator) out of
+/// the loop: the read before it, the value carried through iter_args, the
+/// write after it. Only when nothing else in the loop touches the
+/// accumulator's buffer.
+static void hoistAccumulator(scf::ForOp loop) {
+  vector::TransferReadOp read;
+  vector::TransferWriteOp write;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (auto w = dyn_cast<vector::TransferWriteOp>(op)) {
+      if (write)
+        return;
+      write = w;
+    } else if (auto inner = dyn_cast<scf::ForOp>(op)) {
+      // An inner loop that only reads (its accumulator already hoisted).
+      bool writes = false;
+      inner.walk([&](Operation *nested) {
+        if (auto effects = dyn_cast<MemoryEffectOpInterface>(nested))
+          writes |= effects.hasEffect<MemoryEffects::Write>();
+      });
+      if (writes)
+        return;
+    } else if (!isPure(&op) && !isa<vector::TransferReadOp>(op)) {
+      return;
+    }
+  }
+  if (!write || !isa<MemRefType>(write.getBase().getType()))
+    return;
+  Value root = getRootBuffer(write.getBase());
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    auto r = dyn_cast<vector::TransferReadOp>(op);
+    if (!r || getRootBuffer(r.getBase()) != root)
+      continue;
+    if (read || r.getBase() != write.getBase() ||
+        r.getIndices() != write.getIndices() ||
+        r.getVectorType() != write.getVectorType() ||
+        r.getPermutationMap() != write.getPermutationMap())
+      return;
+    read = r;
+  }
+  if (!read || !loop.isDefinedOutsideOfLoop(write.getBase()) ||
+      !llvm::all_of(write.getIndices(),
+                    [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }) ||
+      !loop.isDefinedOutsideOfLoop(read.getPadding()))
+    return;
+  if (read.getMask() || write.getMask())
+    return;
+  IRRewriter rewriter(loop.getContext());
+  // The read goes before the loop, its value becomes an iter_arg.
+  read->moveBefore(loop);
+  auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+      rewriter, read.getResult(), /*replaceInitOperandUsesInLoop=*/true,
+      [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+        return SmallVector<Value>{write.getVector()};
+      }));
+  // The write goes after the loop, with the loop's last value.
+  write->moveAfter(newLoop);
+  write.getValueToStoreMutable().assign(newLoop.getResults().back());
 }
 
 void kiln::cpu::hoistVectorTransfers(ModuleOp module) {
   module.walk([](func::FuncOp fn) {
-    if (fn->hasAttr("kiln.kernel"))
-      linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
+    if (!fn->hasAttr("kiln.kernel"))
+      return;
+    SmallVector<scf::ForOp> loops;
+    fn.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      hoistAccumulator(loop);
   });
 }
