@@ -48,6 +48,7 @@ def KilnConvertToLinalg : Pass<"kiln-convert-to-linalg", "mlir::func::FuncOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -8,6 +8,7 @@
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 #include "LoweringUtils.h"
 #include "kiln/Dialect/Kiln/IR/KilnDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/Support/Debug.h"
 
@@ -30,6 +31,10 @@ void kiln::populateKilnToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateDataMovementPatterns(patterns);
   populateIndexingPatterns(patterns);
   populateShapePatterns(patterns);
+  populateRecurrentPatterns(patterns);
+  populateMiscPatterns(patterns);
+  populateQuantizedPatterns(patterns);
+  populateSamplingPatterns(patterns);
 }
 
 namespace {
@@ -41,7 +46,8 @@ struct KilnConvertToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<kiln::KilnDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     target.addLegalOp<func::FuncOp, func::ReturnOp, func::CallOp,
                       UnrealizedConversionCastOp>();
 

@@ -102,6 +102,10 @@ void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingPatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
+void populateRecurrentPatterns(mlir::RewritePatternSet &patterns);
+void populateMiscPatterns(mlir::RewritePatternSet &patterns);
+void populateQuantizedPatterns(mlir::RewritePatternSet &patterns);
+void populateSamplingPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln
 

@@ -249,3 +249,102 @@ func.func @slice_shape_vector(%x: tensor<2x3x4x5xf32>) -> (tensor<2xi64>, tensor
   %1 = kiln.slice %shape, %rstart, %rend, %axes, %rstep : (tensor<4xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
   return %0, %1 : tensor<2xi64>, tensor<2xi64>
 }
+
+// -----
+
+// Python's remainder takes the divisor's sign, fmod the dividend's;
+// unsigned remainders have no sign.
+// CHECK-LABEL: func.func @fold_mod
+// CHECK-DAG: %[[PY:.*]] = kiln.constant dense<[1, -1, 1, -1, 0]> : tensor<5xi64>
+// CHECK-DAG: %[[F:.*]] = kiln.constant dense<[1, 1, -1, -1, 0]> : tensor<5xi64>
+// CHECK-DAG: %[[U:.*]] = kiln.constant dense<[1, 0]> : tensor<2xui8>
+// CHECK: return %[[PY]], %[[F]], %[[U]]
+func.func @fold_mod() -> (tensor<5xi64>, tensor<5xi64>, tensor<2xui8>) {
+  %a = kiln.constant dense<[7, 7, -7, -7, 6]> : tensor<5xi64>
+  %b = kiln.constant dense<[3, -2, 2, -3, 3]> : tensor<5xi64>
+  %0 = kiln.mod %a, %b {fmod = false} : tensor<5xi64>, tensor<5xi64> -> tensor<5xi64>
+  %1 = kiln.mod %a, %b {fmod = true} : tensor<5xi64>, tensor<5xi64> -> tensor<5xi64>
+  %c = kiln.constant dense<[250, 250]> : tensor<2xui8>
+  %d = kiln.constant dense<[3, 5]> : tensor<2xui8>
+  %2 = kiln.mod %c, %d {fmod = false} : tensor<2xui8>, tensor<2xui8> -> tensor<2xui8>
+  return %0, %1, %2 : tensor<5xi64>, tensor<5xi64>, tensor<2xui8>
+}
+
+// -----
+
+// A zero divisor is left for run time.
+// CHECK-LABEL: func.func @no_fold_mod_by_zero
+// CHECK: kiln.mod
+func.func @no_fold_mod_by_zero() -> tensor<2xi64> {
+  %a = kiln.constant dense<[4, 6]> : tensor<2xi64>
+  %z = kiln.constant dense<[2, 0]> : tensor<2xi64>
+  %0 = kiln.mod %a, %z {fmod = false} : tensor<2xi64>, tensor<2xi64> -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_logic
+// CHECK-DAG: %[[NOT:.*]] = kiln.constant dense<[false, true]> : tensor<2xi1>
+// CHECK-DAG: %[[AND:.*]] = kiln.constant dense<{{\[}}[true, false], [false, false]]> : tensor<2x2xi1>
+// CHECK-DAG: %[[OR:.*]] = kiln.constant dense<{{\[}}[true, true], [true, false]]> : tensor<2x2xi1>
+// CHECK-DAG: %[[XOR:.*]] = kiln.constant dense<{{\[}}[false, true], [true, false]]> : tensor<2x2xi1>
+// CHECK: return %[[NOT]], %[[AND]], %[[OR]], %[[XOR]]
+func.func @fold_logic() -> (tensor<2xi1>, tensor<2x2xi1>, tensor<2x2xi1>, tensor<2x2xi1>) {
+  %a = kiln.constant dense<[true, false]> : tensor<2xi1>
+  %col = kiln.constant dense<[[true], [false]]> : tensor<2x1xi1>
+  %0 = kiln.not %a : tensor<2xi1>
+  // Broadcast [2, 1] against [2].
+  %1 = kiln.and %col, %a : tensor<2x1xi1>, tensor<2xi1> -> tensor<2x2xi1>
+  %2 = kiln.or %col, %a : tensor<2x1xi1>, tensor<2xi1> -> tensor<2x2xi1>
+  %3 = kiln.xor %col, %a : tensor<2x1xi1>, tensor<2xi1> -> tensor<2x2xi1>
+  return %0, %1, %2, %3 : tensor<2xi1>, tensor<2x2xi1>, tensor<2x2xi1>, tensor<2x2xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_compare
+// CHECK-DAG: %[[GT:.*]] = kiln.constant dense<[false, false, true]> : tensor<3xi1>
+// CHECK-DAG: %[[GE:.*]] = kiln.constant dense<[false, true, true]> : tensor<3xi1>
+// CHECK-DAG: %[[LE:.*]] = kiln.constant dense<[true, true, false]> : tensor<3xi1>
+// CHECK-DAG: %[[UGT:.*]] = kiln.constant dense<true> : tensor<1xi1>
+// CHECK: return %[[GT]], %[[GE]], %[[LE]], %[[UGT]]
+func.func @fold_compare() -> (tensor<3xi1>, tensor<3xi1>, tensor<3xi1>, tensor<1xi1>) {
+  %a = kiln.constant dense<[-1, 2, 3]> : tensor<3xi64>
+  %b = kiln.constant dense<2> : tensor<i64>
+  %0 = kiln.greater %a, %b : tensor<3xi64>, tensor<i64> -> tensor<3xi1>
+  %1 = kiln.greater_equal %a, %b : tensor<3xi64>, tensor<i64> -> tensor<3xi1>
+  %2 = kiln.less_equal %a, %b : tensor<3xi64>, tensor<i64> -> tensor<3xi1>
+  // 200 > 100 read as unsigned (as signed bytes, -56 < 100).
+  %c = kiln.constant dense<200> : tensor<1xui8>
+  %d = kiln.constant dense<100> : tensor<1xui8>
+  %3 = kiln.greater %c, %d : tensor<1xui8>, tensor<1xui8> -> tensor<1xi1>
+  return %0, %1, %2, %3 : tensor<3xi1>, tensor<3xi1>, tensor<3xi1>, tensor<1xi1>
+}
+
+// -----
+
+// The grouped-query attention test of ONNX's expanded Attention: the
+// repeat count of the key and value heads is computed from their shapes
+// with equal, not, div, mod, and and where, and must fold for the expand
+// that uses it to get a static shape.
+// CHECK-LABEL: func.func @fold_gqa_interleave
+// CHECK: %[[C:.*]] = kiln.constant dense<[1, 2, 2, 3, 8]> : tensor<5xi64>
+// CHECK: return %[[C]]
+func.func @fold_gqa_interleave(%q: tensor<1x4x3x8xf32>, %k: tensor<1x2x3x8xf32>) -> tensor<5xi64> {
+  %qh = kiln.shape %q {end = 2 : i64, start = 1 : i64} : (tensor<1x4x3x8xf32>) -> tensor<1xi64>
+  %kh = kiln.shape %k {end = 2 : i64, start = 1 : i64} : (tensor<1x2x3x8xf32>) -> tensor<1xi64>
+  %rest = kiln.shape %k {end = 4 : i64, start = 2 : i64} : (tensor<1x2x3x8xf32>) -> tensor<2xi64>
+  %batch = kiln.shape %k {end = 1 : i64, start = 0 : i64} : (tensor<1x2x3x8xf32>) -> tensor<1xi64>
+  %zero = kiln.constant dense<0> : tensor<1xi64>
+  %one = kiln.constant dense<1> : tensor<1xi64>
+  %same = kiln.equal %qh, %kh : tensor<1xi64>, tensor<1xi64> -> tensor<1xi1>
+  %grouped = kiln.not %same : tensor<1xi1>
+  %ratio = kiln.div %qh, %kh : tensor<1xi64>, tensor<1xi64> -> tensor<1xi64>
+  %rem = kiln.mod %qh, %kh {fmod = false} : tensor<1xi64>, tensor<1xi64> -> tensor<1xi64>
+  %divides = kiln.equal %rem, %zero : tensor<1xi64>, tensor<1xi64> -> tensor<1xi1>
+  %cond = kiln.and %grouped, %divides : tensor<1xi1>, tensor<1xi1> -> tensor<1xi1>
+  %repeat = kiln.where %cond, %ratio, %one : (tensor<1xi1>, tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %shape = kiln.concat %batch, %kh, %repeat, %rest {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<2xi64>) -> tensor<5xi64>
+  return %shape : tensor<5xi64>
+}

@@ -206,6 +206,82 @@ OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
                      });
 }
 
+OpFoldResult LessEqualOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool isUnsigned) {
+                       return isUnsigned ? a.ule(b) : a.sle(b);
+                     });
+}
+
+OpFoldResult GreaterOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool isUnsigned) {
+                       return isUnsigned ? a.ugt(b) : a.sgt(b);
+                     });
+}
+
+OpFoldResult GreaterEqualOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool isUnsigned) {
+                       return isUnsigned ? a.uge(b) : a.sge(b);
+                     });
+}
+
+// The logic ops are defined on booleans, which foldCompare reads as 1-bit
+// integers.
+OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool) {
+                       return !a.isZero() && !b.isZero();
+                     });
+}
+
+OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool) {
+                       return !a.isZero() || !b.isZero();
+                     });
+}
+
+OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](const APInt &a, const APInt &b, bool) {
+                       return a.isZero() != b.isZero();
+                     });
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  if (!input || !getType().getElementType().isInteger(1) ||
+      !isFoldableSize(getType()))
+    return {};
+  return input.mapValues(getType().getElementType(),
+                         [](const APInt &v) { return ~v; });
+}
+
+/// Integer remainders only (shape arithmetic); a zero divisor does not fold.
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
+  bool fmod = getFmod();
+  if (isa<FloatType>(getType().getElementType()))
+    return {};
+  return foldBinary(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [isUnsigned, fmod](const APInt &a,
+                         const APInt &b) -> std::optional<APInt> {
+        if (b.isZero())
+          return std::nullopt;
+        if (isUnsigned)
+          return a.urem(b);
+        APInt rem = a.srem(b);
+        // Python's remainder takes the divisor's sign, fmod the dividend's.
+        if (!fmod && !rem.isZero() && rem.isNegative() != b.isNegative())
+          rem += b;
+        return rem;
+      },
+      [](const APFloat &a, const APFloat &) { return a; });
+}
+
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
   auto condition =
       dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getCondition());

@@ -49,7 +49,9 @@ def Kiln_SoftplusOp : Kiln_UnaryOp<"softplus", "log(1 + exp(x))">;
 def Kiln_SoftsignOp : Kiln_UnaryOp<"softsign", "x / (1 + |x|)">;
 def Kiln_MishOp : Kiln_UnaryOp<"mish", "x * tanh(softplus(x))">;
 def Kiln_HardSwishOp : Kiln_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
-def Kiln_NotOp : Kiln_UnaryOp<"not", "logical not of a boolean tensor">;
+def Kiln_NotOp : Kiln_UnaryOp<"not", "logical not of a boolean tensor"> {
+  let hasFolder = 1;
+}
 def Kiln_BitwiseNotOp : Kiln_UnaryOp<"bitwise_not", "bitwise not of an integer tensor">;
 
 def Kiln_IdentityOp : Kiln_UnaryOp<"identity", "the operand itself"> {
@@ -148,11 +150,18 @@ def Kiln_MaxOp : Kiln_BinaryOp<"max", "max(lhs, rhs)", [Commutative]> {
 def Kiln_ModOp : Kiln_BinaryOp<"mod",
     "remainder: sign of the divisor, or of the dividend when fmod is set"> {
   let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs, BoolAttr:$fmod);
+  let hasFolder = 1;
 }
 def Kiln_PReluOp : Kiln_BinaryOp<"prelu", "lhs >= 0 ? lhs : rhs * lhs">;
-def Kiln_AndOp : Kiln_BinaryOp<"and", "logical and", [Commutative]>;
-def Kiln_OrOp : Kiln_BinaryOp<"or", "logical or", [Commutative]>;
-def Kiln_XorOp : Kiln_BinaryOp<"xor", "logical exclusive or", [Commutative]>;
+def Kiln_AndOp : Kiln_BinaryOp<"and", "logical and", [Commutative]> {
+  let hasFolder = 1;
+}
+def Kiln_OrOp : Kiln_BinaryOp<"or", "logical or", [Commutative]> {
+  let hasFolder = 1;
+}
+def Kiln_XorOp : Kiln_BinaryOp<"xor", "logical exclusive or", [Commutative]> {
+  let hasFolder = 1;
+}
 def Kiln_BitwiseAndOp : Kiln_BinaryOp<"bitwise_and", "bitwise and", [Commutative]>;
 def Kiln_BitwiseOrOp : Kiln_BinaryOp<"bitwise_or", "bitwise or", [Commutative]>;
 def Kiln_BitwiseXorOp : Kiln_BinaryOp<"bitwise_xor", "bitwise exclusive or", [Commutative]>;
@@ -165,9 +174,13 @@ def Kiln_EqualOp : Kiln_BinaryOp<"equal", "lhs == rhs", [Commutative]> {
   let hasFolder = 1;
 }
 def Kiln_LessOp : Kiln_BinaryOp<"less", "lhs < rhs"> { let hasFolder = 1; }
-def Kiln_LessEqualOp : Kiln_BinaryOp<"less_equal", "lhs <= rhs">;
-def Kiln_GreaterOp : Kiln_BinaryOp<"greater", "lhs > rhs">;
-def Kiln_GreaterEqualOp : Kiln_BinaryOp<"greater_equal", "lhs >= rhs">;
+def Kiln_LessEqualOp : Kiln_BinaryOp<"less_equal", "lhs <= rhs"> {
+  let hasFolder = 1;
+}
+def Kiln_GreaterOp : Kiln_BinaryOp<"greater", "lhs > rhs"> { let hasFolder = 1; }
+def Kiln_GreaterEqualOp : Kiln_BinaryOp<"greater_equal", "lhs >= rhs"> {
+  let hasFolder = 1;
+}
 
 def Kiln_WhereOp : Kiln_InferredOp<"where"> {
   let summary = "select x where the condition holds, y elsewhere";
