@@ -35,6 +35,8 @@ void kiln::populateKilnToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateMiscPatterns(patterns);
   populateQuantizedPatterns(patterns);
   populateSamplingPatterns(patterns);
+  populateTfIdfPatterns(patterns);
+  populateMoreOpsPatterns(patterns);
 }
 
 namespace {

@@ -106,6 +106,8 @@ void populateRecurrentPatterns(mlir::RewritePatternSet &patterns);
 void populateMiscPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantizedPatterns(mlir::RewritePatternSet &patterns);
 void populateSamplingPatterns(mlir::RewritePatternSet &patterns);
+void populateTfIdfPatterns(mlir::RewritePatternSet &patterns);
+void populateMoreOpsPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln
 
