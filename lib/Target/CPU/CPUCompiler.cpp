@@ -7,7 +7,6 @@
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
 #include "Parallelization.h"
-#include "PointwiseConvolution.h"
 #include "SizeAnalysis.h"
 #include "Vectorization.h"
 
@@ -269,8 +268,6 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return llvm::Error::success();
   if (llvm::Error e = recordOutputs(main, program))
     return e;
-  if (options.vectorize)
-    convertPointwiseConvolutions(main);
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");
