@@ -61,10 +61,8 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
             SmallVector<utils::IteratorType>(rank,
                                              utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l,
-                                      UnrealizedConversionCastOp::create(
-                                          b, l, type.getElementType(), args[0])
-                                          .getResult(0));
+              linalg::YieldOp::create(
+                  b, l, reinterpret(b, l, args[0], type.getElementType()));
             })
             .getResult(0));
     return success();

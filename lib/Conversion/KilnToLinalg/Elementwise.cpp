@@ -34,24 +34,6 @@ bool hasUnsignedOperands(Operation *op) {
   return getElementTypeOrSelf(op->getOperand(0).getType()).isUnsignedInteger();
 }
 
-/// The signless integer type of the width of `type` when it is a signed or
-/// unsigned integer type, else `type`.
-Type toSignless(Type type) {
-  auto intType = dyn_cast<IntegerType>(type);
-  if (!intType || intType.isSignless())
-    return type;
-  return IntegerType::get(type.getContext(), intType.getWidth());
-}
-
-/// Reinterprets `value` as `type` of the same width (a signless integer as
-/// ui8 and back). arith only computes on signless integers; the cast is a
-/// no-op that the LLVM lowering, which drops signedness, folds away.
-Value reinterpret(OpBuilder &b, Location loc, Value value, Type type) {
-  if (value.getType() == type)
-    return value;
-  return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
-}
-
 /// Lowers OpTy with `Fn(op, builder, loc, elements)` as the body of a
 /// broadcasting linalg.generic producing the op's only result. Signed and
 /// unsigned integer elements reach `Fn` as signless integers (and a signless

@@ -46,6 +46,19 @@ OpFoldResult getDim(OpBuilder &b, Location loc, Value value, int64_t dim) {
   return tensor::DimOp::create(b, loc, value, dim).getResult();
 }
 
+Type toSignless(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType || intType.isSignless())
+    return type;
+  return IntegerType::get(type.getContext(), intType.getWidth());
+}
+
+Value reinterpret(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
+}
+
 bool hasStaticShapeBeyondBatch(RankedTensorType type) {
   return type.getRank() > 0 &&
          llvm::all_of(type.getShape().drop_front(),

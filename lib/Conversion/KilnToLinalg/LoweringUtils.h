@@ -38,6 +38,17 @@ mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, double value);
 
+/// The signless integer type of the width of `type` when it is a signed or
+/// unsigned integer type, else `type`: arith computes on signless integers
+/// only.
+mlir::Type toSignless(mlir::Type type);
+
+/// Reinterprets `value` as `type` of the same width (a signless integer as
+/// ui8 and back): a no-op cast that the LLVM lowering, which drops
+/// signedness, folds away.
+mlir::Value reinterpret(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value value, mlir::Type type);
+
 /// Whether every dimension but the first (the batch) is static.
 bool hasStaticShapeBeyondBatch(mlir::RankedTensorType type);
 

@@ -25,24 +25,6 @@ namespace {
 
 using Iterator = utils::IteratorType;
 
-/// The signless integer type of the width of `type` when it is an unsigned
-/// or signed integer type, else `type`: arith computes on signless integers
-/// only.
-Type toSignless(Type type) {
-  auto intType = dyn_cast<IntegerType>(type);
-  if (!intType || intType.isSignless())
-    return type;
-  return IntegerType::get(type.getContext(), intType.getWidth());
-}
-
-/// Reinterprets `value` as `type` of the same width (a no-op cast that the
-/// LLVM lowering, which drops signedness, folds away).
-Value reinterpret(OpBuilder &b, Location loc, Value value, Type type) {
-  if (value.getType() == type)
-    return value;
-  return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
-}
-
 bool isArithType(Type type) {
   return isa<FloatType>(type) || isa<IntegerType>(type);
 }

@@ -15,7 +15,7 @@
 // to even and saturated to the output's integer type.
 //
 // arith computes on signless integers only: ui8/si8 elements are
-// reinterpreted as i8 inside the generic bodies (as in Elementwise.cpp) and
+// reinterpreted as i8 inside the generic bodies (LoweringUtils.h) and
 // their signedness decides how they are widened and saturated.
 //
 //===----------------------------------------------------------------------===//
@@ -34,24 +34,6 @@ namespace {
 /// the inputs' elements, all signless.
 using SignlessBody =
     llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
-/// The signless integer type of the width of `type` when it is a signed or
-/// unsigned integer type, else `type`. (Elementwise.cpp keeps its own copy
-/// of this and `reinterpret` file-local.)
-Type toSignless(Type type) {
-  auto intType = dyn_cast<IntegerType>(type);
-  if (!intType || intType.isSignless())
-    return type;
-  return IntegerType::get(type.getContext(), intType.getWidth());
-}
-
-/// Reinterprets `value` as `type` of the same width; a no-op cast that the
-/// LLVM lowering, which drops signedness, folds away.
-Value reinterpret(OpBuilder &b, Location loc, Value value, Type type) {
-  if (value.getType() == type)
-    return value;
-  return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
-}
 
 Type elementOf(Value tensor) { return getElementTypeOrSelf(tensor.getType()); }
 

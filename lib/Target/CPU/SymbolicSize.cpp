@@ -124,14 +124,3 @@ kiln::artifact::SizeExpr SymbolicSize::toExpr() const {
   }
   return e;
 }
-
-int64_t SymbolicSize::evaluate(const std::vector<int64_t> &symbolValues) const {
-  int64_t sum = 0;
-  for (const auto &[m, c] : terms) {
-    int64_t v = c;
-    for (uint32_t s : m)
-      v *= symbolValues.at(s);
-    sum += v;
-  }
-  return divisor == 1 ? sum : (sum + divisor - 1) / divisor;
-}

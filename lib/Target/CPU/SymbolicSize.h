@@ -48,8 +48,6 @@ public:
   const std::map<Monomial, int64_t> &getTerms() const { return terms; }
 
   artifact::SizeExpr toExpr() const;
-  /// The value for given symbol values.
-  int64_t evaluate(const std::vector<int64_t> &symbolValues) const;
 
   bool operator==(const SymbolicSize &other) const {
     return terms == other.terms && divisor == other.divisor;
