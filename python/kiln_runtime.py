@@ -21,6 +21,17 @@ _DTYPES = {
     6: np.int32, 7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64,
     12: np.uint32, 13: np.uint64,
 }
+try:  # bfloat16, the 8-bit floats and the sub-byte types, one per byte
+    import ml_dtypes as _ml
+
+    _DTYPES.update({
+        16: _ml.bfloat16, 17: _ml.float8_e4m3fn, 18: _ml.float8_e4m3fnuz,
+        19: _ml.float8_e5m2, 20: _ml.float8_e5m2fnuz, 21: _ml.uint4,
+        22: _ml.int4, 23: _ml.float4_e2m1fn, 24: _ml.float8_e8m0fnu,
+        25: _ml.uint2, 26: _ml.int2,
+    })
+except ImportError:
+    pass
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 
 

@@ -133,9 +133,22 @@ typedef enum kiln_dtype_t {
   KILN_DTYPE_UINT32 = 12,
   KILN_DTYPE_UINT64 = 13,
   KILN_DTYPE_BFLOAT16 = 16,
+  KILN_DTYPE_FLOAT8E4M3FN = 17,
+  KILN_DTYPE_FLOAT8E4M3FNUZ = 18,
+  KILN_DTYPE_FLOAT8E5M2 = 19,
+  KILN_DTYPE_FLOAT8E5M2FNUZ = 20,
+  KILN_DTYPE_UINT4 = 21,
+  KILN_DTYPE_INT4 = 22,
+  KILN_DTYPE_FLOAT4E2M1 = 23,
+  KILN_DTYPE_FLOAT8E8M0 = 24,
+  KILN_DTYPE_UINT2 = 25,
+  KILN_DTYPE_INT2 = 26,
 } kiln_dtype_t;
 
-/// Bytes per element of `dtype`; 0 for an unknown dtype.
+/// Bytes per element of `dtype`; 0 for an unknown dtype. The 8-bit float
+/// types hold their bit patterns. The 4- and 2-bit types are NOT packed: each
+/// element takes one byte, its bits in the low bits and zeros above (numpy's
+/// ml_dtypes layout), so a sub-byte tensor of N elements is N bytes.
 KILN_API size_t kiln_dtype_size(kiln_dtype_t dtype);
 /// A static name such as "float32"; "invalid" for an unknown dtype.
 KILN_API const char *kiln_dtype_name(kiln_dtype_t dtype);

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DTypeTable.h"
 #include "Model.h"
 
 #include "Artifact_generated.h"
@@ -30,27 +31,8 @@ static Status invalid(const char *format, const std::string &a = "",
 static std::string str(uint64_t value) { return std::to_string(value); }
 
 /// Whether `dtype`, read from the file as an integer, is a kiln_dtype_t.
-/// (Checked before any conversion: an out-of-range enum value is undefined
-/// behavior in C++.)
 static bool validDtype(int32_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_FLOAT32:
-  case KILN_DTYPE_UINT8:
-  case KILN_DTYPE_INT8:
-  case KILN_DTYPE_UINT16:
-  case KILN_DTYPE_INT16:
-  case KILN_DTYPE_INT32:
-  case KILN_DTYPE_INT64:
-  case KILN_DTYPE_BOOL:
-  case KILN_DTYPE_FLOAT16:
-  case KILN_DTYPE_FLOAT64:
-  case KILN_DTYPE_UINT32:
-  case KILN_DTYPE_UINT64:
-  case KILN_DTYPE_BFLOAT16:
-    return true;
-  default:
-    return false;
-  }
+  return kiln::dtypes::lookup(dtype).bytes != 0;
 }
 
 /// Converts one Expr, checking its symbols and divisor. `what` names it.

@@ -1,5 +1,6 @@
 //===- ModelApi.cpp - The C API: versions, options, dtypes, models --------===//
 
+#include "DTypeTable.h"
 #include "Model.h"
 #include "ThreadPool.h"
 
@@ -54,62 +55,11 @@ kiln_status_t *kiln_runtime_configure(const kiln_runtime_options_t *options) {
 }
 
 size_t kiln_dtype_size(kiln_dtype_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_UINT8:
-  case KILN_DTYPE_INT8:
-  case KILN_DTYPE_BOOL:
-    return 1;
-  case KILN_DTYPE_UINT16:
-  case KILN_DTYPE_INT16:
-  case KILN_DTYPE_FLOAT16:
-  case KILN_DTYPE_BFLOAT16:
-    return 2;
-  case KILN_DTYPE_FLOAT32:
-  case KILN_DTYPE_INT32:
-  case KILN_DTYPE_UINT32:
-    return 4;
-  case KILN_DTYPE_INT64:
-  case KILN_DTYPE_UINT64:
-  case KILN_DTYPE_FLOAT64:
-    return 8;
-  case KILN_DTYPE_INVALID:
-    break;
-  }
-  return 0;
+  return kiln::dtypes::lookup(dtype).bytes;
 }
 
 const char *kiln_dtype_name(kiln_dtype_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_FLOAT32:
-    return "float32";
-  case KILN_DTYPE_UINT8:
-    return "uint8";
-  case KILN_DTYPE_INT8:
-    return "int8";
-  case KILN_DTYPE_UINT16:
-    return "uint16";
-  case KILN_DTYPE_INT16:
-    return "int16";
-  case KILN_DTYPE_INT32:
-    return "int32";
-  case KILN_DTYPE_INT64:
-    return "int64";
-  case KILN_DTYPE_BOOL:
-    return "bool";
-  case KILN_DTYPE_FLOAT16:
-    return "float16";
-  case KILN_DTYPE_FLOAT64:
-    return "float64";
-  case KILN_DTYPE_UINT32:
-    return "uint32";
-  case KILN_DTYPE_UINT64:
-    return "uint64";
-  case KILN_DTYPE_BFLOAT16:
-    return "bfloat16";
-  case KILN_DTYPE_INVALID:
-    break;
-  }
-  return "invalid";
+  return kiln::dtypes::lookup(dtype).name;
 }
 
 kiln_status_t *kiln_model_load_file(const char *path,

@@ -229,8 +229,13 @@ def compare(got, want):
         return f"shape {list(got.shape)} instead of {list(want.shape)}"
     if got.dtype != want.dtype:
         return f"dtype {got.dtype} instead of {want.dtype}"
-    if want.dtype.name == "bfloat16":
+    # ml_dtypes' types (bfloat16, the 8- and 4-bit floats, the sub-byte
+    # integers) are compared as the float32 or int32 values they hold.
+    name = want.dtype.name
+    if name == "bfloat16" or name.startswith("float8") or name.startswith("float4"):
         got, want = got.astype(np.float32), want.astype(np.float32)
+    elif name in ("int4", "uint4", "int2", "uint2"):
+        got, want = got.astype(np.int32), want.astype(np.int32)
     if want.dtype.kind in "fc":
         bad = ~np.isclose(got, want, rtol=1e-3, atol=1e-7, equal_nan=True)
     else:

@@ -49,6 +49,90 @@ template <typename T> T saturate(double value) {
   return static_cast<T>(truncated);
 }
 
+/// The value of an 8- or 4-bit float `code`, decoded from its format's
+/// parameters; false for a dtype that is not one.
+bool decodeMiniFloat(kiln_dtype_t dtype, uint8_t code, double &out) {
+  if (dtype == KILN_DTYPE_FLOAT8E8M0) {
+    out = code == 0xFF ? std::nan("") : std::ldexp(1.0, code - 127);
+    return true;
+  }
+  unsigned width = 8, mantissaBits = 0;
+  int minExponent = 0;
+  switch (dtype) {
+  case KILN_DTYPE_FLOAT8E4M3FN:
+    mantissaBits = 3, minExponent = -6;
+    if ((code & 0x7F) == 0x7F) {
+      out = std::nan("");
+      return true;
+    }
+    break;
+  case KILN_DTYPE_FLOAT8E4M3FNUZ:
+  case KILN_DTYPE_FLOAT8E5M2FNUZ:
+    mantissaBits = dtype == KILN_DTYPE_FLOAT8E4M3FNUZ ? 3 : 2;
+    minExponent = dtype == KILN_DTYPE_FLOAT8E4M3FNUZ ? -7 : -15;
+    if (code == 0x80) {
+      out = std::nan("");
+      return true;
+    }
+    break;
+  case KILN_DTYPE_FLOAT8E5M2:
+    mantissaBits = 2, minExponent = -14;
+    if ((code & 0x7F) >= 0x7C) {
+      out = (code & 0x7F) == 0x7C ? std::numeric_limits<double>::infinity()
+                                  : std::nan("");
+      if (code & 0x80)
+        out = -out;
+      return true;
+    }
+    break;
+  case KILN_DTYPE_FLOAT4E2M1:
+    width = 4, mantissaBits = 1, minExponent = 0;
+    break;
+  default:
+    return false;
+  }
+  unsigned magnitude = code & ((1u << (width - 1)) - 1);
+  unsigned exponent = magnitude >> mantissaBits;
+  unsigned mantissa = magnitude & ((1u << mantissaBits) - 1);
+  double value =
+      exponent == 0
+          ? std::ldexp(mantissa, minExponent - static_cast<int>(mantissaBits))
+          : std::ldexp(1.0 + std::ldexp(mantissa, -static_cast<int>(mantissaBits)),
+                       static_cast<int>(exponent) - 1 + minExponent);
+  out = (code >> (width - 1)) & 1 ? -value : value;
+  return true;
+}
+
+/// The code of the 8- or 4-bit float nearest to `value` (by search: there
+/// are at most 256); NaN where the format has one, else zero.
+uint8_t encodeMiniFloat(kiln_dtype_t dtype, double value) {
+  unsigned codes = dtype == KILN_DTYPE_FLOAT4E2M1 ? 16 : 256;
+  int best = -1, nan = -1;
+  double bestDistance = 0;
+  for (unsigned code = 0; code < codes; ++code) {
+    double decoded = 0;
+    decodeMiniFloat(dtype, static_cast<uint8_t>(code), decoded);
+    if (std::isnan(decoded)) {
+      nan = nan < 0 ? static_cast<int>(code) : nan;
+      continue;
+    }
+    double distance = std::fabs(decoded - value);
+    if (best < 0 || distance < bestDistance)
+      best = static_cast<int>(code), bestDistance = distance;
+  }
+  if (std::isnan(value))
+    return static_cast<uint8_t>(nan < 0 ? 0 : nan);
+  return static_cast<uint8_t>(best);
+}
+
+/// The value of a sub-byte integer stored in the low `bits` of a byte.
+int subByteInteger(uint8_t byte, unsigned bits, bool isSigned) {
+  int value = byte & ((1 << bits) - 1);
+  if (isSigned && (value >> (bits - 1)))
+    value -= 1 << bits;
+  return value;
+}
+
 } // namespace
 
 float halfToFloat(uint16_t bits) {
@@ -124,10 +208,20 @@ double elementAsDouble(kiln_dtype_t dtype, const void *data, uint64_t index) {
     return static_cast<double>(load<int64_t>(data, index));
   case KILN_DTYPE_UINT64:
     return static_cast<double>(load<uint64_t>(data, index));
-  case KILN_DTYPE_INVALID:
-    break;
+  case KILN_DTYPE_INT4:
+  case KILN_DTYPE_UINT4:
+    return subByteInteger(load<uint8_t>(data, index), 4,
+                          dtype == KILN_DTYPE_INT4);
+  case KILN_DTYPE_INT2:
+  case KILN_DTYPE_UINT2:
+    return subByteInteger(load<uint8_t>(data, index), 2,
+                          dtype == KILN_DTYPE_INT2);
+  default: {
+    double value = 0.0;
+    decodeMiniFloat(dtype, load<uint8_t>(data, index), value);
+    return value;
   }
-  return 0.0;
+  }
 }
 
 void setElementFromDouble(kiln_dtype_t dtype, void *data, uint64_t index,
@@ -160,8 +254,16 @@ void setElementFromDouble(kiln_dtype_t dtype, void *data, uint64_t index,
     return store<int64_t>(data, index, saturate<int64_t>(value));
   case KILN_DTYPE_UINT64:
     return store<uint64_t>(data, index, saturate<uint64_t>(value));
+  case KILN_DTYPE_INT4:
+  case KILN_DTYPE_UINT4:
+    return store<uint8_t>(data, index, saturate<int8_t>(value) & 0xF);
+  case KILN_DTYPE_INT2:
+  case KILN_DTYPE_UINT2:
+    return store<uint8_t>(data, index, saturate<int8_t>(value) & 0x3);
   case KILN_DTYPE_INVALID:
     break;
+  default:
+    return store<uint8_t>(data, index, encodeMiniFloat(dtype, value));
   }
 }
 
@@ -186,6 +288,12 @@ std::string formatElements(kiln_dtype_t dtype, const void *data, uint64_t count,
     case KILN_DTYPE_FLOAT64:
     case KILN_DTYPE_FLOAT16:
     case KILN_DTYPE_BFLOAT16:
+    case KILN_DTYPE_FLOAT8E4M3FN:
+    case KILN_DTYPE_FLOAT8E4M3FNUZ:
+    case KILN_DTYPE_FLOAT8E5M2:
+    case KILN_DTYPE_FLOAT8E5M2FNUZ:
+    case KILN_DTYPE_FLOAT8E8M0:
+    case KILN_DTYPE_FLOAT4E2M1:
       std::snprintf(buffer, sizeof buffer, "%.6g",
                     elementAsDouble(dtype, data, i));
       break;

@@ -365,6 +365,46 @@ uint32_t typedFieldFor(kiln_dtype_t dtype) {
   }
 }
 
+/// Bits per element of the types ONNX packs several to a byte (the low
+/// bits first), or 0.
+unsigned packedBits(kiln_dtype_t dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_UINT4:
+  case KILN_DTYPE_INT4:
+  case KILN_DTYPE_FLOAT4E2M1:
+    return 4;
+  case KILN_DTYPE_UINT2:
+  case KILN_DTYPE_INT2:
+    return 2;
+  default:
+    return 0;
+  }
+}
+
+/// Bytes of `count` elements packed `bits` to a byte.
+uint64_t packedBytes(uint64_t count, unsigned bits) {
+  return (count * bits + 7) / 8;
+}
+
+/// kiln's layout of packed elements: a byte each, in the low bits.
+std::vector<uint8_t> unpack(const uint8_t *packed, uint64_t count,
+                            unsigned bits) {
+  std::vector<uint8_t> out(count);
+  unsigned perByte = 8 / bits, mask = (1u << bits) - 1;
+  for (uint64_t i = 0; i < count; ++i)
+    out[i] = (packed[i / perByte] >> (bits * (i % perByte))) & mask;
+  return out;
+}
+
+std::vector<uint8_t> pack(const std::vector<uint8_t> &elements,
+                          unsigned bits) {
+  std::vector<uint8_t> out(packedBytes(elements.size(), bits), 0);
+  unsigned perByte = 8 / bits, mask = (1u << bits) - 1;
+  for (size_t i = 0; i < elements.size(); ++i)
+    out[i / perByte] |= (elements[i] & mask) << (bits * (i % perByte));
+  return out;
+}
+
 /// The range int32_data values must lie in for `dtype`.
 void int32DataRange(kiln_dtype_t dtype, int64_t &low, int64_t &high) {
   switch (dtype) {
@@ -375,7 +415,17 @@ void int32DataRange(kiln_dtype_t dtype, int64_t &low, int64_t &high) {
     low = -128, high = 127;
     return;
   case KILN_DTYPE_UINT8:
-    low = 0, high = 255;
+  case KILN_DTYPE_FLOAT8E4M3FN:
+  case KILN_DTYPE_FLOAT8E4M3FNUZ:
+  case KILN_DTYPE_FLOAT8E5M2:
+  case KILN_DTYPE_FLOAT8E5M2FNUZ:
+  case KILN_DTYPE_FLOAT8E8M0:
+  case KILN_DTYPE_UINT4:
+  case KILN_DTYPE_INT4:
+  case KILN_DTYPE_FLOAT4E2M1:
+  case KILN_DTYPE_UINT2:
+  case KILN_DTYPE_INT2:
+    low = 0, high = 255; // The packed types hold a packed byte each.
     return;
   case KILN_DTYPE_INT16:
     low = -32768, high = 32767;
@@ -427,7 +477,7 @@ bool parseTensorProto(const uint8_t *data, size_t size, HostTensor &out,
   if (!isSupportedDtype(fields.dataType)) {
     error = "unsupported data_type " + std::to_string(fields.dataType) +
             " (supported: the numeric types and bool of "
-            "TensorProto.DataType, 1-7, 9-13, 16)";
+            "TensorProto.DataType, 1-7, 9-13, 16-26)";
     return false;
   }
   HostTensor tensor;
@@ -473,6 +523,34 @@ bool parseTensorProto(const uint8_t *data, size_t size, HostTensor &out,
               " (expected " + fieldName(expectedField) + " or raw_data)";
       return false;
     }
+  }
+
+  // The packed types: raw_data or int32_data holds the packed bytes.
+  if (unsigned bits = packedBits(tensor.dtype)) {
+    uint64_t packedSize = packedBytes(count, bits);
+    std::vector<uint8_t> packed;
+    if (fields.hasRawData) {
+      packed.assign(fields.rawData, fields.rawData + fields.rawSize);
+    } else {
+      for (int64_t value : fields.int32Data) {
+        if (value < 0 || value > 255) {
+          error = "int32_data value " + std::to_string(value) +
+                  " is not a packed byte of " + kiln_dtype_name(tensor.dtype);
+          return false;
+        }
+        packed.push_back(static_cast<uint8_t>(value));
+      }
+    }
+    if (packed.size() != packedSize) {
+      error = "size mismatch: " + what + " needs " +
+              std::to_string(packedSize) + " packed bytes but " +
+              (fields.hasRawData ? "raw_data" : "int32_data") + " has " +
+              std::to_string(packed.size());
+      return false;
+    }
+    tensor.data = unpack(packed.data(), count, bits);
+    out = std::move(tensor);
+    return true;
   }
 
   if (fields.hasRawData) {
@@ -569,9 +647,15 @@ bool serializeTensorProto(const HostTensor &tensor, std::vector<uint8_t> &out,
     writeVarint(out, tensor.name.size());
     out.insert(out.end(), tensor.name.begin(), tensor.name.end());
   }
+  std::vector<uint8_t> packed;
+  const std::vector<uint8_t> *raw = &tensor.data;
+  if (unsigned bits = packedBits(tensor.dtype)) {
+    packed = pack(tensor.data, bits);
+    raw = &packed;
+  }
   writeKey(out, 9, kLengthDelimited);
-  writeVarint(out, tensor.data.size());
-  out.insert(out.end(), tensor.data.begin(), tensor.data.end());
+  writeVarint(out, raw->size());
+  out.insert(out.end(), raw->begin(), raw->end());
   return true;
 }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
+#include "MiniFloat.h"
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include <cmath>
@@ -154,12 +155,30 @@ Value cmpf(OpBuilder &b, Location loc, arith::CmpFPredicate p, Value x,
 
 /// Element conversion between any two of float, signless integer and i1;
 /// `fromUnsigned`/`toUnsigned` say how the integers are read (they reach the
-/// scalar builders as signless integers).
+/// scalar builders as signless integers). The 8- and 4-bit floats convert
+/// through f32 (`saturate` as for kiln.cast); conversions to integers of
+/// under 8 bits wrap, as ONNX's reference does.
 Value castElement(OpBuilder &b, Location loc, Value x, Type to,
-                  bool fromUnsigned = false, bool toUnsigned = false) {
+                  bool fromUnsigned = false, bool toUnsigned = false,
+                  bool saturate = true) {
   Type from = x.getType();
   if (from == to)
     return x;
+  if (isMiniFloat(from) || isMiniFloat(to)) {
+    Type f32 = b.getF32Type();
+    Value wide = isMiniFloat(from) ? extendMiniFloat(b, loc, x)
+                                   : castElement(b, loc, x, f32, fromUnsigned);
+    if (!wide)
+      return {};
+    if (isMiniFloat(to))
+      return truncateToMiniFloat(b, loc, wide, cast<FloatType>(to), saturate);
+    return castElement(b, loc, wide, to, false, toUnsigned);
+  }
+  if (isa<FloatType>(from) && to.isSignlessInteger() &&
+      to.getIntOrFloatBitWidth() > 1 && to.getIntOrFloatBitWidth() < 8) {
+    Value wide = arith::FPToSIOp::create(b, loc, b.getI32Type(), x);
+    return arith::TruncIOp::create(b, loc, to, wide);
+  }
   bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
   if (!(fromFloat || from.isSignlessInteger()) ||
       !(toFloat || to.isSignlessInteger()))
@@ -619,7 +638,8 @@ void populateBinary(RewritePatternSet &patterns) {
       patterns, [](CastOp op, OpBuilder &b, Location loc, ValueRange a) {
         Type to = op.getType().getElementType();
         return castElement(b, loc, a[0], toSignless(to),
-                           hasUnsignedOperands(op), to.isUnsignedInteger());
+                           hasUnsignedOperands(op), to.isUnsignedInteger(),
+                           op.getSaturate());
       });
 }
 

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
+#include "MiniFloat.h"
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include <cmath>
@@ -256,14 +257,17 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
          outElem = resultType.getElementType();
     if (!isa<FloatType>(inElem) || !isa<FloatType>(scaleElem))
       return rewriter.notifyMatchFailure(op, "input and scale must be floats");
-    if (!isQuantizedInt(outElem) || outElem.getIntOrFloatBitWidth() > 16)
-      return rewriter.notifyMatchFailure(op,
-                                         "only 8- and 16-bit integer outputs");
+    bool toMiniFloat = isMiniFloat(outElem);
+    if (!toMiniFloat &&
+        (!isQuantizedInt(outElem) || outElem.getIntOrFloatBitWidth() > 16))
+      return rewriter.notifyMatchFailure(
+          op, "only 2- to 16-bit integer and 8- and 4-bit float outputs");
     auto params = quantizationParameters(
         rewriter, op, input, adaptor.getScale(), adaptor.getZeroPoint());
     if (failed(params))
       return rewriter.notifyMatchFailure(op, "dynamic blocked quantization");
     bool isUnsigned = outElem.isUnsignedInteger();
+    bool saturate = op.getSaturate();
     Type divType = inElem == scaleElem ? inElem : rewriter.getF32Type();
     Type wideType = inElem.isF64() ? inElem : rewriter.getF32Type();
 
@@ -278,6 +282,14 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
           Value quotient =
               arith::DivFOp::create(b, l, convertFloat(b, l, a[0], divType),
                                     convertFloat(b, l, a[1], divType));
+          if (toMiniFloat) // x / scale + zero_point, rounded by the format.
+            return truncateToMiniFloat(
+                b, l,
+                arith::AddFOp::create(b, l,
+                                      convertFloat(b, l, quotient,
+                                                   b.getF32Type()),
+                                      extendMiniFloat(b, l, a[2])),
+                cast<FloatType>(outElem), saturate);
           Value rounded = convertFloat(
               b, l, math::RoundEvenOp::create(b, l, quotient), wideType);
           Value shifted = arith::AddFOp::create(
@@ -306,9 +318,11 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
     Type inElem = elementOf(input),
          zeroElem = elementOf(adaptor.getZeroPoint()),
          outElem = resultType.getElementType();
-    if (!isQuantizedInt(inElem) || inElem != zeroElem)
+    bool fromMiniFloat = isMiniFloat(inElem);
+    if ((!fromMiniFloat && !isQuantizedInt(inElem)) || inElem != zeroElem)
       return rewriter.notifyMatchFailure(
-          op, "input and zero point must be integers of one type");
+          op, "input and zero point must be integers or 8- or 4-bit floats "
+              "of one type");
     if (!isa<FloatType>(outElem))
       return rewriter.notifyMatchFailure(op, "scale must be a float");
     auto params = quantizationParameters(
@@ -326,9 +340,13 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
     Value result = buildMapped(
         rewriter, loc, resultType, dynamicSizesOf(rewriter, loc, input), inputs,
         maps, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value difference = arith::SubFOp::create(
-              b, l, intToFloat(b, l, a[0], isUnsigned, wideType),
-              intToFloat(b, l, a[2], isUnsigned, wideType));
+          auto widen = [&](Value v) {
+            return fromMiniFloat
+                       ? convertFloat(b, l, extendMiniFloat(b, l, v), wideType)
+                       : intToFloat(b, l, v, isUnsigned, wideType);
+          };
+          Value difference =
+              arith::SubFOp::create(b, l, widen(a[0]), widen(a[2]));
           Value product = arith::MulFOp::create(
               b, l, difference, convertFloat(b, l, a[1], wideType));
           return convertFloat(b, l, product, outElem);

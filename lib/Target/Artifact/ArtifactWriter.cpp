@@ -11,6 +11,7 @@
 #include "kiln/Target/Artifact/ArtifactWriter.h"
 
 #include "Artifact_generated.h"
+#include "DTypeTable.h"
 #include "kiln-runtime/kernel_abi.h"
 
 #include <fstream>
@@ -58,31 +59,9 @@ buildSignatures(flatbuffers::FlatBufferBuilder &b,
   return b.CreateVector(list);
 }
 
-/// Bytes per element; the writer does not link the runtime for
-/// kiln_dtype_size, so it keeps its own table (same numbering).
+/// Bytes per element (the runtime's table; the writer does not link it).
 static uint64_t dtypeSize(kiln_dtype_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_UINT8:
-  case KILN_DTYPE_INT8:
-  case KILN_DTYPE_BOOL:
-    return 1;
-  case KILN_DTYPE_UINT16:
-  case KILN_DTYPE_INT16:
-  case KILN_DTYPE_FLOAT16:
-  case KILN_DTYPE_BFLOAT16:
-    return 2;
-  case KILN_DTYPE_FLOAT32:
-  case KILN_DTYPE_INT32:
-  case KILN_DTYPE_UINT32:
-    return 4;
-  case KILN_DTYPE_INT64:
-  case KILN_DTYPE_UINT64:
-  case KILN_DTYPE_FLOAT64:
-    return 8;
-  case KILN_DTYPE_INVALID:
-    break;
-  }
-  return 0;
+  return dtypes::lookup(dtype).bytes;
 }
 
 /// Checks what the flatbuffer cannot express wrongly on its own.

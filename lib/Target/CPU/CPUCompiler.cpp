@@ -8,6 +8,7 @@
 #include "NativeCode.h"
 #include "Parallelization.h"
 #include "SizeAnalysis.h"
+#include "SubByteStorage.h"
 #include "Vectorization.h"
 
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
@@ -268,6 +269,9 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return llvm::Error::success();
   if (llvm::Error e = recordOutputs(main, program))
     return e;
+  if (failed(widenSubByteStorage(module)))
+    return makeError("storing sub-byte elements a byte each failed (see the "
+                     "errors above)");
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");

@@ -36,6 +36,18 @@ kiln_dtype_t kiln::cpu::getDType(Type t) {
     return KILN_DTYPE_BFLOAT16;
   if (t.isF64())
     return KILN_DTYPE_FLOAT64;
+  if (isa<Float8E4M3FNType>(t))
+    return KILN_DTYPE_FLOAT8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(t))
+    return KILN_DTYPE_FLOAT8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(t))
+    return KILN_DTYPE_FLOAT8E5M2;
+  if (isa<Float8E5M2FNUZType>(t))
+    return KILN_DTYPE_FLOAT8E5M2FNUZ;
+  if (isa<Float8E8M0FNUType>(t))
+    return KILN_DTYPE_FLOAT8E8M0;
+  if (isa<Float4E2M1FNType>(t))
+    return KILN_DTYPE_FLOAT4E2M1;
   auto i = dyn_cast<IntegerType>(t);
   if (!i)
     return KILN_DTYPE_INVALID;
@@ -43,6 +55,10 @@ kiln_dtype_t kiln::cpu::getDType(Type t) {
   switch (i.getWidth()) {
   case 1:
     return KILN_DTYPE_BOOL;
+  case 2:
+    return isUnsigned ? KILN_DTYPE_UINT2 : KILN_DTYPE_INT2;
+  case 4:
+    return isUnsigned ? KILN_DTYPE_UINT4 : KILN_DTYPE_INT4;
   case 8:
     return isUnsigned ? KILN_DTYPE_UINT8 : KILN_DTYPE_INT8;
   case 16:

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 using namespace kiln::tools;
@@ -111,7 +113,8 @@ TEST(TensorProtoFormat, RoundTripsEveryDtype) {
       KILN_DTYPE_BFLOAT16, KILN_DTYPE_INT8,    KILN_DTYPE_INT16,
       KILN_DTYPE_INT32,    KILN_DTYPE_INT64,   KILN_DTYPE_UINT8,
       KILN_DTYPE_UINT16,   KILN_DTYPE_UINT32,  KILN_DTYPE_UINT64,
-      KILN_DTYPE_BOOL};
+      KILN_DTYPE_BOOL,     KILN_DTYPE_FLOAT8E4M3FN, KILN_DTYPE_FLOAT8E5M2FNUZ,
+      KILN_DTYPE_FLOAT8E8M0};
   const std::vector<std::vector<int64_t>> shapes = {{}, {0}, {3}, {2, 3, 2}};
   for (kiln_dtype_t dtype : dtypes)
     for (const auto &shape : shapes) {
@@ -135,6 +138,68 @@ TEST(TensorProtoFormat, RoundTripsEveryDtype) {
       EXPECT_EQ(out.dims, in.dims);
       EXPECT_EQ(out.data, in.data);
     }
+}
+
+TEST(TensorProtoFormat, UnpacksAndPacksSubByteTypes) {
+  // onnx.numpy_helper.from_array(np.array([1, -1, 7], ml_dtypes.int4)):
+  // two elements a byte, the first in the low bits, raw_data F1 07.
+  Message m;
+  m.field(1, 3).field(2, KILN_DTYPE_INT4).bytesField(9, {0xF1, 0x07});
+  HostTensor t;
+  std::string error;
+  ASSERT_TRUE(parseTensorProto(m.bytes.data(), m.bytes.size(), t, error))
+      << error;
+  // kiln's layout: a byte each, the bits low.
+  EXPECT_EQ(t.data, (std::vector<uint8_t>{0x1, 0xF, 0x7}));
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_INT4, t.data.data(), 1), -1.0);
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_UINT4, t.data.data(), 1), 15.0);
+  std::vector<uint8_t> file;
+  ASSERT_TRUE(serializeTensorProto(t, file, error)) << error;
+  t.name.clear();
+  HostTensor again;
+  ASSERT_TRUE(parseTensorProto(file.data(), file.size(), again, error));
+  EXPECT_EQ(again.data, t.data);
+  EXPECT_NE(std::search(file.begin(), file.end(), m.bytes.end() - 2,
+                        m.bytes.end()),
+            file.end());
+
+  // uint2, five elements in two bytes, from int32_data (a byte each).
+  Message two;
+  two.field(1, 5).field(2, KILN_DTYPE_UINT2).bytesField(5, packedVarints({0xE4, 0x03}));
+  ASSERT_TRUE(
+      parseTensorProto(two.bytes.data(), two.bytes.size(), t, error))
+      << error;
+  EXPECT_EQ(t.data, (std::vector<uint8_t>{0, 1, 2, 3, 3}));
+
+  Message shortData;
+  shortData.field(1, 5).field(2, KILN_DTYPE_INT4).bytesField(9, {0x11, 0x11});
+  EXPECT_ERROR(shortData.bytes, "needs 3 packed bytes but raw_data has 2");
+  Message notAByte;
+  notAByte.field(1, 2).field(2, KILN_DTYPE_UINT4).bytesField(5, packedVarints({300}));
+  EXPECT_ERROR(notAByte.bytes, "is not a packed byte of uint4");
+}
+
+TEST(TensorProtoFormat, DecodesEightAndFourBitFloats) {
+  const uint8_t e4m3[] = {0x38, 0xFE, 0x7F, 0x01};
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT8E4M3FN, e4m3, 0), 1.0);
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT8E4M3FN, e4m3, 1), -448.0);
+  EXPECT_TRUE(std::isnan(elementAsDouble(KILN_DTYPE_FLOAT8E4M3FN, e4m3, 2)));
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT8E4M3FN, e4m3, 3), 0x1p-9);
+  const uint8_t e5m2[] = {0x7B, 0xFC};
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT8E5M2, e5m2, 0), 57344.0);
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT8E5M2, e5m2, 1), -INFINITY);
+  const uint8_t e2m1[] = {0x7, 0x1, 0xC};
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT4E2M1, e2m1, 0), 6.0);
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT4E2M1, e2m1, 1), 0.5);
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT4E2M1, e2m1, 2), -2.0);
+  const uint8_t e8m0[] = {127, 0xFF};
+  EXPECT_EQ(elementAsDouble(KILN_DTYPE_FLOAT8E8M0, e8m0, 0), 1.0);
+  EXPECT_TRUE(std::isnan(elementAsDouble(KILN_DTYPE_FLOAT8E8M0, e8m0, 1)));
+  uint8_t stored = 0;
+  setElementFromDouble(KILN_DTYPE_FLOAT8E4M3FN, &stored, 0, -448.0);
+  EXPECT_EQ(stored, 0xFE);
+  setElementFromDouble(KILN_DTYPE_INT4, &stored, 0, -1.0);
+  EXPECT_EQ(stored, 0xF);
 }
 
 TEST(TensorProtoFormat, WritesWhatOnnxWrites) {
@@ -311,7 +376,7 @@ TEST(TensorProtoFormat, RejectsMalformedWireFormat) {
 TEST(TensorProtoFormat, RejectsUnsupportedTensors) {
   EXPECT_ERROR(Message().field(1, 1).bytes, "no data_type");
   EXPECT_ERROR(Message().field(2, 0).bytes, "no data_type");
-  for (uint64_t type : {8ull, 14ull, 15ull, 17ull, 100ull, 1ull << 40})
+  for (uint64_t type : {8ull, 14ull, 15ull, 27ull, 100ull, 1ull << 40})
     EXPECT_ERROR(Message().field(2, type).bytes, "unsupported data_type");
   EXPECT_ERROR(Message().field(2, 1).stringField(6, "s").bytes,
                "string tensors");
