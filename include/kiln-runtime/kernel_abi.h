@@ -46,6 +46,11 @@ extern "C" {
 ///
 /// A kernel must not block on other workgroups, must not call into the
 /// runtime, and must not keep pointers after it returns.
+///
+/// The shape kernel (artifact format 1.1) has the same signature and runs
+/// once, before the others, with its input bindings: it writes the computed
+/// symbols (sizes that depend on the inputs' values) through `dims`, which
+/// then points to the session's writable symbol table.
 typedef void (*kiln_cpu_kernel_fn)(void **bindings, const int64_t *dims,
                                    int64_t workgroup_x, int64_t workgroup_y,
                                    int64_t workgroup_z);

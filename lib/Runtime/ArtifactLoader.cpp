@@ -181,8 +181,16 @@ static Status loadConstants(kiln_model_t &model, const fb::Artifact &artifact,
 
 /// Finds, for every symbol, an input dim that is exactly that symbol: the
 /// values set for that input then bind it.
-static Status findSymbolSources(kiln_model_t &model) {
+static Status findSymbolSources(kiln_model_t &model,
+                                const fb::Artifact &artifact) {
   model.symbolSources.assign(model.symbols.size(), {UINT32_MAX, 0});
+  if (const auto *computed = artifact.computed_symbols())
+    for (uint32_t s : *computed) {
+      if (s >= model.symbols.size())
+        return invalid("computed symbol %s does not exist", str(s));
+      model.symbolSources[s] = {kComputedSymbol, 0};
+      model.computedSymbols.push_back(s);
+    }
   for (uint32_t i = 0; i < model.inputs.size(); ++i)
     for (uint32_t d = 0; d < model.inputs[i].dims.size(); ++d)
       if (std::optional<uint32_t> s = model.inputs[i].dims[d].asSymbol())
@@ -214,63 +222,81 @@ static Status loadCode(kiln_model_t &model, const fb::Artifact &artifact) {
   return model.code.load(bytes, size);
 }
 
-static Status loadKernels(kiln_model_t &model, const fb::Artifact &artifact) {
-  const auto *kernels = artifact.kernels();
-  if (!kernels)
-    return nullptr;
-  size_t numConstants = model.constants.size();
-  for (uint32_t i = 0; i < kernels->size(); ++i) {
-    const fb::Kernel *kernel = kernels->Get(i);
-    KernelLaunch launch;
-    launch.name = kernel->name()->str();
-    std::string where = "kernel " + str(i) + " '" + launch.name + "'";
-    if (kernel->grid()->size() != 3)
-      return invalid("%s has a grid of %s dimensions; it must have 3", where,
-                     str(kernel->grid()->size()));
-    for (uint32_t d = 0; d < 3; ++d)
-      KILN_RETURN_IF_ERROR(
-          convertExpr(kernel->grid()->Get(d), model.symbols.size(),
-                      where + " grid dim " + str(d), launch.grid[d]));
-    if (const auto *bindings = kernel->bindings()) {
-      for (uint32_t b = 0; b < bindings->size(); ++b) {
-        const fb::Binding *binding = bindings->Get(b);
-        if (binding->kind() < fb::BindingKind::MIN ||
-            binding->kind() > fb::BindingKind::MAX)
-          return invalid("%s binding %s has an unknown kind", where, str(b));
-        size_t limit = 0;
-        const char *kind = "";
-        switch (binding->kind()) {
-        case fb::BindingKind::Input:
-          limit = model.inputs.size(), kind = "input";
-          break;
-        case fb::BindingKind::Output:
-          limit = model.outputs.size(), kind = "output";
-          break;
-        case fb::BindingKind::Buffer:
-          limit = model.buffers.size(), kind = "buffer";
-          break;
-        case fb::BindingKind::Constant:
-          limit = numConstants, kind = "constant";
-          break;
-        }
-        if (binding->index() >= limit)
-          return invalid("%s binds %s, which does not exist", where,
-                         std::string(kind) + " " + str(binding->index()));
-        launch.bindings.push_back(
-            {static_cast<BindingKind>(binding->kind()), binding->index()});
+/// Converts one kernel; `where` names it in errors.
+static Status loadKernel(kiln_model_t &model, const fb::Kernel *kernel,
+                         const std::string &where, KernelLaunch &launch) {
+  launch.name = kernel->name()->str();
+  if (kernel->grid()->size() != 3)
+    return invalid("%s has a grid of %s dimensions; it must have 3", where,
+                   str(kernel->grid()->size()));
+  for (uint32_t d = 0; d < 3; ++d)
+    KILN_RETURN_IF_ERROR(convertExpr(kernel->grid()->Get(d),
+                                     model.symbols.size(),
+                                     where + " grid dim " + str(d),
+                                     launch.grid[d]));
+  if (const auto *bindings = kernel->bindings()) {
+    for (uint32_t b = 0; b < bindings->size(); ++b) {
+      const fb::Binding *binding = bindings->Get(b);
+      if (binding->kind() < fb::BindingKind::MIN ||
+          binding->kind() > fb::BindingKind::MAX)
+        return invalid("%s binding %s has an unknown kind", where, str(b));
+      size_t limit = 0;
+      const char *kind = "";
+      switch (binding->kind()) {
+      case fb::BindingKind::Input:
+        limit = model.inputs.size(), kind = "input";
+        break;
+      case fb::BindingKind::Output:
+        limit = model.outputs.size(), kind = "output";
+        break;
+      case fb::BindingKind::Buffer:
+        limit = model.buffers.size(), kind = "buffer";
+        break;
+      case fb::BindingKind::Constant:
+        limit = model.constants.size(), kind = "constant";
+        break;
       }
+      if (binding->index() >= limit)
+        return invalid("%s binds %s, which does not exist", where,
+                       std::string(kind) + " " + str(binding->index()));
+      launch.bindings.push_back(
+          {static_cast<BindingKind>(binding->kind()), binding->index()});
     }
-    std::string symbol = kernel->symbol()->str();
-    void *address = symbol.find('\0') == std::string::npos
-                        ? model.code.lookup(symbol.c_str())
-                        : nullptr;
-    if (!address)
-      return invalid("%s calls symbol '%s', which the code object does not "
-                     "export",
-                     where, symbol);
-    launch.function = reinterpret_cast<kiln_cpu_kernel_fn>(address);
-    model.kernels.push_back(std::move(launch));
   }
+  std::string symbol = kernel->symbol()->str();
+  void *address = symbol.find('\0') == std::string::npos
+                      ? model.code.lookup(symbol.c_str())
+                      : nullptr;
+  if (!address)
+    return invalid("%s calls symbol '%s', which the code object does not "
+                   "export",
+                   where, symbol);
+  launch.function = reinterpret_cast<kiln_cpu_kernel_fn>(address);
+  return nullptr;
+}
+
+static Status loadKernels(kiln_model_t &model, const fb::Artifact &artifact) {
+  if (const auto *kernels = artifact.kernels()) {
+    for (uint32_t i = 0; i < kernels->size(); ++i) {
+      const fb::Kernel *kernel = kernels->Get(i);
+      KernelLaunch launch;
+      KILN_RETURN_IF_ERROR(loadKernel(
+          model, kernel,
+          "kernel " + str(i) + " '" + kernel->name()->str() + "'", launch));
+      model.kernels.push_back(std::move(launch));
+    }
+  }
+  if (const fb::Kernel *kernel = artifact.shape_kernel()) {
+    KernelLaunch launch;
+    KILN_RETURN_IF_ERROR(loadKernel(model, kernel, "the shape kernel", launch));
+    for (const KernelBinding &binding : launch.bindings)
+      if (binding.kind != BindingKind::Input)
+        return invalid("the shape kernel binds something other than an "
+                       "input");
+    model.shapeKernel = std::move(launch);
+  }
+  if (!model.computedSymbols.empty() && !model.shapeKernel)
+    return invalid("the artifact has computed symbols but no shape kernel");
   return nullptr;
 }
 
@@ -317,7 +343,7 @@ Status loadArtifact(kiln_model_t &model, const std::string &directory) {
                                          "input", model.inputs));
   KILN_RETURN_IF_ERROR(convertSignatures(artifact.outputs(), model.symbols,
                                          "output", model.outputs));
-  KILN_RETURN_IF_ERROR(findSymbolSources(model));
+  KILN_RETURN_IF_ERROR(findSymbolSources(model, artifact));
 
   uint64_t weightsOffset = artifact.weights_offset();
   uint64_t weightsSize = artifact.weights_size();

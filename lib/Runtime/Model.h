@@ -18,6 +18,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace kiln::runtime {
@@ -78,6 +79,11 @@ struct KernelLaunch {
 
 } // namespace kiln::runtime
 
+namespace kiln::runtime {
+/// The symbolSources entry of a symbol the shape kernel computes.
+constexpr uint32_t kComputedSymbol = UINT32_MAX - 1;
+} // namespace kiln::runtime
+
 struct kiln_model_t {
   std::atomic<int> refCount{1};
 
@@ -86,8 +92,12 @@ struct kiln_model_t {
 
   std::vector<std::string> symbols;
   std::vector<kiln::runtime::TensorSignature> inputs, outputs;
-  /// For each symbol, the (input, dim) that binds it.
+  /// For each symbol, the (input, dim) that binds it, or
+  /// (kComputedSymbol, 0) for one the shape kernel computes.
   std::vector<std::pair<uint32_t, uint32_t>> symbolSources;
+  std::vector<uint32_t> computedSymbols;
+  /// Run before the others to compute `computedSymbols` from the inputs.
+  std::optional<kiln::runtime::KernelLaunch> shapeKernel;
   /// Constant data, 64-byte aligned, inside `file` or `parameters`.
   std::vector<const void *> constants;
   kiln::runtime::SymbolicExpr arenaSize;

@@ -25,7 +25,7 @@ void kiln_artifact_format_version(uint32_t *out_major, uint32_t *out_minor) {
   if (out_major)
     *out_major = 1;
   if (out_minor)
-    *out_minor = 0;
+    *out_minor = 1;
 }
 
 void kiln_runtime_options_init(kiln_runtime_options_t *options) {

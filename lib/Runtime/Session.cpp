@@ -114,6 +114,8 @@ struct kiln_session_t {
   Status setInput(size_t index, kiln_dtype_t dtype, const int64_t *dims,
                   size_t rank, const void *data, size_t sizeBytes);
   Status bindSymbols();
+  /// Runs the shape kernel, if any, on the bound inputs.
+  Status computeSymbols();
   Status run();
   Status output(size_t index, kiln_tensor_view_t &view);
 };
@@ -183,7 +185,7 @@ Status kiln_session_t::bindSymbols() {
                        model->inputs[i].name.c_str());
   for (size_t s = 0; s < model->symbols.size(); ++s) {
     auto [input, dim] = model->symbolSources[s];
-    symbolValues[s] = inputs[input].dims[dim];
+    symbolValues[s] = input == kComputedSymbol ? 0 : inputs[input].dims[dim];
   }
   // Every dim that depends on symbols must agree with their values: this
   // catches two inputs that disagree on "batch".
@@ -200,7 +202,8 @@ Status kiln_session_t::bindSymbols() {
       if (expected != inputs[i].dims[d]) {
         std::string bound;
         for (size_t s = 0; s < model->symbols.size(); ++s)
-          bound += (bound.empty() ? "" : ", ") + model->symbols[s] + "=" +
+          if (model->symbolSources[s].first != kComputedSymbol)
+            bound += (bound.empty() ? "" : ", ") + model->symbols[s] + "=" +
                    std::to_string(symbolValues[s]) + " (from input '" +
                    model->inputs[model->symbolSources[s].first].name + "')";
         return makeError(KILN_STATUS_INVALID_ARGUMENT,
@@ -211,6 +214,24 @@ Status kiln_session_t::bindSymbols() {
       }
     }
   }
+  return computeSymbols();
+}
+
+Status kiln_session_t::computeSymbols() {
+  if (!model->shapeKernel)
+    return nullptr;
+  bindings.clear();
+  for (const KernelBinding &binding : model->shapeKernel->bindings)
+    bindings.push_back(const_cast<void *>(inputs[binding.index].data));
+  model->shapeKernel->function(bindings.data(), symbolValues.data(), 0, 0, 0);
+  for (uint32_t s : model->computedSymbols)
+    if (symbolValues[s] < 0)
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "the inputs' values make size '%s' %lld, which is "
+                       "negative: check the inputs that give shapes, axes "
+                       "or counts",
+                       model->symbols[s].c_str(),
+                       static_cast<long long>(symbolValues[s]));
   return nullptr;
 }
 

@@ -76,6 +76,18 @@ def check(out, output):
     print("ok", got.dtype, list(got.shape))
 
 
+def compare(got_path, want_path):
+    """Exits non-zero unless two .npy/.pb tensors agree (dtype, shape, and
+    values within rtol 1e-5)."""
+    got, want = load(got_path), load(want_path)
+    if got.dtype != want.dtype or got.shape != want.shape:
+        sys.exit(f"{got_path}: {got.dtype}{list(got.shape)}, expected "
+                 f"{want.dtype}{list(want.shape)}")
+    if not np.allclose(got, want, rtol=1e-5, atol=1e-6):
+        sys.exit(f"{got_path}: {got} != {want}")
+    print("ok", got.dtype, list(got.shape))
+
+
 def check_bench(path, runs):
     with open(path) as f:
         result = json.load(f)
@@ -98,4 +110,5 @@ def check_bench(path, runs):
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"inputs": inputs, "check": check, "check-bench": check_bench}[command](*args)
+    {"inputs": inputs, "check": check, "compare": compare,
+     "check-bench": check_bench}[command](*args)

@@ -14,6 +14,7 @@
 #include "LoweringUtils.h"
 #include "kiln/Dialect/Kiln/IR/KilnOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -169,6 +170,225 @@ Value buildLogSumExp(OpBuilder &b, Location loc, Value x,
       });
 }
 
+/// Nested scf.for loops over `bounds` (index values) carrying `init`;
+/// `body` gets the induction variables and the carried values and returns
+/// the new ones.
+using LoopBody = llvm::function_ref<SmallVector<Value>(
+    OpBuilder &, Location, ValueRange ivs, ValueRange carried)>;
+SmallVector<Value> buildLoopNest(OpBuilder &b, Location loc,
+                                 ArrayRef<Value> bounds, ValueRange init,
+                                 LoopBody body) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> ivs;
+  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
+      [&](OpBuilder &nb, unsigned depth, ValueRange carried) {
+        if (depth == bounds.size())
+          return body(nb, loc, ivs, carried);
+        auto loop = scf::ForOp::create(
+            nb, loc, zero, bounds[depth], one, carried,
+            [&](OpBuilder &lb, Location, Value iv, ValueRange args) {
+              ivs.push_back(iv);
+              SmallVector<Value> next = nest(lb, depth + 1, args);
+              ivs.pop_back();
+              scf::YieldOp::create(lb, loc, next);
+            });
+        return SmallVector<Value>(loop.getResults());
+      };
+  return nest(b, 0, init);
+}
+
+/// A reduction whose axes are a run-time 1-D tensor (ONNX's meaning:
+/// negative axes count from the end; an empty tensor reduces everything).
+/// Which loops reduce is data, so it cannot be a linalg iterator type: the
+/// result (with keepdims, dimension j is 1 where j is reduced and the
+/// input's otherwise) is computed by scalar loops over the result and, for
+/// each result element, over the reduced extents. The sizes are index
+/// arithmetic on the axes' values, which the CPU target computes before a
+/// run. Without keepdims the result is the same elements reshaped.
+template <Combine kind, Pre pre, Post post>
+FailureOr<Value> buildDynamicAxesReduction(OpBuilder &b, Location loc,
+                                           Value input, Value axes,
+                                           RankedTensorType resultType,
+                                           bool keepdims) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto axesType = cast<RankedTensorType>(axes.getType());
+  Type elem = type.getElementType();
+  int64_t rank = type.getRank();
+  if (axesType.getRank() != 1 || axesType.isDynamicDim(0))
+    return failure();
+  int64_t numAxes = axesType.getDimSize(0);
+  Type indexType = b.getIndexType();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value rankValue = arith::ConstantIndexOp::create(b, loc, rank);
+
+  // reduced[j]: some axis, taken modulo the rank, is j (every j when the
+  // axes are empty).
+  // An axis outside [-rank, rank) makes every result size -1, which the
+  // runtime reports before running anything.
+  SmallVector<Value> axisValues;
+  Value valid = arith::ConstantIntOp::create(b, loc, 1, 1);
+  Value minusRank = arith::ConstantIndexOp::create(b, loc, -rank);
+  for (int64_t i = 0; i < numAxes; ++i) {
+    Value a = tensor::ExtractOp::create(
+        b, loc, axes, ValueRange{arith::ConstantIndexOp::create(b, loc, i)});
+    a = arith::IndexCastOp::create(b, loc, indexType, a);
+    valid = arith::AndIOp::create(
+        b, loc, valid,
+        arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, a,
+                                  minusRank),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a,
+                                  rankValue)));
+    Value negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a, zero);
+    axisValues.push_back(arith::SelectOp::create(
+        b, loc, negative, arith::AddIOp::create(b, loc, a, rankValue), a));
+  }
+  SmallVector<Value> reduced, outDims, extents, inDims;
+  Value trueValue = arith::ConstantIntOp::create(b, loc, 1, 1);
+  for (int64_t j = 0; j < rank; ++j) {
+    Value hit = numAxes == 0 ? trueValue
+                             : arith::ConstantIntOp::create(b, loc, 0, 1);
+    Value jValue = arith::ConstantIndexOp::create(b, loc, j);
+    for (Value a : axisValues)
+      hit = arith::OrIOp::create(
+          b, loc, hit,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, jValue));
+    Value dim = tensor::DimOp::create(b, loc, input, j);
+    reduced.push_back(hit);
+    inDims.push_back(dim);
+    outDims.push_back(arith::SelectOp::create(b, loc, hit, one, dim));
+    extents.push_back(arith::SelectOp::create(b, loc, hit, dim, one));
+  }
+  // Reduced elements per result element, for the mean.
+  Value count = one;
+  for (Value e : extents)
+    count = arith::MulIOp::create(b, loc, count, e);
+
+  // Without keepdims, result dimension k is the k-th unreduced input
+  // dimension: isKth[k][j] says whether that is j. The elements keep their
+  // row-major order, so result element o (in kept coordinates) goes to the
+  // kept coordinates of the unreduced dimensions.
+  int64_t resultRank = resultType.getRank();
+  SmallVector<SmallVector<Value>> isKth(resultRank);
+  SmallVector<Value> resultDims;
+  if (keepdims) {
+    resultDims = outDims;
+  } else {
+    for (int64_t k = 0; k < resultRank; ++k) {
+      Value kValue = arith::ConstantIndexOp::create(b, loc, k);
+      Value dim = zero, seen = zero;
+      for (int64_t j = 0; j < rank; ++j) {
+        Value hit = arith::AndIOp::create(
+            b, loc, arith::XOrIOp::create(b, loc, reduced[j], trueValue),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, seen,
+                                  kValue));
+        isKth[k].push_back(hit);
+        dim = arith::SelectOp::create(b, loc, hit, inDims[j], dim);
+        seen = arith::AddIOp::create(
+            b, loc, seen,
+            arith::SelectOp::create(b, loc, reduced[j], zero, one));
+      }
+      resultDims.push_back(dim);
+    }
+  }
+  Value minusOne = arith::ConstantIndexOp::create(b, loc, -1);
+  for (Value &dim : resultDims)
+    dim = arith::SelectOp::create(b, loc, valid, dim, minusOne);
+  auto dynamicType = RankedTensorType::get(
+      SmallVector<int64_t>(resultRank, ShapedType::kDynamic), elem);
+  Value init =
+      tensor::EmptyOp::create(b, loc, dynamicType.getShape(), elem, resultDims);
+  auto reduceGroup = [&](OpBuilder &nb, Location l, ValueRange o,
+                         Value initAcc, auto step) {
+    return buildLoopNest(
+               nb, l, extents, ValueRange{initAcc},
+               [&](OpBuilder &ib, Location il, ValueRange k,
+                   ValueRange acc) -> SmallVector<Value> {
+                 SmallVector<Value> index;
+                 for (int64_t j = 0; j < rank; ++j)
+                   index.push_back(arith::AddIOp::create(ib, il, o[j], k[j]));
+                 Value x = tensor::ExtractOp::create(ib, il, input, index);
+                 return {step(ib, il, x, acc[0])};
+               })
+        .front();
+  };
+  Value result =
+      buildLoopNest(
+          b, loc, outDims, ValueRange{init},
+          [&](OpBuilder &nb, Location l, ValueRange o,
+              ValueRange carried) -> SmallVector<Value> {
+            Value value;
+            if constexpr (pre == Pre::Exp) {
+              // log(sum(exp(x - m))) + m with m the maximum (0 when
+              // infinite), as the static lowering computes it.
+              Value max = reduceGroup(
+                  nb, l, o, createLowest(nb, l, elem),
+                  [](OpBuilder &ib, Location il, Value x, Value acc) {
+                    return arith::MaximumFOp::create(ib, il, x, acc)
+                        .getResult();
+                  });
+              Value inf = arith::ConstantOp::create(
+                  nb, l,
+                  nb.getFloatAttr(elem, APFloat::getInf(cast<FloatType>(elem)
+                                                            .getFloatSemantics())));
+              Value infinite = arith::CmpFOp::create(
+                  nb, l, arith::CmpFPredicate::OEQ,
+                  math::AbsFOp::create(nb, l, max), inf);
+              Value shift = arith::SelectOp::create(
+                  nb, l, infinite, createScalar(nb, l, elem, 0), max);
+              Value sum = reduceGroup(
+                  nb, l, o, createScalar(nb, l, elem, 0),
+                  [&](OpBuilder &ib, Location il, Value x, Value acc) {
+                    Value e = math::ExpOp::create(
+                        ib, il, arith::SubFOp::create(ib, il, x, shift));
+                    return arith::AddFOp::create(ib, il, e, acc).getResult();
+                  });
+              value = arith::AddFOp::create(
+                  nb, l, math::LogOp::create(nb, l, sum), shift);
+            } else {
+              value = reduceGroup(
+                  nb, l, o, initValue(nb, l, kind, elem),
+                  [](OpBuilder &ib, Location il, Value x, Value acc) {
+                    if (pre == Pre::Abs)
+                      x = math::AbsFOp::create(ib, il, x);
+                    else if (pre == Pre::Square)
+                      x = arith::MulFOp::create(ib, il, x, x);
+                    return combine(ib, il, kind, x, acc);
+                  });
+              if (post == Post::Mean) {
+                Value n = arith::UIToFPOp::create(
+                    nb, l, elem,
+                    arith::IndexCastOp::create(nb, l, nb.getI64Type(), count));
+                value = arith::DivFOp::create(nb, l, value, n);
+              } else if (post == Post::Sqrt) {
+                value = math::SqrtOp::create(nb, l, value);
+              } else if (post == Post::Log) {
+                value = math::LogOp::create(nb, l, value);
+              }
+            }
+            SmallVector<Value> index(o.begin(), o.end());
+            if (!keepdims) {
+              index.clear();
+              for (int64_t k = 0; k < resultRank; ++k) {
+                Value position = zero;
+                for (int64_t j = 0; j < rank; ++j)
+                  position = arith::SelectOp::create(nb, l, isKth[k][j], o[j],
+                                                     position);
+                index.push_back(position);
+              }
+            }
+            return {tensor::InsertOp::create(nb, l, value, carried[0], index)};
+          })
+          .front();
+  if (result.getType() != resultType)
+    result = tensor::CastOp::create(b, loc, resultType, result);
+  return result;
+}
+
 template <typename OpTy, Combine kind, Pre pre = Pre::None,
           Post post = Post::None>
 struct ReduceLowering : OpConversionPattern<OpTy> {
@@ -187,7 +407,16 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     if (!isFloat && (pre != Pre::None || post != Post::None))
       return rewriter.notifyMatchFailure(op, "needs a float element type");
-    if (op.getDynamicAxes() || !op.getAxes())
+    if (Value axes = adaptor.getDynamicAxes()) {
+      FailureOr<Value> result = buildDynamicAxesReduction<kind, pre, post>(
+          rewriter, loc, input, axes, resultType, op.getKeepdims());
+      if (failed(result))
+        return rewriter.notifyMatchFailure(
+            op, "run-time axes of unknown count");
+      rewriter.replaceOp(op, *result);
+      return success();
+    }
+    if (!op.getAxes())
       return rewriter.notifyMatchFailure(op, "axes are not constant");
 
     SmallVector<int64_t> axes(*op.getAxes());

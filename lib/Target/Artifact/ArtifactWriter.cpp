@@ -84,8 +84,24 @@ static bool check(const ArtifactDesc &desc, std::string &error) {
       return bad("constant '" + constant.name +
                  "' is external but no parameter file is named");
   }
+  for (uint32_t symbol : desc.computedSymbols)
+    if (symbol >= desc.symbols.size())
+      return bad("computed symbol " + std::to_string(symbol) +
+                 " out of range");
+  if (desc.computedSymbols.empty() != !desc.shapeKernel)
+    return bad("computed symbols and a shape kernel come together");
+  if (desc.shapeKernel)
+    for (const BindingDesc &binding : desc.shapeKernel->bindings)
+      if (binding.kind != BindingKind::Input)
+        return bad("the shape kernel may bind inputs only");
+  std::vector<const KernelDesc *> allKernels;
   for (const KernelDesc &kernel : desc.kernels)
-    for (const BindingDesc &binding : kernel.bindings) {
+    allKernels.push_back(&kernel);
+  if (desc.shapeKernel)
+    allKernels.push_back(&*desc.shapeKernel);
+  for (const KernelDesc *kernelPtr : allKernels)
+    for (const BindingDesc &binding : kernelPtr->bindings) {
+      const KernelDesc &kernel = *kernelPtr;
       size_t limit = binding.kind == BindingKind::Input    ? desc.inputs.size()
                      : binding.kind == BindingKind::Output ? desc.outputs.size()
                      : binding.kind == BindingKind::Buffer
@@ -141,8 +157,7 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
       buffers.push_back(fb::CreateBuffer(b, name, offset, size));
     }
     auto buffersVector = b.CreateVector(buffers);
-    std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
-    for (const KernelDesc &kernel : desc.kernels) {
+    auto buildKernel = [&](const KernelDesc &kernel) {
       std::vector<flatbuffers::Offset<fb::Expr>> grid;
       for (const SizeExpr &extent : kernel.grid)
         grid.push_back(buildExpr(b, extent));
@@ -150,11 +165,21 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
       for (const BindingDesc &binding : kernel.bindings)
         bindings.emplace_back(static_cast<fb::BindingKind>(binding.kind),
                               binding.index);
-      kernels.push_back(fb::CreateKernel(
-          b, b.CreateString(kernel.name), b.CreateString(kernel.symbol),
-          b.CreateVector(grid), b.CreateVectorOfStructs(bindings)));
-    }
+      return fb::CreateKernel(b, b.CreateString(kernel.name),
+                              b.CreateString(kernel.symbol),
+                              b.CreateVector(grid),
+                              b.CreateVectorOfStructs(bindings));
+    };
+    std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
+    for (const KernelDesc &kernel : desc.kernels)
+      kernels.push_back(buildKernel(kernel));
     auto kernelsVector = b.CreateVector(kernels);
+    flatbuffers::Offset<fb::Kernel> shapeKernel;
+    flatbuffers::Offset<flatbuffers::Vector<uint32_t>> computedSymbols;
+    if (desc.shapeKernel) {
+      shapeKernel = buildKernel(*desc.shapeKernel);
+      computedSymbols = b.CreateVector(desc.computedSymbols);
+    }
     auto codeData = b.CreateVector(desc.codeObject);
     auto code = fb::CreateCodeObject(
         b, fb::CodeFormat::ElfSharedObject, b.CreateString(desc.codeTriple),
@@ -182,6 +207,10 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
     b.ForceDefaults(false);
     if (!parameterFile.IsNull())
       artifact.add_parameter_file(parameterFile);
+    if (!shapeKernel.IsNull()) {
+      artifact.add_computed_symbols(computedSymbols);
+      artifact.add_shape_kernel(shapeKernel);
+    }
     b.FinishSizePrefixed(artifact.Finish(), fb::ArtifactIdentifier());
     return std::vector<uint8_t>(b.GetBufferPointer(),
                                 b.GetBufferPointer() + b.GetSize());

@@ -2,6 +2,7 @@
 
 #include "kiln/Target/CPU/CPUCompiler.h"
 
+#include "DataDependentSizes.h"
 #include "Fusion.h"
 #include "KernelFormation.h"
 #include "MemoryPlanner.h"
@@ -205,14 +206,20 @@ static artifact::ArtifactDesc toArtifact(const CPUProgram &program,
   desc.arenaSize = program.arenaBytes.toExpr();
   for (const ProgramBuffer &b : program.buffers)
     desc.buffers.push_back({b.name, b.offset.toExpr(), b.bytes.toExpr()});
-  for (const ProgramKernel &k : program.kernels) {
+  auto kernelDesc = [](const ProgramKernel &k) {
     artifact::KernelDesc d;
     d.name = k.description;
     d.symbol = k.symbol;
     for (int i = 0; i < 3; ++i)
       d.grid[i] = k.grid[i].toExpr();
     d.bindings = k.bindings;
-    desc.kernels.push_back(std::move(d));
+    return d;
+  };
+  for (const ProgramKernel &k : program.kernels)
+    desc.kernels.push_back(kernelDesc(k));
+  if (program.shapeKernel) {
+    desc.shapeKernel = kernelDesc(*program.shapeKernel);
+    desc.computedSymbols = program.computedSymbols;
   }
   return desc;
 }
@@ -227,6 +234,12 @@ static std::string makeReport(const CPUProgram &program) {
     weightBytes += c.data.size();
   os << "weights: " << weightBytes << " bytes in " << program.constants.size()
      << " constants\n";
+  if (program.shapeKernel) {
+    os << "computed before a run from the inputs' values:";
+    for (uint32_t s : program.computedSymbols)
+      os << " " << program.symbols[s];
+    os << " (" << program.shapeKernel->symbol << ")\n";
+  }
   os << "kernels: " << program.kernels.size() << "\n";
   for (const ProgramKernel &k : program.kernels) {
     os << "  " << k.symbol << "  grid [";
@@ -267,6 +280,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return e;
   if (options.stage == CompileStage::Linalg)
     return llvm::Error::success();
+  tagDataDependentSizes(main, program);
   if (llvm::Error e = recordOutputs(main, program))
     return e;
   if (failed(widenSubByteStorage(module)))

@@ -16,6 +16,7 @@
 #include "kiln/Target/Artifact/ArtifactWriter.h"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ struct CPUProgram {
   std::vector<ProgramBuffer> buffers;
   std::vector<ProgramKernel> kernels;
   SymbolicSize arenaBytes;
+  /// Symbols no input dimension binds: sizes that depend on the inputs'
+  /// values, written by `shapeKernel` before anything else runs.
+  std::vector<uint32_t> computedSymbols;
+  std::optional<ProgramKernel> shapeKernel;
 
   /// The index of symbol `name`, added when new.
   uint32_t getOrAddSymbol(const std::string &name);

@@ -151,6 +151,15 @@ private:
   LogicalResult addConstant(memref::GetGlobalOp getGlobal);
   LogicalResult addBuffer(Value value);
   LogicalResult formKernel(Operation *op);
+  LogicalResult formShapeKernel();
+  LogicalResult traceUses(Operation *user, llvm::SetVector<Value> used,
+                          SmallVector<Operation *> &ordered,
+                          llvm::SetVector<unsigned> &bound);
+  func::FuncOp beginKernel(OpBuilder &b, Location loc, ProgramKernel &kernel,
+                           unsigned number,
+                           const llvm::SetVector<unsigned> &bound,
+                           IRMapping &mapping,
+                           DenseMap<uint32_t, Value> &symbolValues);
   Value emitSize(OpBuilder &b, Location loc, const SymbolicSize &size,
                  Value dimsTable, DenseMap<uint32_t, Value> &symbolValues);
 
@@ -303,14 +312,15 @@ static std::string describe(Operation *op) {
   return text;
 }
 
-LogicalResult KernelFormer::formKernel(Operation *op) {
-  // Every value the op uses from the main function, traced back through
-  // views and index arithmetic to the buffers they come from.
-  llvm::SetVector<Value> used(op->getOperands().begin(),
-                              op->getOperands().end());
-  getUsedValuesDefinedAbove(op->getRegions(), used);
+/// The ops of the main function that `user` (with the values `used` from
+/// above) depends on, in order, and the roots they bind.
+LogicalResult KernelFormer::traceUses(Operation *user,
+                                      llvm::SetVector<Value> used,
+                                      SmallVector<Operation *> &ordered,
+                                      llvm::SetVector<unsigned> &bound) {
+  // Every value used from the main function, traced back through views and
+  // index arithmetic to the buffers they come from.
   llvm::SetVector<Operation *> slice;
-  llvm::SetVector<unsigned> bound;
   SmallVector<Value> worklist(used.begin(), used.end());
   while (!worklist.empty()) {
     Value v = worklist.pop_back_val();
@@ -320,8 +330,8 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
     }
     Operation *def = v.getDefiningOp();
     if (!def || def->getBlock() != &main.getBody().front())
-      return op->emitError("kiln CPU codegen: unexpected value from outside "
-                           "the main function's body");
+      return user->emitError("kiln CPU codegen: unexpected value from "
+                             "outside the main function's body");
     if (!slice.insert(def))
       continue;
     worklist.append(def->getOperands().begin(), def->getOperands().end());
@@ -329,20 +339,23 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
     getUsedValuesDefinedAbove(def->getRegions(), nested);
     worklist.append(nested.begin(), nested.end());
   }
-  SmallVector<Operation *> ordered(slice.begin(), slice.end());
+  ordered.assign(slice.begin(), slice.end());
   llvm::sort(ordered,
              [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return success();
+}
 
-  unsigned number = program.kernels.size();
-  ProgramKernel kernel;
-  kernel.symbol = "kiln_kernel_" + std::to_string(number);
-  kernel.description = describe(op);
-
+/// A kernel function with the kernel ABI whose entry block maps the
+/// `bound` roots to memrefs over the binding table; `b` is left at its end.
+func::FuncOp KernelFormer::beginKernel(OpBuilder &b, Location loc,
+                                       ProgramKernel &kernel, unsigned number,
+                                       const llvm::SetVector<unsigned> &bound,
+                                       IRMapping &mapping,
+                                       DenseMap<uint32_t, Value> &symbolValues) {
   MLIRContext *ctx = module.getContext();
-  Location loc = op->getLoc();
-  OpBuilder b(main);
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   Type i64 = b.getI64Type();
+  b.setInsertionPoint(main);
   auto fn = func::FuncOp::create(
       b, loc, kernel.symbol, b.getFunctionType({ptr, ptr, i64, i64, i64}, {}));
   fn->setAttr("kiln.kernel", b.getUnitAttr());
@@ -350,9 +363,6 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
   b.setInsertionPointToStart(entry);
   Value bindingTable = entry->getArgument(0);
   Value dimsTable = entry->getArgument(1);
-  DenseMap<uint32_t, Value> symbolValues;
-  IRMapping mapping;
-
   // Memref descriptors over the binding table's pointers, in the layout
   // the LLVM lowering of memrefs uses; the casts meet their inverse there.
   for (auto [slot, rootIndex] : llvm::enumerate(bound)) {
@@ -391,6 +401,30 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
         UnrealizedConversionCastOp::create(b, loc, root.type, d).getResult(0);
     mapping.map(root.value, memref);
   }
+
+  return fn;
+}
+
+LogicalResult KernelFormer::formKernel(Operation *op) {
+  llvm::SetVector<Value> used(op->getOperands().begin(),
+                              op->getOperands().end());
+  getUsedValuesDefinedAbove(op->getRegions(), used);
+  SmallVector<Operation *> ordered;
+  llvm::SetVector<unsigned> bound;
+  if (failed(traceUses(op, used, ordered, bound)))
+    return failure();
+
+  unsigned number = program.kernels.size();
+  ProgramKernel kernel;
+  kernel.symbol = "kiln_kernel_" + std::to_string(number);
+  kernel.description = describe(op);
+  Location loc = op->getLoc();
+  OpBuilder b(main);
+  IRMapping mapping;
+  DenseMap<uint32_t, Value> symbolValues;
+  func::FuncOp fn =
+      beginKernel(b, loc, kernel, number, bound, mapping, symbolValues);
+  Block *entry = &fn.getBody().front();
 
   for (Operation *def : ordered)
     b.clone(*def, mapping);
@@ -444,6 +478,64 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
   return success();
 }
 
+/// One kernel, run before the others on the inputs alone, that writes every
+/// computed symbol into the symbols table.
+LogicalResult KernelFormer::formShapeKernel() {
+  SmallVector<std::pair<uint32_t, Value>> computed;
+  llvm::SetVector<Value> used;
+  for (Operation &op : main.getBody().front())
+    if (auto symbol = op.getAttrOfType<IntegerAttr>(kComputedSymbolAttr)) {
+      computed.push_back({static_cast<uint32_t>(symbol.getInt()),
+                          op.getResult(0)});
+      used.insert(op.getResult(0));
+    }
+  for (uint32_t symbol : program.computedSymbols)
+    if (!llvm::is_contained(llvm::make_first_range(computed), symbol))
+      return main.emitError("kiln CPU codegen: the computation of size '")
+             << program.symbols[symbol] << "' was lost";
+  if (computed.empty())
+    return success();
+
+  SmallVector<Operation *> ordered;
+  llvm::SetVector<unsigned> bound;
+  if (failed(traceUses(main.getOperation(), used, ordered, bound)))
+    return failure();
+  for (unsigned rootIndex : bound)
+    if (roots[rootIndex].kind != BindingKind::Input)
+      return main.emitError("kiln CPU codegen: a size depends on values "
+                            "computed inside the model, not only on its "
+                            "inputs; pin the input shapes with "
+                            "--input-shape");
+  ProgramKernel kernel;
+  kernel.symbol = "kiln_shape_kernel";
+  kernel.description = "sizes computed from the inputs' values";
+  Location loc = main.getLoc();
+  OpBuilder b(main);
+  IRMapping mapping;
+  DenseMap<uint32_t, Value> symbolValues;
+  func::FuncOp fn =
+      beginKernel(b, loc, kernel, 0, bound, mapping, symbolValues);
+  for (Operation *def : ordered)
+    b.clone(*def, mapping);
+  Value dimsTable = fn.getArgument(1);
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  for (auto [symbol, value] : computed) {
+    Value v = mapping.lookup(value);
+    Value wide = v.getType().isIndex()
+                     ? arith::IndexCastOp::create(b, loc, b.getI64Type(), v)
+                           .getResult()
+                     : arith::ExtSIOp::create(b, loc, b.getI64Type(), v)
+                           .getResult();
+    Value address =
+        LLVM::GEPOp::create(b, loc, ptr, b.getI64Type(), dimsTable,
+                            ArrayRef<LLVM::GEPArg>{int32_t(symbol)});
+    LLVM::StoreOp::create(b, loc, wide, address);
+  }
+  func::ReturnOp::create(b, loc);
+  program.shapeKernel = std::move(kernel);
+  return success();
+}
+
 LogicalResult KernelFormer::run() {
   Block &body = main.getBody().front();
   unsigned numInputs = program.inputs.size();
@@ -471,12 +563,14 @@ LogicalResult KernelFormer::run() {
         return failure();
       continue;
     }
-    if (isMemoryEffectFree(&op))
+    // Reads of input elements (for data-dependent sizes) are cloned into
+    // the kernels that need them.
+    if (isMemoryEffectFree(&op) || isa<memref::LoadOp>(op))
       continue;
     if (failed(formKernel(&op)))
       return failure();
   }
-  return success();
+  return formShapeKernel();
 }
 
 LogicalResult kiln::cpu::formKernels(ModuleOp module, func::FuncOp main,

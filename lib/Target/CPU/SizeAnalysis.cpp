@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineExpr.h"
@@ -49,6 +50,12 @@ std::optional<SymbolicSize> SizeAnalysis::dimOf(Value shaped, unsigned dim) {
     return sizeOf(empty.getDynamicSizes()[dynamicIndex(type)]);
   if (auto cast = dyn_cast<memref::CastOp>(def))
     return dimOf(cast.getSource(), dim);
+  // A loop's tensor result has its initial value's shape, as does an insert.
+  if (auto loop = dyn_cast<scf::ForOp>(def))
+    return dimOf(loop.getInitArgs()[cast<OpResult>(shaped).getResultNumber()],
+                 dim);
+  if (auto insert = dyn_cast<tensor::InsertOp>(def))
+    return dimOf(insert.getDest(), dim);
   if (auto cast = dyn_cast<tensor::CastOp>(def))
     return dimOf(cast.getSource(), dim);
   // Reshapes: a collapsed dimension is the product of its group, an expanded
@@ -141,6 +148,8 @@ std::optional<SymbolicSize> SizeAnalysis::compute(Value value) {
   Operation *def = value.getDefiningOp();
   if (!def)
     return std::nullopt;
+  if (auto symbol = def->getAttrOfType<IntegerAttr>(kComputedSymbolAttr))
+    return SymbolicSize::symbol(symbol.getInt());
   auto constantRhs = [](const SymbolicSize &rhs) -> std::optional<int64_t> {
     if (rhs.isConstant())
       return rhs.getConstant();

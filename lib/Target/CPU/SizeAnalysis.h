@@ -20,6 +20,10 @@
 
 namespace kiln::cpu {
 
+/// The attribute naming the symbol that an op's result is: a size computed
+/// from the inputs' values before a run (see DataDependentSizes.h).
+inline constexpr char kComputedSymbolAttr[] = "kiln.computed_symbol";
+
 class SizeAnalysis {
 public:
   /// Answers for dimension `dim` of a block argument of the main function.

@@ -160,3 +160,29 @@ func.func @hardmax(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
   %0 = kiln.hardmax %x {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// Axes known only at run time: dimension j is reduced where an axis (taken
+// modulo the rank) equals j, so the sizes are selects on the axes' values
+// and the reduction is scalar loops: over the result, then over the reduced
+// extents, reading the input at the sum of both. Without keepdims each
+// result element goes to the position of the unreduced coordinates.
+// CHECK-LABEL: func.func @reduce_mean_runtime_axes
+// CHECK: %[[AXIS:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<1xi64>
+// CHECK: arith.index_cast %[[AXIS]] : i64 to index
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK: scf.for %[[O0:[a-z0-9_]+]] = {{.*}} iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<?xf32>)
+// CHECK: scf.for %[[O1:[a-z0-9_]+]] = {{.*}} -> (tensor<?xf32>)
+// CHECK: scf.for %[[K0:[a-z0-9_]+]] = {{.*}} -> (f32)
+// CHECK: scf.for %[[K1:[a-z0-9_]+]] = {{.*}} -> (f32)
+// CHECK-DAG: %[[I0:.*]] = arith.addi %[[O0]], %[[K0]] : index
+// CHECK-DAG: %[[I1:.*]] = arith.addi %[[O1]], %[[K1]] : index
+// CHECK: tensor.extract %{{.*}}[%[[I0]], %[[I1]]] : tensor<3x4xf32>
+// CHECK: arith.addf
+// CHECK: arith.divf
+// CHECK: tensor.insert %{{.*}} into %{{.*}}[%{{.*}}] : tensor<?xf32>
+func.func @reduce_mean_runtime_axes(%x: tensor<3x4xf32>, %axes: tensor<1xi64>) -> tensor<?xf32> {
+  %0 = kiln.reduce_mean %x, %axes {keepdims = false} : (tensor<3x4xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ namespace kiln::artifact {
 
 /// The format version the writer produces (see Artifact.fbs).
 constexpr uint32_t kFormatMajor = 1;
-constexpr uint32_t kFormatMinor = 0;
+constexpr uint32_t kFormatMinor = 1;
 
 /// coeff * product(symbols): one term of a SizeExpr.
 struct SizeTerm {
@@ -100,6 +101,9 @@ struct ArtifactDesc {
   SizeExpr arenaSize;
   std::vector<BufferDesc> buffers;
   std::vector<KernelDesc> kernels;
+  /// Symbols computed from the inputs' values by `shapeKernel`.
+  std::vector<uint32_t> computedSymbols;
+  std::optional<KernelDesc> shapeKernel;
   /// An ELF shared object exporting the kernels (kernel_abi.h).
   std::vector<uint8_t> codeObject;
   std::string codeTriple;
