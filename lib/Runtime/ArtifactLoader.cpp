@@ -230,10 +230,9 @@ static Status loadKernel(kiln_model_t &model, const fb::Kernel *kernel,
     return invalid("%s has a grid of %s dimensions; it must have 3", where,
                    str(kernel->grid()->size()));
   for (uint32_t d = 0; d < 3; ++d)
-    KILN_RETURN_IF_ERROR(convertExpr(kernel->grid()->Get(d),
-                                     model.symbols.size(),
-                                     where + " grid dim " + str(d),
-                                     launch.grid[d]));
+    KILN_RETURN_IF_ERROR(
+        convertExpr(kernel->grid()->Get(d), model.symbols.size(),
+                    where + " grid dim " + str(d), launch.grid[d]));
   if (const auto *bindings = kernel->bindings()) {
     for (uint32_t b = 0; b < bindings->size(); ++b) {
       const fb::Binding *binding = bindings->Get(b);

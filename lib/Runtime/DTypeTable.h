@@ -1,4 +1,5 @@
-//===- DTypeTable.h - Sizes and names of the kiln_dtype_t values -*- C++ -*-===//
+//===- DTypeTable.h - Sizes and names of the kiln_dtype_t values -*- C++
+//-*-===//
 //
 // One table for the runtime (kiln_dtype_size, kiln_dtype_name, the loader's
 // validation) and the artifact writer, which must not link the runtime.

@@ -17,8 +17,8 @@
 
 #include <atomic>
 #include <memory>
-#include <string>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace kiln::runtime {

@@ -204,8 +204,8 @@ Status kiln_session_t::bindSymbols() {
         for (size_t s = 0; s < model->symbols.size(); ++s)
           if (model->symbolSources[s].first != kComputedSymbol)
             bound += (bound.empty() ? "" : ", ") + model->symbols[s] + "=" +
-                   std::to_string(symbolValues[s]) + " (from input '" +
-                   model->inputs[model->symbolSources[s].first].name + "')";
+                     std::to_string(symbolValues[s]) + " (from input '" +
+                     model->inputs[model->symbolSources[s].first].name + "')";
         return makeError(KILN_STATUS_INVALID_ARGUMENT,
                          "%s is %lld but the other inputs make it %lld: %s",
                          what.c_str(),

@@ -97,8 +97,9 @@ bool decodeMiniFloat(kiln_dtype_t dtype, uint8_t code, double &out) {
   double value =
       exponent == 0
           ? std::ldexp(mantissa, minExponent - static_cast<int>(mantissaBits))
-          : std::ldexp(1.0 + std::ldexp(mantissa, -static_cast<int>(mantissaBits)),
-                       static_cast<int>(exponent) - 1 + minExponent);
+          : std::ldexp(
+                1.0 + std::ldexp(mantissa, -static_cast<int>(mantissaBits)),
+                static_cast<int>(exponent) - 1 + minExponent);
   out = (code >> (width - 1)) & 1 ? -value : value;
   return true;
 }

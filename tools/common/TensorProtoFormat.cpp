@@ -396,8 +396,7 @@ std::vector<uint8_t> unpack(const uint8_t *packed, uint64_t count,
   return out;
 }
 
-std::vector<uint8_t> pack(const std::vector<uint8_t> &elements,
-                          unsigned bits) {
+std::vector<uint8_t> pack(const std::vector<uint8_t> &elements, unsigned bits) {
   std::vector<uint8_t> out(packedBytes(elements.size(), bits), 0);
   unsigned perByte = 8 / bits, mask = (1u << bits) - 1;
   for (size_t i = 0; i < elements.size(); ++i)

@@ -634,13 +634,12 @@ void populateBinary(RewritePatternSet &patterns) {
                    ? x
                    : arith::BitcastOp::create(b, loc, to, x).getResult();
       });
-  add<CastOp>(
-      patterns, [](CastOp op, OpBuilder &b, Location loc, ValueRange a) {
-        Type to = op.getType().getElementType();
-        return castElement(b, loc, a[0], toSignless(to),
-                           hasUnsignedOperands(op), to.isUnsignedInteger(),
-                           op.getSaturate());
-      });
+  add<CastOp>(patterns, [](CastOp op, OpBuilder &b, Location loc,
+                           ValueRange a) {
+    Type to = op.getType().getElementType();
+    return castElement(b, loc, a[0], toSignless(to), hasUnsignedOperands(op),
+                       to.isUnsignedInteger(), op.getSaturate());
+  });
 }
 
 } // namespace

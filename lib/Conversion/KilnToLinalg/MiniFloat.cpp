@@ -82,7 +82,9 @@ struct Bits {
   Value toFloat(Value i) {
     return arith::BitcastOp::create(b, loc, b.getF32Type(), i);
   }
-  Value shl(Value x, int64_t n) { return arith::ShLIOp::create(b, loc, x, i32(n)); }
+  Value shl(Value x, int64_t n) {
+    return arith::ShLIOp::create(b, loc, x, i32(n));
+  }
   Value shr(Value x, int64_t n) {
     return arith::ShRUIOp::create(b, loc, x, i32(n));
   }
@@ -116,8 +118,8 @@ Value codeOf(OpBuilder &b, Location loc, Value x) {
 
 /// The i32 `code`'s low bits as the mini-float type `to`.
 Value fromCode(OpBuilder &b, Location loc, Value code, FloatType to) {
-  Value bits = arith::TruncIOp::create(
-      b, loc, b.getIntegerType(to.getWidth()), code);
+  Value bits =
+      arith::TruncIOp::create(b, loc, b.getIntegerType(to.getWidth()), code);
   return arith::BitcastOp::create(b, loc, to, bits);
 }
 
@@ -139,9 +141,9 @@ Value truncateToE8M0(Bits &k, Value x, bool saturate) {
         k.b, k.loc, hasFraction,
         arith::CmpIOp::create(k.b, k.loc, arith::CmpIPredicate::ne, exponent,
                               k.i32(0xFE)));
-  Value rounded = k.add(
-      exponent, arith::ExtUIOp::create(k.b, k.loc, k.b.getI32Type(),
-                                       hasFraction));
+  Value rounded =
+      k.add(exponent,
+            arith::ExtUIOp::create(k.b, k.loc, k.b.getI32Type(), hasFraction));
   return k.select(k.eq(exponent, 0xFF), k.i32(0xFF), rounded);
 }
 
@@ -165,9 +167,9 @@ Value kiln::extendMiniFloat(OpBuilder &b, Location loc, Value x) {
   Value exponentField = k.shr(magnitude, m);
   Value mantissa = k.bitAnd(magnitude, (1 << m) - 1);
   // Normal: the f32 with the same mantissa bits and the rebased exponent.
-  Value normal = k.toFloat(k.bitOr(
-      k.shl(k.add(exponentField, k.i32(f.minExponent - 1 + 127)), 23),
-      k.shl(mantissa, 23 - m)));
+  Value normal = k.toFloat(
+      k.bitOr(k.shl(k.add(exponentField, k.i32(f.minExponent - 1 + 127)), 23),
+              k.shl(mantissa, 23 - m)));
   // Subnormal: m * 2^(emin - M), exact in f32.
   Value subnormal = arith::MulFOp::create(
       b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), mantissa),
@@ -221,9 +223,8 @@ Value kiln::truncateToMiniFloat(OpBuilder &b, Location loc, Value x,
   // bound keeps the conversion defined for infinities.
   inQuanta = arith::MinNumFOp::create(b, loc, inQuanta,
                                       k.f32(static_cast<float>(2 << m)));
-  Value code = k.add(
-      k.shl(k.add(clampedExponent, k.i32(-f.minExponent)), m),
-      arith::FPToSIOp::create(b, loc, b.getI32Type(), inQuanta));
+  Value code = k.add(k.shl(k.add(clampedExponent, k.i32(-f.minExponent)), m),
+                     arith::FPToSIOp::create(b, loc, b.getI32Type(), inQuanta));
   // Overflow (only without saturation): infinity, else NaN.
   Value overflow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
                                          code, k.i32(f.largestCode));
@@ -241,10 +242,10 @@ Value kiln::truncateToMiniFloat(OpBuilder &b, Location loc, Value x,
   } else {
     code = k.bitOr(code, signBit);
   }
-  Value nanCode = !hasNaN ? negativeZero
-                          : (f.negativeZeroIsNaN
-                                 ? k.i32(f.quietNaNCode)
-                                 : k.bitOr(k.i32(f.quietNaNCode), signBit));
+  Value nanCode =
+      !hasNaN ? negativeZero
+              : (f.negativeZeroIsNaN ? k.i32(f.quietNaNCode)
+                                     : k.bitOr(k.i32(f.quietNaNCode), signBit));
   code = k.select(isNaN, nanCode, code);
   return fromCode(b, loc, code, to);
 }

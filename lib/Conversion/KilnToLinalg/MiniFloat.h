@@ -1,4 +1,5 @@
-//===- MiniFloat.h - Software conversions of the 8- and 4-bit floats -*- C++ -*-===//
+//===- MiniFloat.h - Software conversions of the 8- and 4-bit floats -*- C++
+//-*-===//
 //
 // The CPU has no arithmetic on the float8 (E4M3FN, E4M3FNUZ, E5M2, E5M2FNUZ,
 // E8M0) and float4 (E2M1) formats: kiln converts them to and from f32 with

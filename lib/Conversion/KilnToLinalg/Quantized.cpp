@@ -285,10 +285,9 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
           if (toMiniFloat) // x / scale + zero_point, rounded by the format.
             return truncateToMiniFloat(
                 b, l,
-                arith::AddFOp::create(b, l,
-                                      convertFloat(b, l, quotient,
-                                                   b.getF32Type()),
-                                      extendMiniFloat(b, l, a[2])),
+                arith::AddFOp::create(
+                    b, l, convertFloat(b, l, quotient, b.getF32Type()),
+                    extendMiniFloat(b, l, a[2])),
                 cast<FloatType>(outElem), saturate);
           Value rounded = convertFloat(
               b, l, math::RoundEvenOp::create(b, l, quotient), wideType);

@@ -207,10 +207,9 @@ SmallVector<Value> buildLoopNest(OpBuilder &b, Location loc,
 /// arithmetic on the axes' values, which the CPU target computes before a
 /// run. Without keepdims the result is the same elements reshaped.
 template <Combine kind, Pre pre, Post post>
-FailureOr<Value> buildDynamicAxesReduction(OpBuilder &b, Location loc,
-                                           Value input, Value axes,
-                                           RankedTensorType resultType,
-                                           bool keepdims) {
+FailureOr<Value>
+buildDynamicAxesReduction(OpBuilder &b, Location loc, Value input, Value axes,
+                          RankedTensorType resultType, bool keepdims) {
   auto type = cast<RankedTensorType>(input.getType());
   auto axesType = cast<RankedTensorType>(axes.getType());
   Type elem = type.getElementType();
@@ -250,8 +249,8 @@ FailureOr<Value> buildDynamicAxesReduction(OpBuilder &b, Location loc,
   SmallVector<Value> reduced, outDims, extents, inDims;
   Value trueValue = arith::ConstantIntOp::create(b, loc, 1, 1);
   for (int64_t j = 0; j < rank; ++j) {
-    Value hit = numAxes == 0 ? trueValue
-                             : arith::ConstantIntOp::create(b, loc, 0, 1);
+    Value hit =
+        numAxes == 0 ? trueValue : arith::ConstantIntOp::create(b, loc, 0, 1);
     Value jValue = arith::ConstantIndexOp::create(b, loc, j);
     for (Value a : axisValues)
       hit = arith::OrIOp::create(
@@ -302,8 +301,8 @@ FailureOr<Value> buildDynamicAxesReduction(OpBuilder &b, Location loc,
       SmallVector<int64_t>(resultRank, ShapedType::kDynamic), elem);
   Value init =
       tensor::EmptyOp::create(b, loc, dynamicType.getShape(), elem, resultDims);
-  auto reduceGroup = [&](OpBuilder &nb, Location l, ValueRange o,
-                         Value initAcc, auto step) {
+  auto reduceGroup = [&](OpBuilder &nb, Location l, ValueRange o, Value initAcc,
+                         auto step) {
     return buildLoopNest(
                nb, l, extents, ValueRange{initAcc},
                [&](OpBuilder &ib, Location il, ValueRange k,
@@ -333,11 +332,12 @@ FailureOr<Value> buildDynamicAxesReduction(OpBuilder &b, Location loc,
                   });
               Value inf = arith::ConstantOp::create(
                   nb, l,
-                  nb.getFloatAttr(elem, APFloat::getInf(cast<FloatType>(elem)
-                                                            .getFloatSemantics())));
-              Value infinite = arith::CmpFOp::create(
-                  nb, l, arith::CmpFPredicate::OEQ,
-                  math::AbsFOp::create(nb, l, max), inf);
+                  nb.getFloatAttr(
+                      elem, APFloat::getInf(
+                                cast<FloatType>(elem).getFloatSemantics())));
+              Value infinite =
+                  arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                        math::AbsFOp::create(nb, l, max), inf);
               Value shift = arith::SelectOp::create(
                   nb, l, infinite, createScalar(nb, l, elem, 0), max);
               Value sum = reduceGroup(
@@ -411,8 +411,8 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       FailureOr<Value> result = buildDynamicAxesReduction<kind, pre, post>(
           rewriter, loc, input, axes, resultType, op.getKeepdims());
       if (failed(result))
-        return rewriter.notifyMatchFailure(
-            op, "run-time axes of unknown count");
+        return rewriter.notifyMatchFailure(op,
+                                           "run-time axes of unknown count");
       rewriter.replaceOp(op, *result);
       return success();
     }

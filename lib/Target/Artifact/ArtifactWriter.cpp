@@ -86,8 +86,7 @@ static bool check(const ArtifactDesc &desc, std::string &error) {
   }
   for (uint32_t symbol : desc.computedSymbols)
     if (symbol >= desc.symbols.size())
-      return bad("computed symbol " + std::to_string(symbol) +
-                 " out of range");
+      return bad("computed symbol " + std::to_string(symbol) + " out of range");
   if (desc.computedSymbols.empty() != !desc.shapeKernel)
     return bad("computed symbols and a shape kernel come together");
   if (desc.shapeKernel)
@@ -165,10 +164,9 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
       for (const BindingDesc &binding : kernel.bindings)
         bindings.emplace_back(static_cast<fb::BindingKind>(binding.kind),
                               binding.index);
-      return fb::CreateKernel(b, b.CreateString(kernel.name),
-                              b.CreateString(kernel.symbol),
-                              b.CreateVector(grid),
-                              b.CreateVectorOfStructs(bindings));
+      return fb::CreateKernel(
+          b, b.CreateString(kernel.name), b.CreateString(kernel.symbol),
+          b.CreateVector(grid), b.CreateVectorOfStructs(bindings));
     };
     std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
     for (const KernelDesc &kernel : desc.kernels)

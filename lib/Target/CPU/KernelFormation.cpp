@@ -347,11 +347,10 @@ LogicalResult KernelFormer::traceUses(Operation *user,
 
 /// A kernel function with the kernel ABI whose entry block maps the
 /// `bound` roots to memrefs over the binding table; `b` is left at its end.
-func::FuncOp KernelFormer::beginKernel(OpBuilder &b, Location loc,
-                                       ProgramKernel &kernel, unsigned number,
-                                       const llvm::SetVector<unsigned> &bound,
-                                       IRMapping &mapping,
-                                       DenseMap<uint32_t, Value> &symbolValues) {
+func::FuncOp KernelFormer::beginKernel(
+    OpBuilder &b, Location loc, ProgramKernel &kernel, unsigned number,
+    const llvm::SetVector<unsigned> &bound, IRMapping &mapping,
+    DenseMap<uint32_t, Value> &symbolValues) {
   MLIRContext *ctx = module.getContext();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   Type i64 = b.getI64Type();
@@ -485,8 +484,8 @@ LogicalResult KernelFormer::formShapeKernel() {
   llvm::SetVector<Value> used;
   for (Operation &op : main.getBody().front())
     if (auto symbol = op.getAttrOfType<IntegerAttr>(kComputedSymbolAttr)) {
-      computed.push_back({static_cast<uint32_t>(symbol.getInt()),
-                          op.getResult(0)});
+      computed.push_back(
+          {static_cast<uint32_t>(symbol.getInt()), op.getResult(0)});
       used.insert(op.getResult(0));
     }
   for (uint32_t symbol : program.computedSymbols)
@@ -521,11 +520,10 @@ LogicalResult KernelFormer::formShapeKernel() {
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   for (auto [symbol, value] : computed) {
     Value v = mapping.lookup(value);
-    Value wide = v.getType().isIndex()
-                     ? arith::IndexCastOp::create(b, loc, b.getI64Type(), v)
-                           .getResult()
-                     : arith::ExtSIOp::create(b, loc, b.getI64Type(), v)
-                           .getResult();
+    Value wide =
+        v.getType().isIndex()
+            ? arith::IndexCastOp::create(b, loc, b.getI64Type(), v).getResult()
+            : arith::ExtSIOp::create(b, loc, b.getI64Type(), v).getResult();
     Value address =
         LLVM::GEPOp::create(b, loc, ptr, b.getI64Type(), dimsTable,
                             ArrayRef<LLVM::GEPArg>{int32_t(symbol)});

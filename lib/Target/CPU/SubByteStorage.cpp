@@ -74,8 +74,8 @@ Value fromStorage(OpBuilder &b, Location loc, Value x, Type original) {
 /// narrow value back through a truncation built after `setInsertionPoint`.
 void widenScalar(OpBuilder &b, Value value) {
   Type original = value.getType();
-  auto uses = llvm::map_to_vector(value.getUses(),
-                                  [](OpOperand &use) { return &use; });
+  auto uses =
+      llvm::map_to_vector(value.getUses(), [](OpOperand &use) { return &use; });
   value.setType(storageOf(original));
   Value narrow = fromStorage(b, value.getLoc(), value, original);
   for (OpOperand *use : uses)

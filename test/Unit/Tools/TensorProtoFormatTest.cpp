@@ -109,11 +109,11 @@ template <typename T> std::vector<T> valuesOf(const HostTensor &t) {
 
 TEST(TensorProtoFormat, RoundTripsEveryDtype) {
   const kiln_dtype_t dtypes[] = {
-      KILN_DTYPE_FLOAT32,  KILN_DTYPE_FLOAT64, KILN_DTYPE_FLOAT16,
-      KILN_DTYPE_BFLOAT16, KILN_DTYPE_INT8,    KILN_DTYPE_INT16,
-      KILN_DTYPE_INT32,    KILN_DTYPE_INT64,   KILN_DTYPE_UINT8,
-      KILN_DTYPE_UINT16,   KILN_DTYPE_UINT32,  KILN_DTYPE_UINT64,
-      KILN_DTYPE_BOOL,     KILN_DTYPE_FLOAT8E4M3FN, KILN_DTYPE_FLOAT8E5M2FNUZ,
+      KILN_DTYPE_FLOAT32,   KILN_DTYPE_FLOAT64,      KILN_DTYPE_FLOAT16,
+      KILN_DTYPE_BFLOAT16,  KILN_DTYPE_INT8,         KILN_DTYPE_INT16,
+      KILN_DTYPE_INT32,     KILN_DTYPE_INT64,        KILN_DTYPE_UINT8,
+      KILN_DTYPE_UINT16,    KILN_DTYPE_UINT32,       KILN_DTYPE_UINT64,
+      KILN_DTYPE_BOOL,      KILN_DTYPE_FLOAT8E4M3FN, KILN_DTYPE_FLOAT8E5M2FNUZ,
       KILN_DTYPE_FLOAT8E8M0};
   const std::vector<std::vector<int64_t>> shapes = {{}, {0}, {3}, {2, 3, 2}};
   for (kiln_dtype_t dtype : dtypes)
@@ -159,15 +159,16 @@ TEST(TensorProtoFormat, UnpacksAndPacksSubByteTypes) {
   HostTensor again;
   ASSERT_TRUE(parseTensorProto(file.data(), file.size(), again, error));
   EXPECT_EQ(again.data, t.data);
-  EXPECT_NE(std::search(file.begin(), file.end(), m.bytes.end() - 2,
-                        m.bytes.end()),
-            file.end());
+  EXPECT_NE(
+      std::search(file.begin(), file.end(), m.bytes.end() - 2, m.bytes.end()),
+      file.end());
 
   // uint2, five elements in two bytes, from int32_data (a byte each).
   Message two;
-  two.field(1, 5).field(2, KILN_DTYPE_UINT2).bytesField(5, packedVarints({0xE4, 0x03}));
-  ASSERT_TRUE(
-      parseTensorProto(two.bytes.data(), two.bytes.size(), t, error))
+  two.field(1, 5)
+      .field(2, KILN_DTYPE_UINT2)
+      .bytesField(5, packedVarints({0xE4, 0x03}));
+  ASSERT_TRUE(parseTensorProto(two.bytes.data(), two.bytes.size(), t, error))
       << error;
   EXPECT_EQ(t.data, (std::vector<uint8_t>{0, 1, 2, 3, 3}));
 
@@ -175,7 +176,9 @@ TEST(TensorProtoFormat, UnpacksAndPacksSubByteTypes) {
   shortData.field(1, 5).field(2, KILN_DTYPE_INT4).bytesField(9, {0x11, 0x11});
   EXPECT_ERROR(shortData.bytes, "needs 3 packed bytes but raw_data has 2");
   Message notAByte;
-  notAByte.field(1, 2).field(2, KILN_DTYPE_UINT4).bytesField(5, packedVarints({300}));
+  notAByte.field(1, 2)
+      .field(2, KILN_DTYPE_UINT4)
+      .bytesField(5, packedVarints({300}));
   EXPECT_ERROR(notAByte.bytes, "is not a packed byte of uint4");
 }
 
