@@ -9,6 +9,9 @@
 #include "Model.h"
 #include "ThreadPool.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -102,8 +105,54 @@ Status byteSize(kiln_dtype_t dtype, const std::vector<int64_t> &dims,
 
 } // namespace
 
+namespace {
+/// With KILN_PROFILE set in the environment, each session times its kernels
+/// and prints the totals to stderr when destroyed: a developer's view of
+/// where a model spends its time.
+struct KernelProfile {
+  static bool enabled() {
+    static const bool on = std::getenv("KILN_PROFILE") != nullptr;
+    return on;
+  }
+  std::vector<double> seconds;
+  std::vector<uint64_t> calls;
+
+  void add(size_t kernel, double s) {
+    if (seconds.size() <= kernel) {
+      seconds.resize(kernel + 1);
+      calls.resize(kernel + 1);
+    }
+    seconds[kernel] += s;
+    ++calls[kernel];
+  }
+  void print(const kiln_model_t &model) const {
+    double total = 0;
+    for (double s : seconds)
+      total += s;
+    if (total <= 0)
+      return;
+    std::vector<size_t> order(seconds.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return seconds[a] > seconds[b]; });
+    std::fprintf(stderr, "kiln profile: %.3f ms in kernels per run\n",
+                 1e3 * total / static_cast<double>(calls[order[0]]));
+    for (size_t i : order) {
+      if (calls[i] == 0)
+        continue;
+      std::fprintf(stderr, "  %6.2f%%  %9.3f ms  kernel %zu  %s\n",
+                   100.0 * seconds[i] / total,
+                   1e3 * seconds[i] / static_cast<double>(calls[i]), i,
+                   model.kernels[i].name.c_str());
+    }
+  }
+};
+} // namespace
+
 struct kiln_session_t {
   kiln_model_t *model;
+  KernelProfile profile;
   std::vector<BoundInput> inputs;
   std::vector<int64_t> symbolValues;
   AlignedStorage arena;
@@ -317,7 +366,13 @@ Status kiln_session_t::run() {
       continue;
     Dispatch dispatch{kernel.function, bindings.data(), symbols, grid[0],
                       grid[1]};
+    auto start = std::chrono::steady_clock::now();
     pool->parallelFor(count, runWorkgroup, &dispatch);
+    if (KernelProfile::enabled())
+      profile.add(&kernel - model->kernels.data(),
+                  std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count());
   }
   hasResults = true;
   return nullptr;
@@ -370,6 +425,8 @@ void kiln_session_destroy(kiln_session_t *session) {
   if (!session)
     return;
   kiln_model_t *model = session->model;
+  if (KernelProfile::enabled())
+    session->profile.print(*model);
   delete session;
   kiln_model_release(model);
 }

@@ -11,6 +11,7 @@
 #include "SizeAnalysis.h"
 #include "SubByteStorage.h"
 #include "Vectorization.h"
+#include "WeightPacking.h"
 
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 
@@ -145,6 +146,46 @@ static void decomposeAggregatedOps(ModuleOp module) {
     FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
     if (succeeded(results))
       rewriter.replaceOp(op, *results);
+  }
+}
+
+/// A result that is a buffer, or a reshape of one, can reach its
+/// out-parameter through a copy (when bufferization saw the reshape).
+/// Where the copy is the out-parameter's only use, the buffer becomes the
+/// out-parameter itself (or its inverse reshape) and the copy goes.
+static void writeReshapedResultsInPlace(func::FuncOp main) {
+  SmallVector<memref::CopyOp> copies;
+  for (auto copy : main.getBody().front().getOps<memref::CopyOp>())
+    copies.push_back(copy);
+  IRRewriter rewriter(main.getContext());
+  for (memref::CopyOp copy : copies) {
+    auto out = dyn_cast<BlockArgument>(copy.getTarget());
+    if (!out || !out.hasOneUse() ||
+        !cast<MemRefType>(out.getType()).getLayout().isIdentity())
+      continue;
+    if (auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+        alloc && alloc.getType() == out.getType()) {
+      rewriter.eraseOp(copy);
+      rewriter.replaceOp(alloc, out);
+      continue;
+    }
+    auto collapse = copy.getSource().getDefiningOp<memref::CollapseShapeOp>();
+    auto alloc = collapse ? collapse.getSrc().getDefiningOp<memref::AllocOp>()
+                          : memref::AllocOp();
+    if (!alloc || !alloc.getType().getLayout().isIdentity())
+      continue;
+    rewriter.setInsertionPoint(alloc);
+    SmallVector<OpFoldResult> sizes;
+    unsigned dynamic = 0;
+    for (int64_t size : alloc.getType().getShape())
+      sizes.push_back(ShapedType::isDynamic(size)
+                          ? OpFoldResult(alloc.getDynamicSizes()[dynamic++])
+                          : OpFoldResult(rewriter.getIndexAttr(size)));
+    Value view = memref::ExpandShapeOp::create(
+        rewriter, alloc.getLoc(), alloc.getType(), out,
+        collapse.getReassociationIndices(), sizes);
+    rewriter.eraseOp(copy);
+    rewriter.replaceOp(alloc, view);
   }
 }
 
@@ -286,6 +327,8 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   if (failed(widenSubByteStorage(module)))
     return makeError("storing sub-byte elements a byte each failed (see the "
                      "errors above)");
+  if (options.vectorize)
+    packConstantWeights(main);
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");
@@ -305,6 +348,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
       }))
     return e;
   main = module.lookupSymbol<func::FuncOp>("main");
+  writeReshapedResultsInPlace(main);
   if (failed(formKernels(module, main, program)))
     return makeError("forming kernels failed (see the errors above)");
   if (llvm::Error e =

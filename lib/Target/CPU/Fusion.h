@@ -2,8 +2,9 @@
 //
 // Elementwise chains are fused into the op that consumes them, so that a
 // model does not write every intermediate to memory. A producer is fused
-// only where the consumer reads each of its elements once: into a matrix
-// product it would be recomputed for every column.
+// only where the consumer reads each of its elements once (into a matrix
+// product it would be recomputed for every column), and only into its sole
+// user (never duplicated).
 //
 //===----------------------------------------------------------------------===//
 

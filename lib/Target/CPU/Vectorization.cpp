@@ -99,11 +99,15 @@ static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
   // Only full tiles: the partial ones at the edges stay scalar loops
   // rather than masked vectors.
   if (!tile || !tile.hasPureTensorSemantics() ||
-      llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic) ||
-      failed(linalg::vectorizeOpPrecondition(tile)))
+      llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic))
     return;
   rewriter.setInsertionPoint(tile);
-  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation())) {
+  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation());
+  // A 2-D convolution is not vectorizable as such: its 1-D form, checked
+  // below, is.
+  if (!conv && failed(linalg::vectorizeOpPrecondition(tile)))
+    return;
+  if (conv) {
     linalg::DownscaleSizeOneWindowed2DConvolution<linalg::Conv2DNchwFchwOp,
                                                   linalg::Conv1DNcwFcwOp>
         downscale(rewriter.getContext());

@@ -1,0 +1,43 @@
+"""Small models whose CPU kernels the codegen tests inspect with --report.
+
+  make_codegen_models.py DIR
+writes DIR/conv3x3.onnx (a 3x3 convolution), DIR/dense.onnx (a matrix
+product with constant weights) and DIR/residual.onnx (two normalizations
+along a residual stream, each output used twice).
+"""
+import sys
+from pathlib import Path
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper, save
+
+out = Path(sys.argv[1])
+out.mkdir(parents=True, exist_ok=True)
+rng = np.random.default_rng(0)
+
+
+def model(name, nodes, inputs, outputs, initializers):
+    graph = helper.make_graph(nodes, name, inputs, outputs,
+                              [numpy_helper.from_array(v, k) for k, v in initializers.items()])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+         out / f"{name}.onnx")
+
+
+def value(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+model("conv3x3", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
+      [value("x", [1, 16, 32, 32])], [value("y", [1, 16, 32, 32])],
+      {"w": rng.standard_normal((16, 16, 3, 3)).astype(np.float32)})
+model("dense", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+      [value("x", [64, 128])], [value("y", [64, 256])],
+      {"w": rng.standard_normal((128, 256)).astype(np.float32)})
+# h1 = norm(x) + x; h2 = norm(h1) + h1: each normalized value feeds the
+# next normalization and the skip connection.
+nodes = []
+for i, src in enumerate(["x", "h0"]):
+    nodes += [helper.make_node("ReduceMean", [src], [f"m{i}"], axes=[1]),
+              helper.make_node("Sub", [src, f"m{i}"], [f"d{i}"]),
+              helper.make_node("Add", [f"d{i}", src], [f"h{i}"])]
+model("residual", nodes, [value("x", [64, 256])], [value("h1", [64, 256])], {})
