@@ -10,7 +10,8 @@
 // deviations from it) and finish with one generic that reads the statistics
 // per row and the scale and bias broadcast over the normalized dimensions.
 // Group normalization does the same on a [N, G, C/G, D...] view of its input.
-// Lp normalization divides by the L1 or L2 norm along its axis.
+// Lp normalization divides by the L1 or L2 norm along its axis (zero slices
+// stay zero).
 //
 //===----------------------------------------------------------------------===//
 
@@ -487,7 +488,7 @@ struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
 };
 
 /// x / norm along the axis, the norm being sum(|x|) (p = 1) or
-/// sqrt(sum(x^2)) (p = 2).
+/// sqrt(sum(x^2)) (p = 2); 0 where the norm is 0.
 struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -509,14 +510,19 @@ struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
         });
     AffineMap full = AffineMap::getMultiDimIdentityMap(rank, getContext());
     rewriter.replaceOp(
-        op, buildNormalizedOutput(
-                rewriter, loc, x, {x, sums}, {full, full.dropResult(axis)},
-                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                  Value norm =
-                      p == 1 ? a[1]
-                             : math::SqrtOp::create(b, l, a[1]).getResult();
-                  return arith::DivFOp::create(b, l, a[0], norm);
-                }));
+        op,
+        buildNormalizedOutput(
+            rewriter, loc, x, {x, sums}, {full, full.dropResult(axis)},
+            [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+              Value norm =
+                  p == 1 ? a[1] : math::SqrtOp::create(b, l, a[1]).getResult();
+              // An all-zero slice normalizes to zeros, not 0/0 = NaN.
+              Value zero = createScalar(b, l, elem, 0);
+              Value isZero = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OEQ, norm, zero);
+              return arith::SelectOp::create(
+                  b, l, isZero, zero, arith::DivFOp::create(b, l, a[0], norm));
+            }));
     return success();
   }
 };

@@ -132,12 +132,16 @@ func.func @rms_norm(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>) -> tensor<2x3x4xf3
 
 // -----
 
+// An all-zero row normalizes to zeros rather than 0/0.
 // CHECK-LABEL: func.func @lp_normalization
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.mulf
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SUM]] : tensor<2x3xf32>, tensor<2xf32>)
 // CHECK: %[[NORM:.*]] = math.sqrt
-// CHECK: arith.divf %{{.*}}, %[[NORM]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[IS0:.*]] = arith.cmpf oeq, %[[NORM]], %[[ZERO]]
+// CHECK: %[[Q:.*]] = arith.divf %{{.*}}, %[[NORM]]
+// CHECK: arith.select %[[IS0]], %[[ZERO]], %[[Q]]
 func.func @lp_normalization(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = kiln.lp_normalization %x {axis = 1 : i64, p = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
