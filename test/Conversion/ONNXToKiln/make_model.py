@@ -645,6 +645,19 @@ def attention_softcap_mode2():
     return attention_softcap(2)
 
 
+@model
+def batchnorm_training():
+    """Training-mode BatchNormalization (opset 15) on [2, 3, 4]: Y and the
+    running mean and variance."""
+    nodes = [helper.make_node("BatchNormalization", ["x", "s", "b", "mean", "var"],
+                              ["y", "running_mean", "running_var"], name="bn",
+                              training_mode=1, momentum=0.75, epsilon=0.01)]
+    return make(nodes, [f32("x", [2, 3, 4]), f32("s", [3]), f32("b", [3]), f32("mean", [3]),
+                        f32("var", [3])],
+                [f32("y", [2, 3, 4]), f32("running_mean", [3]), f32("running_var", [3])],
+                opset=15)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()
