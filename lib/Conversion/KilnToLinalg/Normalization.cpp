@@ -9,7 +9,9 @@
 // per-row statistics (two passes for layer norm: the mean, then the squared
 // deviations from it) and finish with one generic that reads the statistics
 // per row and the scale and bias broadcast over the normalized dimensions.
-// Lp normalization divides by the L1 or L2 norm along its axis.
+// Group normalization does the same on a [N, G, C/G, D...] view of its input.
+// Lp normalization divides by the L1 or L2 norm along its axis (zero slices
+// stay zero).
 //
 //===----------------------------------------------------------------------===//
 
@@ -192,6 +194,68 @@ Value buildInvStdDev(OpBuilder &b, Location loc, Value sums, int64_t count,
       .getResult(0);
 }
 
+/// The mean and reciprocal standard deviation of each row of `x`, a row
+/// being the elements that agree outside `axes` (`rowMap` picks the other
+/// dimensions; `count` is the number of elements in a row). Two passes, the
+/// mean and then the squared deviations from it, rather than one pass of
+/// sums and sums of squares, whose difference cancels badly.
+struct RowStatistics {
+  Value mean, invStdDev;
+};
+RowStatistics buildRowStatistics(OpBuilder &b, Location loc, Value x,
+                                 ArrayRef<int64_t> axes, AffineMap rowMap,
+                                 int64_t count, double epsilon) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type elem = type.getElementType();
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  Value zero = createScalar(b, loc, elem, 0);
+  Value sums = buildReduction(
+      b, loc, x, axes, zero, [](OpBuilder &nb, Location l, Value v, Value acc) {
+        return arith::AddFOp::create(nb, l, v, acc).getResult();
+      });
+  auto rowType = cast<RankedTensorType>(sums.getType());
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(rowType.getRank(), ctx);
+  SmallVector<Value> rowSizes;
+  for (int64_t d = 0; d < rowType.getRank(); ++d)
+    if (rowType.isDynamicDim(d))
+      rowSizes.push_back(tensor::DimOp::create(b, loc, sums, d));
+  Value mean = linalg::GenericOp::create(
+                   b, loc, TypeRange{rowType}, ValueRange{sums},
+                   ValueRange{createEmpty(b, loc, rowType, rowSizes)},
+                   ArrayRef<AffineMap>{identity, identity},
+                   SmallVector<utils::IteratorType>(
+                       rowType.getRank(), utils::IteratorType::parallel),
+                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                     linalg::YieldOp::create(
+                         nb, l,
+                         ValueRange{arith::DivFOp::create(
+                             nb, l, a[0], createScalar(nb, l, elem, count))});
+                   })
+                   .getResult(0);
+
+  // Sum of squared deviations from the mean, per row.
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  for (int64_t d : axes)
+    iterators[d] = utils::IteratorType::reduction;
+  AffineMap full = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  Value squares =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{rowType}, ValueRange{x, mean},
+          ValueRange{createFilled(b, loc, rowType, zero, rowSizes)},
+          ArrayRef<AffineMap>{full, rowMap, rowMap}, iterators,
+          [](OpBuilder &nb, Location l, ValueRange a) {
+            Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+            Value sq = arith::MulFOp::create(nb, l, d, d);
+            linalg::YieldOp::create(
+                nb, l, ValueRange{arith::AddFOp::create(nb, l, sq, a[2])});
+          })
+          .getResult(0);
+  return {mean, buildInvStdDev(b, loc, squares, count, epsilon)};
+}
+
 /// What layer and RMS normalization share: the normalized dimensions from
 /// `axis` on, their element count, the per-row map and the parameters' maps.
 struct NormalizedDims {
@@ -287,58 +351,12 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
         getNormalizedDims(op, x, op.getAxis(), params, rewriter);
     if (failed(dims))
       return failure();
-    auto type = cast<RankedTensorType>(x.getType());
-    Type elem = type.getElementType();
-    int64_t rank = type.getRank();
-    Value zero = createScalar(rewriter, loc, elem, 0);
-
-    Value sums = buildReduction(
-        rewriter, loc, x, dims->axes, zero,
-        [](OpBuilder &b, Location l, Value v, Value acc) -> Value {
-          return arith::AddFOp::create(b, l, v, acc);
-        });
-    auto rowType = cast<RankedTensorType>(sums.getType());
-    AffineMap identity =
-        AffineMap::getMultiDimIdentityMap(rowType.getRank(), getContext());
-    int64_t count = dims->count;
-    SmallVector<Value> rowSizes;
-    for (int64_t d = 0; d < rowType.getRank(); ++d)
-      if (rowType.isDynamicDim(d))
-        rowSizes.push_back(tensor::DimOp::create(rewriter, loc, sums, d));
-    Value mean = linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{rowType}, ValueRange{sums},
-                     ValueRange{createEmpty(rewriter, loc, rowType, rowSizes)},
-                     ArrayRef<AffineMap>{identity, identity},
-                     SmallVector<utils::IteratorType>(
-                         rowType.getRank(), utils::IteratorType::parallel),
-                     [&](OpBuilder &b, Location l, ValueRange a) {
-                       linalg::YieldOp::create(
-                           b, l,
-                           ValueRange{arith::DivFOp::create(
-                               b, l, a[0], createScalar(b, l, elem, count))});
-                     })
-                     .getResult(0);
-
-    // Sum of squared deviations from the mean, per row.
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    for (int64_t d : dims->axes)
-      iterators[d] = utils::IteratorType::reduction;
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    RowStatistics stats =
+        buildRowStatistics(rewriter, loc, x, dims->axes, dims->rowMap,
+                           dims->count, op.getEpsilon().convertToDouble());
+    Value mean = stats.mean, invStdDev = stats.invStdDev;
     AffineMap full = AffineMap::getMultiDimIdentityMap(rank, getContext());
-    Value squares =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{rowType}, ValueRange{x, mean},
-            ValueRange{createFilled(rewriter, loc, rowType, zero, rowSizes)},
-            ArrayRef<AffineMap>{full, dims->rowMap, dims->rowMap}, iterators,
-            [](OpBuilder &b, Location l, ValueRange a) {
-              Value d = arith::SubFOp::create(b, l, a[0], a[1]);
-              Value sq = arith::MulFOp::create(b, l, d, d);
-              linalg::YieldOp::create(
-                  b, l, ValueRange{arith::AddFOp::create(b, l, sq, a[2])});
-            })
-            .getResult(0);
-    Value invStdDev = buildInvStdDev(rewriter, loc, squares, count,
-                                     op.getEpsilon().convertToDouble());
 
     SmallVector<Value> operands = {x, mean, invStdDev};
     operands.append(params);
@@ -357,6 +375,79 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
                     return scaled;
                   return arith::AddFOp::create(b, l, scaled, a[4]);
                 }));
+    return success();
+  }
+};
+
+/// Group normalization is layer normalization of x viewed as
+/// [N, G, C/G, D...]: statistics per [n, g] over the rest, then one generic
+/// over the grouped view that reads the per-channel scale and bias at
+/// channel g * C/G + k, and a collapse back to [N, C, D...]. The grouped view
+/// keeps every indexing map a plain projection, where reading the statistics
+/// of channel c at c floordiv (C/G) would not be.
+struct GroupNormLowering : OpConversionPattern<GroupNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GroupNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type elem = type.getElementType();
+    int64_t rank = type.getRank(), groups = op.getNumGroups();
+    if (!isa<FloatType>(elem) || rank < 2)
+      return rewriter.notifyMatchFailure(op, "only float [N, C, ...] inputs");
+    int64_t channels = type.getDimSize(1);
+    if (ShapedType::isDynamic(channels) || channels % groups != 0)
+      return rewriter.notifyMatchFailure(
+          op, "channels must be static and a multiple of num_groups");
+    int64_t perGroup = channels / groups, count = perGroup;
+    for (int64_t d = 2; d < rank; ++d) {
+      if (type.isDynamicDim(d))
+        return rewriter.notifyMatchFailure(op, "dynamic spatial dimension");
+      count *= type.getDimSize(d);
+    }
+    for (Value param : {adaptor.getScale(), adaptor.getBias()}) {
+      auto paramType = cast<RankedTensorType>(param.getType());
+      if (paramType.getRank() != 1 || paramType.getElementType() != elem)
+        return rewriter.notifyMatchFailure(op, "parameters are not 1-D");
+    }
+
+    SmallVector<int64_t> groupedShape = {type.getDimSize(0), groups, perGroup};
+    llvm::append_range(groupedShape, type.getShape().drop_front(2));
+    auto groupedType = RankedTensorType::get(groupedShape, elem);
+    SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
+    for (int64_t d = 3; d <= rank; ++d)
+      reassociation.push_back({d});
+    Value grouped = tensor::ExpandShapeOp::create(rewriter, loc, groupedType, x,
+                                                  reassociation);
+
+    int64_t groupedRank = rank + 1;
+    AffineMap rowMap = AffineMap::get(
+        groupedRank, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)},
+        ctx);
+    RowStatistics stats =
+        buildRowStatistics(rewriter, loc, grouped,
+                           llvm::to_vector(llvm::seq<int64_t>(2, groupedRank)),
+                           rowMap, count, op.getEpsilon().convertToDouble());
+    AffineMap full = AffineMap::getMultiDimIdentityMap(groupedRank, ctx);
+    AffineMap channel = AffineMap::get(groupedRank, 0,
+                                       getAffineDimExpr(1, ctx) * perGroup +
+                                           getAffineDimExpr(2, ctx));
+    Value normalized = buildNormalizedOutput(
+        rewriter, loc, grouped,
+        {grouped, stats.mean, stats.invStdDev, adaptor.getScale(),
+         adaptor.getBias()},
+        {full, rowMap, rowMap, channel, channel},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value centered = arith::SubFOp::create(b, l, a[0], a[1]);
+          Value scaled = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, centered, a[2]), a[3]);
+          return arith::AddFOp::create(b, l, scaled, a[4]);
+        });
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, normalized,
+                                                         reassociation);
     return success();
   }
 };
@@ -397,7 +488,7 @@ struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
 };
 
 /// x / norm along the axis, the norm being sum(|x|) (p = 1) or
-/// sqrt(sum(x^2)) (p = 2).
+/// sqrt(sum(x^2)) (p = 2); 0 where the norm is 0.
 struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -419,14 +510,19 @@ struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
         });
     AffineMap full = AffineMap::getMultiDimIdentityMap(rank, getContext());
     rewriter.replaceOp(
-        op, buildNormalizedOutput(
-                rewriter, loc, x, {x, sums}, {full, full.dropResult(axis)},
-                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                  Value norm =
-                      p == 1 ? a[1]
-                             : math::SqrtOp::create(b, l, a[1]).getResult();
-                  return arith::DivFOp::create(b, l, a[0], norm);
-                }));
+        op,
+        buildNormalizedOutput(
+            rewriter, loc, x, {x, sums}, {full, full.dropResult(axis)},
+            [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+              Value norm =
+                  p == 1 ? a[1] : math::SqrtOp::create(b, l, a[1]).getResult();
+              // An all-zero slice normalizes to zeros, not 0/0 = NaN.
+              Value zero = createScalar(b, l, elem, 0);
+              Value isZero = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OEQ, norm, zero);
+              return arith::SelectOp::create(
+                  b, l, isZero, zero, arith::DivFOp::create(b, l, a[0], norm));
+            }));
     return success();
   }
 };
@@ -435,5 +531,6 @@ struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
 
 void kiln::populateNormalizationPatterns(RewritePatternSet &patterns) {
   patterns.add<BatchNormLowering, LRNLowering, LayerNormLowering,
-               RMSNormLowering, LpNormalizationLowering>(patterns.getContext());
+               GroupNormLowering, RMSNormLowering, LpNormalizationLowering>(
+      patterns.getContext());
 }

@@ -176,16 +176,21 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type elem = resultType.getElementType();
     bool isFloat = isa<FloatType>(elem);
-    // Unsigned element types (uint8 images) are not lowered: arith takes
-    // signless integers only, and tensor.bitcast does not bufferize in the
-    // CPU pipeline.
-    if (!isFloat && !elem.isSignlessInteger())
+    if (!isFloat && !isa<IntegerType>(elem))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     FailureOr<Window> w = getWindow(op, rewriter);
     if (failed(w))
       return failure();
     Location loc = op.getLoc();
-    Value lowest = createLowest(rewriter, loc, elem);
+    // arith takes signless integers only: unsigned elements (uint8 images)
+    // are compared as their signless bits with maxui, and their lowest
+    // value, 0, is a signless constant reinterpreted.
+    bool isUnsigned = elem.isUnsignedInteger();
+    Type compute = toSignless(elem);
+    Value lowest =
+        isUnsigned ? reinterpret(rewriter, loc,
+                                 createScalar(rewriter, loc, compute, 0), elem)
+                   : createLowest(rewriter, loc, elem);
     if (isFloat && w->kernel.size() == 2) {
       rewriter.replaceOp(op, buildPool<linalg::PoolingNchwMaxOp>(
                                  rewriter, loc, adaptor.getInput(), *w,
@@ -199,13 +204,16 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     Value result = buildPoolGeneric(
         rewriter, loc, padded, *w, {acc},
         [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = reinterpret(b, l, a[0], compute),
+                best = reinterpret(b, l, a[1], compute);
           // Booleans: max is or (signed i1 reads true as -1).
           Value max =
-              isFloat ? arith::MaximumFOp::create(b, l, a[0], a[1]).getResult()
+              isFloat ? arith::MaximumFOp::create(b, l, x, best).getResult()
               : elem.isInteger(1)
-                  ? arith::OrIOp::create(b, l, a[0], a[1]).getResult()
-                  : arith::MaxSIOp::create(b, l, a[0], a[1]).getResult();
-          return SmallVector<Value>{max};
+                  ? arith::OrIOp::create(b, l, x, best).getResult()
+              : isUnsigned ? arith::MaxUIOp::create(b, l, x, best).getResult()
+                           : arith::MaxSIOp::create(b, l, x, best).getResult();
+          return SmallVector<Value>{reinterpret(b, l, max, elem)};
         })[0];
     rewriter.replaceOp(op, result);
     return success();

@@ -2,7 +2,7 @@
 //
 // Attention is decomposed into kiln ops: head split for 3-D inputs, the
 // past key/value concatenation, grouped-query head repetition, scaled
-// Q.K^T, the mask/causal/padding bias, softcap, softmax and the product
+// Q.K^T, softcap, the mask/causal/padding bias, softmax and the product
 // with V. Fusion passes recognize the pattern later; keeping one spelling of
 // the computation in the graph dialect means only one pattern to match.
 //
@@ -199,17 +199,19 @@ LogicalResult importAttention(NodeImporter &n) {
     if (failed(addBias(*padBias)))
       return failure();
   }
+  // Softcap comes before the bias: a -inf mask entry must stay -inf, where
+  // tanh would squash it to -softcap and leak probability to masked keys.
   Value current = *scores;
-  if (bias) {
-    KILN_TRY(biased, n.create1<AddOp>(current, bias));
-    current = *biased;
-  }
-  stages.push_back(current);
   if (float softcap = n.getFloat("softcap", 0.0f); softcap > 0) {
     KILN_TRY(divided, n.create1<DivOp>(current, n.scalar(element, softcap)));
     KILN_TRY(squashed, n.create1<TanhOp>(*divided));
     KILN_TRY(capped, n.create1<MulOp>(*squashed, n.scalar(element, softcap)));
     current = *capped;
+  }
+  stages.push_back(current);
+  if (bias) {
+    KILN_TRY(biased, n.create1<AddOp>(current, bias));
+    current = *biased;
   }
   stages.push_back(current);
   KILN_TRY(probs, n.create1<SoftmaxOp>(current, n.i64Attr(3)));

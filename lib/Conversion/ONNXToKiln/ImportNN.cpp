@@ -140,10 +140,62 @@ LogicalResult importGemm(NodeImporter &n) {
   return n.setResult(y);
 }
 
+/// Training-mode BatchNormalization (opset 14 on) normalizes with the
+/// batch's own statistics, the mean and the biased (population) variance
+/// over every dimension but the channels, and returns the running statistics
+/// moved towards them: input_mean * momentum + batch_mean * (1 - momentum),
+/// and the same for the variance.
+LogicalResult importTrainingBatchNorm(NodeImporter &n, ArrayRef<Value> in) {
+  Value x = in[0];
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getRank() < 2)
+    return n.fail("X must have rank 2 or more");
+  Type element = type.getElementType();
+  for (Value v : in.drop_front())
+    if (cast<RankedTensorType>(v.getType()).getElementType() != element)
+      return n.unsupported("training-mode batch normalization with mixed "
+                           "element types");
+  SmallVector<int64_t> axes = {0};
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    axes.push_back(d);
+  // Kept dimensions, so that the mean broadcasts against X.
+  auto reduceMean = [&](Value v) {
+    return n.create1<ReduceMeanOp>(v, Value(), n.i64ArrayAttr(axes),
+                                   n.boolAttr(true));
+  };
+  auto perChannel = [&](Value v) {
+    return n.create1<ReshapeOp>(v, n.constI64({-1}), n.boolAttr(false));
+  };
+  KILN_TRY(meanKept, reduceMean(x));
+  KILN_TRY(centered, n.create1<SubOp>(x, *meanKept));
+  KILN_TRY(squares, n.create1<MulOp>(*centered, *centered));
+  KILN_TRY(varKept, reduceMean(*squares));
+  KILN_TRY(mean, perChannel(*meanKept));
+  KILN_TRY(var, perChannel(*varKept));
+  KILN_TRY(y, n.create1<BatchNormOp>(x, in[1], in[2], *mean, *var,
+                                     n.f32Attr(n.getFloat("epsilon", 1e-5f))));
+  n.setOutput(0, *y);
+
+  double momentum = n.getFloat("momentum", 0.9f);
+  auto running = [&](Value previous, Value batch) -> FailureOr<Value> {
+    KILN_TRY(kept, n.create1<MulOp>(previous, n.scalar(element, momentum)));
+    KILN_TRY(added, n.create1<MulOp>(batch, n.scalar(element, 1.0 - momentum)));
+    return n.create1<AddOp>(*kept, *added);
+  };
+  if (n.hasOutput(1)) {
+    KILN_TRY(runningMean, running(in[3], *mean));
+    n.setOutput(1, *runningMean);
+  }
+  if (n.hasOutput(2)) {
+    KILN_TRY(runningVar, running(in[4], *var));
+    n.setOutput(2, *runningVar);
+  }
+  return success();
+}
+
 LogicalResult importBatchNorm(NodeImporter &n) {
-  if (n.getInt("training_mode", 0) ||
-      (n.opset < 7 && !n.getInt("is_test", 0) && n.numOutputs() > 1))
-    return n.unsupported("training-mode batch normalization");
+  if (n.opset < 7 && !n.getInt("is_test", 0) && n.numOutputs() > 1)
+    return n.unsupported("training-mode batch normalization before opset 7");
   SmallVector<Value> in;
   for (int64_t i = 0; i < 5; ++i) {
     FailureOr<Value> v = n.requiredInput(i);
@@ -151,6 +203,8 @@ LogicalResult importBatchNorm(NodeImporter &n) {
       return failure();
     in.push_back(*v);
   }
+  if (n.getInt("training_mode", 0))
+    return importTrainingBatchNorm(n, in);
   FailureOr<Value> y =
       n.create1<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
                              n.f32Attr(n.getFloat("epsilon", 1e-5f)));

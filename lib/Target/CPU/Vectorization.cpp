@@ -137,9 +137,15 @@ void kiln::cpu::vectorizeWorkgroups(func::FuncOp main) {
     tileAndVectorize(rewriter, op);
   // Accumulators: a register tile's read and write of its output move out
   // of the reduction loop (on tensors, where nothing can alias them), inner
-  // loops first.
+  // loops first. Only the tile loops inside workgroups: the time loop of a
+  // recurrent network reads and rewrites its state at a fixed offset of an
+  // iter_arg so that each step updates it in place, and hoisting that slice
+  // would make the loop yield a new tensor, which one-shot bufferization
+  // rejects.
   SmallVector<scf::ForOp> loops;
-  main.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  main.walk([&](scf::ForallOp forall) {
+    forall.getBody()->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  });
   for (scf::ForOp loop : loops)
     hoistLoopInvariantSubsets(rewriter, loop);
 }

@@ -74,6 +74,45 @@ func.func @layer_norm_all(%x: tensor<2x3xf32>, %s: tensor<2x3xf32>) -> tensor<2x
 
 // -----
 
+// Group norm with 2 groups of 2 channels: layer norm of the [2, 2, 2, 3]
+// view, with statistics per [n, g] over 2 * 3 elements, and the per-channel
+// scale and bias read at channel g * 2 + k.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1 * 2 + d2)>
+// CHECK-LABEL: func.func @group_norm
+// CHECK-SAME: %[[X:[^:]*]]: tensor<2x4x3xf32>, %[[S:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK: %[[G:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2], [3]] output_shape [2, 2, 2, 3]
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[G]] :
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x2xf32>)
+// CHECK: arith.constant 6.000000e+00 : f32
+// CHECK: %[[SQ:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]]], {{.*}} ins(%[[G]], %[[MEAN]] :
+// CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[SQ]] : tensor<2x2xf32>)
+// CHECK: math.sqrt
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]], #[[CH]], #[[CH]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[G]], %[[MEAN]], %[[INV]], %[[S]], %[[B]] :
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[Y]] {{\[}}[0], [1, 2], [3]] : tensor<2x2x2x3xf32> into tensor<2x4x3xf32>
+// CHECK: return %[[R]]
+func.func @group_norm(%x: tensor<2x4x3xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3xf32> {
+  %0 = kiln.group_norm %x, %s, %b {num_groups = 2 : i64, epsilon = 1.0e-05 : f32}
+       : (tensor<2x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3xf32>
+  return %0 : tensor<2x4x3xf32>
+}
+
+// -----
+
+// A dynamic batch carries through the grouped view.
+// CHECK-LABEL: func.func @group_norm_dynamic_batch
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 4, 1] : tensor<?x4xf32> into tensor<?x4x1xf32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<?x4x1xf32> into tensor<?x4xf32>
+// CHECK-NOT: kiln.group_norm
+func.func @group_norm_dynamic_batch(%x: tensor<?x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {
+  %0 = kiln.group_norm %x, %s, %b {num_groups = 4 : i64, epsilon = 1.0e-05 : f32}
+       : (tensor<?x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[SCALE:.*]] = affine_map<(d0, d1, d2) -> (d2)>
@@ -93,12 +132,16 @@ func.func @rms_norm(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>) -> tensor<2x3x4xf3
 
 // -----
 
+// An all-zero row normalizes to zeros rather than 0/0.
 // CHECK-LABEL: func.func @lp_normalization
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.mulf
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SUM]] : tensor<2x3xf32>, tensor<2xf32>)
 // CHECK: %[[NORM:.*]] = math.sqrt
-// CHECK: arith.divf %{{.*}}, %[[NORM]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[IS0:.*]] = arith.cmpf oeq, %[[NORM]], %[[ZERO]]
+// CHECK: %[[Q:.*]] = arith.divf %{{.*}}, %[[NORM]]
+// CHECK: arith.select %[[IS0]], %[[ZERO]], %[[Q]]
 func.func @lp_normalization(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = kiln.lp_normalization %x {axis = 1 : i64, p = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>

@@ -83,6 +83,30 @@ func.func @max_pool_1d(%x: tensor<1x3x8xf32>) -> tensor<1x3x4xf32> {
 
 // -----
 
+// Unsigned max pooling compares the signless bits with maxui; the padding
+// and the accumulator start at 0, the lowest uint8.
+// CHECK-LABEL: func.func @max_pool_uint8
+// CHECK: %[[C0:.*]] = arith.constant 0 : i8
+// CHECK: %[[LOWEST:.*]] = builtin.unrealized_conversion_cast %[[C0]] : i8 to ui8
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%[[LOWEST]] : ui8) outs(%{{.*}} : tensor<1x1x2x2xui8>)
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 0, 0]
+// CHECK: tensor.yield %[[LOWEST]] : ui8
+// CHECK: linalg.generic {{.*}} outs(%[[ACC]] : tensor<1x1x2x2xui8>)
+// CHECK: ^bb0(%[[IN:.*]]: ui8, %{{.*}}: ui8, %[[OUT:.*]]: ui8):
+// CHECK: %[[X:.*]] = builtin.unrealized_conversion_cast %[[IN]] : ui8 to i8
+// CHECK: %[[BEST:.*]] = builtin.unrealized_conversion_cast %[[OUT]] : ui8 to i8
+// CHECK: %[[MAX:.*]] = arith.maxui %[[X]], %[[BEST]] : i8
+// CHECK: %[[R:.*]] = builtin.unrealized_conversion_cast %[[MAX]] : i8 to ui8
+// CHECK: linalg.yield %[[R]] : ui8
+func.func @max_pool_uint8(%x: tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8> {
+  %0 = kiln.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>,
+         kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 0, 0>,
+         strides = array<i64: 2, 2>} : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
+  return %0 : tensor<1x1x2x2xui8>
+}
+
+// -----
+
 // 3-D average pooling with end padding not counted: divisors per position.
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2 * 2 + d5, d3 * 2 + d6, d4 * 2 + d7)>
 // CHECK-LABEL: func.func @avg_pool_3d

@@ -624,6 +624,40 @@ def random_negative_shape():
     return make(nodes, [], [f32("y", None)], opset=13, check=False)
 
 
+def attention_softcap(mode):
+    nodes = [helper.make_node("Attention", ["q", "k", "v", "mask"], ["y", "", "", "qk"],
+                              name="attention", softcap=2.0, qk_matmul_output_mode=mode)]
+    return make(nodes, [f32("q", [1, 2, 3, 4]), f32("k", [1, 2, 5, 4]), f32("v", [1, 2, 5, 4]),
+                        f32("mask", [3, 5])],
+                [f32("y", [1, 2, 3, 4]), f32("qk", [1, 2, 3, 5])], opset=23, ir_version=10)
+
+
+@model
+def attention_softcap_mode1():
+    """Attention with softcap and a float mask; qk_matmul_output is the
+    softcapped scores before the mask is added."""
+    return attention_softcap(1)
+
+
+@model
+def attention_softcap_mode2():
+    """... and with qk_matmul_output_mode 2, after the mask is added."""
+    return attention_softcap(2)
+
+
+@model
+def batchnorm_training():
+    """Training-mode BatchNormalization (opset 15) on [2, 3, 4]: Y and the
+    running mean and variance."""
+    nodes = [helper.make_node("BatchNormalization", ["x", "s", "b", "mean", "var"],
+                              ["y", "running_mean", "running_var"], name="bn",
+                              training_mode=1, momentum=0.75, epsilon=0.01)]
+    return make(nodes, [f32("x", [2, 3, 4]), f32("s", [3]), f32("b", [3]), f32("mean", [3]),
+                        f32("var", [3])],
+                [f32("y", [2, 3, 4]), f32("running_mean", [3]), f32("running_var", [3])],
+                opset=15)
+
+
 def write_truncated(path):
     """large_initializer cut in the middle of its weight: protobuf cannot parse it."""
     data = large_initializer().SerializeToString()
