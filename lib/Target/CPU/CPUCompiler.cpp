@@ -2,6 +2,7 @@
 
 #include "kiln/Target/CPU/CPUCompiler.h"
 
+#include "ConvolutionPadding.h"
 #include "DataDependentSizes.h"
 #include "Fusion.h"
 #include "KernelFormation.h"
@@ -327,8 +328,10 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   if (failed(widenSubByteStorage(module)))
     return makeError("storing sub-byte elements a byte each failed (see the "
                      "errors above)");
-  if (options.vectorize)
+  if (options.vectorize) {
+    padConvolutionRows(main);
     packConstantWeights(main);
+  }
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");

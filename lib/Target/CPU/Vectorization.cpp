@@ -2,10 +2,12 @@
 
 #include "Vectorization.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -34,18 +36,82 @@ static int64_t chooseColumns(int64_t range) {
   return kTileColumns;
 }
 
+static bool hasUnitStrides(linalg::Conv2DNchwFchwOp conv) {
+  return llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                      [](int64_t s) { return s == 1; });
+}
+
+int64_t kiln::cpu::getConvolutionVectorWidth(linalg::Conv2DNchwFchwOp conv) {
+  auto output = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+  int64_t width = output.getDimSize(3);
+  if (!hasUnitStrides(conv) || ShapedType::isDynamic(width))
+    return 0;
+  for (int64_t vector : {kTileColumns, kTileColumns / 2})
+    if (width % vector == 0)
+      return vector;
+  if (width < kTileColumns && llvm::isPowerOf2_64(width) && width >= 8)
+    return width;
+  return 0;
+}
+
+/// A unit-stride convolution tile of one channel and one tap (n, oh, c, kh
+/// and kw all 1) as the outer product it is, out[f, w] += filter[f] *
+/// input[w]: a contraction that vectorizes like a matrix product's tile.
+/// Null when the tile is not of that form.
+static linalg::GenericOp asOuterProduct(RewriterBase &rewriter,
+                                        linalg::Conv2DNchwFchwOp tile) {
+  Value input = tile.getInputs()[0], filter = tile.getInputs()[1],
+        init = tile.getOutputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  Type elem = initType.getElementType();
+  // The filter and pixel counts may be dynamic (a partial tile, masked).
+  if (!hasUnitStrides(tile) || !isa<FloatType>(elem) ||
+      inputType.getElementType() != elem ||
+      filterType.getElementType() != elem || inputType.getDimSize(0) != 1 ||
+      inputType.getDimSize(1) != 1 || inputType.getDimSize(2) != 1 ||
+      filterType.getDimSize(1) != 1 || filterType.getDimSize(2) != 1 ||
+      filterType.getDimSize(3) != 1 || initType.getDimSize(2) != 1)
+    return {};
+  // Over the tile's own loops (n, f, oh, ow, c, kh, kw): the input tile is
+  // already this tap's window, so every operand is indexed by plain loops.
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr n, f, oh, ow, c, kh, kw;
+  bindDims(ctx, n, f, oh, ow, c, kh, kw);
+  auto product = linalg::GenericOp::create(
+      rewriter, tile.getLoc(), TypeRange{initType}, ValueRange{input, filter},
+      ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::get(7, 0, {n, c, oh, ow}, ctx),
+                          AffineMap::get(7, 0, {f, c, kh, kw}, ctx),
+                          AffineMap::get(7, 0, {n, f, oh, ow}, ctx)},
+      tile.getIteratorTypesArray(),
+      [](OpBuilder &b, Location l, ValueRange args) {
+        Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, ValueRange{arith::AddFOp::create(b, l, args[2], mul)});
+      });
+  Value result = product.getResult(0);
+  rewriter.replaceOp(tile, result);
+  return product;
+}
+
 SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
   unsigned loops = op.getNumLoops();
   if (loops == 0 || op.getNumDpsInits() != 1)
     return {};
   SmallVector<int64_t> tiles(loops, 1);
-  if (isa<linalg::Conv2DNchwFchwOp>(op)) {
-    // (n, f, oh, ow, c, kh, kw): one output row of up to 32 pixels for 8
-    // filters, 8 input channels and one kernel row at a time, the whole
-    // kernel row unrolled; a 1-D convolution then vectorizes.
-    tiles = {1, kTileRows, 1, chooseColumns(op.getStaticLoopRanges()[3]),
-             8, 1,         0};
-    return tiles;
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation())) {
+    // (n, f, oh, ow, c, kh, kw). With unit strides, one tap of one input
+    // channel at a time: the tile is a 8 x 32 outer product of filter
+    // values and a contiguous run of input pixels, as a matrix product's.
+    int64_t columns = chooseColumns(op.getStaticLoopRanges()[3]);
+    if (int64_t vector = getConvolutionVectorWidth(conv))
+      return {1, kTileRows * kTileColumns / vector, 1, vector, 1, 1, 1};
+    // Otherwise one output row of up to 32 pixels for 8 filters, 8 input
+    // channels and one kernel row at a time, the whole kernel row
+    // unrolled; a 1-D convolution then vectorizes.
+    return {1, kTileRows, 1, columns, 8, 1, 0};
   }
   if (linalg::isaContractionOpInterface(op)) {
     FailureOr<linalg::ContractionDimensions> dims =
@@ -96,13 +162,21 @@ static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
     return;
   rewriter.replaceOp(op, tiled->replacements);
   auto tile = dyn_cast<linalg::LinalgOp>(tiled->tiledOps.back());
-  // Only full tiles: the partial ones at the edges stay scalar loops
-  // rather than masked vectors.
-  if (!tile || !tile.hasPureTensorSemantics() ||
-      llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic))
+  if (!tile || !tile.hasPureTensorSemantics())
     return;
   rewriter.setInsertionPoint(tile);
   auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation());
+  // Only full tiles: the partial ones at the edges stay scalar loops
+  // rather than masked vectors.
+  if (llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic))
+    return;
+  if (conv) {
+    if (linalg::GenericOp product = asOuterProduct(rewriter, conv)) {
+      tile = product;
+      conv = {};
+      rewriter.setInsertionPoint(tile);
+    }
+  }
   // A 2-D convolution is not vectorizable as such: its 1-D form, checked
   // below, is.
   if (!conv && failed(linalg::vectorizeOpPrecondition(tile)))

@@ -24,6 +24,12 @@ namespace kiln::cpu {
 /// or nothing when it is not vectorized.
 llvm::SmallVector<int64_t> chooseRegisterTile(mlir::linalg::LinalgOp op);
 
+/// The vector width (pixels) of a unit-stride convolution's register tile:
+/// 32 or 16 when they divide the output width, the width itself when it is
+/// a power of two from 8 to 16, else 0 (no outer-product tiles; see
+/// ConvolutionPadding.h).
+int64_t getConvolutionVectorWidth(mlir::linalg::Conv2DNchwFchwOp conv);
+
 /// Tiles and vectorizes the linalg ops inside `main`'s workgroup loops
 /// (scf.forall, on tensors). Ops that cannot be vectorized stay scalar.
 void vectorizeWorkgroups(mlir::func::FuncOp main);
