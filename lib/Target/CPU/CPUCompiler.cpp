@@ -8,8 +8,10 @@
 #include "KernelFormation.h"
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
+#include "PadLowering.h"
 #include "Parallelization.h"
 #include "SizeAnalysis.h"
+#include "StridedConvolution.h"
 #include "SubByteStorage.h"
 #include "Vectorization.h"
 #include "WeightPacking.h"
@@ -329,9 +331,11 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return makeError("storing sub-byte elements a byte each failed (see the "
                      "errors above)");
   if (options.vectorize) {
+    decomposeStridedConvolutions(main);
     padConvolutionRows(main);
     packConstantWeights(main);
   }
+  lowerPads(main);
   if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                     options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");

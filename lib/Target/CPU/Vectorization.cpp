@@ -107,7 +107,10 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
     // values and a contiguous run of input pixels, as a matrix product's.
     int64_t columns = chooseColumns(op.getStaticLoopRanges()[3]);
     if (int64_t vector = getConvolutionVectorWidth(conv))
-      return {1, kTileRows * kTileColumns / vector, 1, vector, 1, 1, 1};
+      return {1, std::min<int64_t>(16, kTileRows * kTileColumns / vector),
+              1, vector,
+              1, 1,
+              1};
     // Otherwise one output row of up to 32 pixels for 8 filters, 8 input
     // channels and one kernel row at a time, the whole kernel row
     // unrolled; a 1-D convolution then vectorizes.

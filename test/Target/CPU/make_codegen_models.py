@@ -1,8 +1,8 @@
 """Small models whose CPU kernels the codegen tests inspect with --report.
 
   make_codegen_models.py DIR
-writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 on 14-pixel rows, _s2
-with strides 2), DIR/dense.onnx (a matrix
+writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 on 14-pixel rows,
+_s2_c16 and _s2_c3 with strides 2 and 16 or 3 input channels), DIR/dense.onnx (a matrix
 product with constant weights) and DIR/residual.onnx (two normalizations
 along a residual stream, each output used twice).
 """
@@ -34,10 +34,11 @@ model("conv3x3", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])
 model("conv3x3_w14", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
       [value("x", [1, 16, 14, 14])], [value("y", [1, 16, 14, 14])],
       {"w": rng.standard_normal((16, 16, 3, 3)).astype(np.float32)})
-model("conv3x3_s2",
-      [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], strides=[2, 2])],
-      [value("x", [1, 16, 32, 32])], [value("y", [1, 16, 16, 16])],
-      {"w": rng.standard_normal((16, 16, 3, 3)).astype(np.float32)})
+for channels in (16, 3):
+    model(f"conv3x3_s2_c{channels}",
+          [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], strides=[2, 2])],
+          [value("x", [1, channels, 32, 32])], [value("y", [1, 16, 16, 16])],
+          {"w": rng.standard_normal((16, channels, 3, 3)).astype(np.float32)})
 model("dense", [helper.make_node("MatMul", ["x", "w"], ["y"])],
       [value("x", [64, 128])], [value("y", [64, 256])],
       {"w": rng.standard_normal((128, 256)).astype(np.float32)})

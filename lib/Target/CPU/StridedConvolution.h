@@ -1,0 +1,26 @@
+//===- StridedConvolution.h - Strided convolutions as unit-stride ones -*- C++
+//-*-===//
+//
+// A convolution with strides (sh, sw) reads, for the kernel taps of one
+// phase (kh mod sh, kw mod sw), only the input rows and columns of that
+// phase: it is the sum over the sh * sw phases of unit-stride convolutions
+// of the input's phase (a strided slice) with the kernel's phase. Written
+// so, a strided convolution gets the unit-stride convolutions' outer-
+// product tiles instead of strided vector reads.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_LIB_TARGET_CPU_STRIDEDCONVOLUTION_H
+#define KILN_LIB_TARGET_CPU_STRIDEDCONVOLUTION_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace kiln::cpu {
+
+/// Rewrites `main`'s strided, undilated float NCHW convolutions (on
+/// tensors) as sums of unit-stride ones.
+void decomposeStridedConvolutions(mlir::func::FuncOp main);
+
+} // namespace kiln::cpu
+
+#endif // KILN_LIB_TARGET_CPU_STRIDEDCONVOLUTION_H
