@@ -55,8 +55,18 @@ void kiln::cpu::padConvolutionRows(func::FuncOp main) {
     // columns read only the appended zeros, or real pixels, never past.
     Value paddedInput =
         padLastDimension(rewriter, loc, conv.getInputs()[0], extra);
-    Value paddedInit =
-        padLastDimension(rewriter, loc, conv.getOutputs()[0], extra);
+    // A filled initial value is filled again at the padded size.
+    Value init = conv.getOutputs()[0], paddedInit;
+    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      SmallVector<int64_t> shape(output.getShape());
+      shape.back() += extra;
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
+                                            output.getElementType());
+      paddedInit = linalg::FillOp::create(rewriter, loc, fill.value(), empty)
+                       .getResult(0);
+    } else {
+      paddedInit = padLastDimension(rewriter, loc, init, extra);
+    }
     auto padded = linalg::Conv2DNchwFchwOp::create(
         rewriter, loc, TypeRange{paddedInit.getType()},
         ValueRange{paddedInput, conv.getInputs()[1]}, ValueRange{paddedInit},

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -50,14 +51,49 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
   return tiles;
 }
 
+/// A fill that only initializes a workgroup loop's output is done by each
+/// workgroup on its own tile, just before use, instead of in a pass of its
+/// own over the whole tensor.
+static void sinkOutputFills(RewriterBase &rewriter, scf::ForallOp forall) {
+  for (auto [init, arg] :
+       llvm::zip(forall.getOutputsMutable(), forall.getRegionIterArgs())) {
+    auto fill = init.get().getDefiningOp<linalg::FillOp>();
+    if (!fill || !fill.getResult(0).hasOneUse())
+      continue;
+    for (Operation *user : llvm::to_vector(arg.getUsers())) {
+      auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+      if (!slice)
+        continue;
+      rewriter.setInsertionPointAfter(slice);
+      Value filled = linalg::FillOp::create(rewriter, fill.getLoc(),
+                                            fill.value(), slice.getResult())
+                         .getResult(0);
+      rewriter.replaceAllUsesExcept(slice.getResult(), filled,
+                                    filled.getDefiningOp());
+    }
+    Value empty = fill.getDpsInitOperand(0)->get();
+    rewriter.modifyOpInPlace(forall, [&] { init.set(empty); });
+    rewriter.eraseOp(fill);
+  }
+}
+
 LogicalResult kiln::cpu::distributeToWorkgroups(func::FuncOp main,
                                                 int64_t targetWorkgroups,
                                                 int64_t minWorkPerGroup) {
   SmallVector<linalg::LinalgOp> ops;
-  for (Operation &op : main.getBody().front())
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-        linalgOp && linalgOp.hasPureTensorSemantics())
-      ops.push_back(linalgOp);
+  for (Operation &op : main.getBody().front()) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp || !linalgOp.hasPureTensorSemantics())
+      continue;
+    // Fills of another op's output are fused into that op's workgroups.
+    if (isa<linalg::FillOp>(op) && op.getResult(0).hasOneUse()) {
+      OpOperand &use = *op.getResult(0).getUses().begin();
+      auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      if (consumer && consumer.isDpsInit(&use))
+        continue;
+    }
+    ops.push_back(linalgOp);
+  }
   IRRewriter rewriter(main.getContext());
   for (linalg::LinalgOp op : ops) {
     SmallVector<int64_t> tiles =
@@ -74,6 +110,9 @@ LogicalResult kiln::cpu::distributeToWorkgroups(func::FuncOp main,
       return op.emitError("kiln CPU codegen: cannot split this op into "
                           "workgroups");
     rewriter.replaceOp(op, tiled->replacements);
+    for (LoopLikeOpInterface loop : tiled->loops)
+      if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
+        sinkOutputFills(rewriter, forall);
   }
   return success();
 }
