@@ -28,7 +28,17 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
     return tiles;
   int64_t remaining = std::min(target, work / minWorkPerGroup);
   int tiled = 0;
-  for (size_t d = 0; d < ranges.size() && remaining > 1 && tiled < 3; ++d) {
+  // An input-heavy convolution splits its output rows before its filters:
+  // a workgroup then streams its rows' input once through all the
+  // filters, instead of every filter group reading the whole input again.
+  SmallVector<size_t> order =
+      llvm::to_vector(llvm::seq<size_t>(0, ranges.size()));
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
+      conv && isInputHeavy(conv))
+    std::swap(order[1], order[2]);
+  for (size_t d : order) {
+    if (remaining <= 1 || tiled >= 3)
+      break;
     if (iterators[d] != utils::IteratorType::parallel)
       continue;
     if (ShapedType::isDynamic(ranges[d])) {
@@ -42,8 +52,19 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
     int64_t size = (ranges[d] + pieces - 1) / pieces;
     // Whole register tiles per workgroup, so that no workgroup is left
     // with a scalar remainder.
-    if (d < registerTile.size() && registerTile[d] > 1)
-      size = (size + registerTile[d] - 1) / registerTile[d] * registerTile[d];
+    if (d < registerTile.size() && registerTile[d] > 1) {
+      int64_t step = registerTile[d];
+      size = (size + step - 1) / step * step;
+      // And the same size for every workgroup where a slightly larger one
+      // divides the loop: a partial last workgroup would have a dynamic
+      // extent, and its register tiles would not vectorize.
+      for (int64_t even = size; even <= 2 * size && even <= ranges[d];
+           even += step)
+        if (ranges[d] % even == 0) {
+          size = even;
+          break;
+        }
+    }
     tiles[d] = size;
     remaining /= (ranges[d] + size - 1) / size;
     ++tiled;

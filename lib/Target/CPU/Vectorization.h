@@ -30,6 +30,11 @@ llvm::SmallVector<int64_t> chooseRegisterTile(mlir::linalg::LinalgOp op);
 /// ConvolutionPadding.h).
 int64_t getConvolutionVectorWidth(mlir::linalg::Conv2DNchwFchwOp conv);
 
+/// Whether a convolution's input is larger than its filters (the early
+/// layers of a CNN): its pixels, not its filters, are then the outer loops
+/// of workgroups and register tiles.
+bool isInputHeavy(mlir::linalg::Conv2DNchwFchwOp conv);
+
 /// Tiles and vectorizes the linalg ops inside `main`'s workgroup loops
 /// (scf.forall, on tensors). Ops that cannot be vectorized stay scalar.
 void vectorizeWorkgroups(mlir::func::FuncOp main);
