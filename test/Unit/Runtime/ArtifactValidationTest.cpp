@@ -229,3 +229,47 @@ TEST(ArtifactValidation, BufferOutsideTheArenaFailsTheRun) {
 }
 
 } // namespace
+
+namespace {
+
+/// The test model with a computed symbol and a shape kernel (format 1.1);
+/// the kernel's code is any exported function: only loading is tested.
+std::vector<uint8_t> withShapeKernel() {
+  kiln::artifact::ArtifactDesc desc = testModelDesc(testKernels());
+  desc.symbols.push_back("computed0");
+  desc.computedSymbols = {1};
+  kiln::artifact::KernelDesc shape;
+  shape.name = "shape";
+  shape.symbol = "kiln_test_add";
+  shape.grid = {kiln::artifact::SizeExpr::of(1), kiln::artifact::SizeExpr::of(1),
+                kiln::artifact::SizeExpr::of(1)};
+  shape.bindings = {{kiln::artifact::BindingKind::Input, 0}};
+  desc.shapeKernel = shape;
+  return serialize(desc);
+}
+
+TEST(ArtifactValidation, ComputedSymbolsNeedAShapeKernelOfInputs) {
+  EXPECT_EQ(load(withShapeKernel()), "");
+
+  std::vector<uint8_t> bytes = withShapeKernel();
+  mutableArtifact(bytes)
+      ->mutable_shape_kernel()
+      ->mutable_bindings()
+      ->GetMutableObject(0)
+      ->mutate_kind(fb::BindingKind::Buffer);
+  EXPECT_EQ(load(bytes), "INVALID_ARTIFACT: the shape kernel binds something "
+                         "other than an input");
+
+  bytes = withShapeKernel();
+  mutableArtifact(bytes)->mutable_computed_symbols()->Mutate(0, 7);
+  EXPECT_EQ(load(bytes), "INVALID_ARTIFACT: computed symbol 7 does not exist");
+
+  // A symbol neither computed nor bound by an input dimension.
+  bytes = withShapeKernel();
+  mutableArtifact(bytes)->mutable_computed_symbols()->Mutate(0, 0);
+  EXPECT_NE(load(bytes).find("symbol 'computed0' is not the size of any "
+                             "input dimension"),
+            std::string::npos);
+}
+
+} // namespace
