@@ -10,6 +10,7 @@
 #include "NativeCode.h"
 #include "PadLowering.h"
 #include "Parallelization.h"
+#include "PointwiseConvolution.h"
 #include "SizeAnalysis.h"
 #include "StridedConvolution.h"
 #include "SubByteStorage.h"
@@ -332,6 +333,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
                      "errors above)");
   if (options.vectorize) {
     decomposeStridedConvolutions(main);
+    convertPointwiseConvolutions(main);
     padConvolutionRows(main);
     packConstantWeights(main);
   }

@@ -58,12 +58,18 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
       // And the same size for every workgroup where a slightly larger one
       // divides the loop: a partial last workgroup would have a dynamic
       // extent, and its register tiles would not vectorize.
-      for (int64_t even = size; even <= 2 * size && even <= ranges[d];
-           even += step)
-        if (ranges[d] % even == 0) {
-          size = even;
-          break;
-        }
+      // (Else a smaller one: more workgroups, each whole.)
+      auto divides = [&](int64_t candidate) {
+        return ranges[d] % candidate == 0;
+      };
+      int64_t even = size;
+      while (even <= 2 * size && even <= ranges[d] && !divides(even))
+        even += step;
+      if (even > 2 * size || even > ranges[d] || !divides(even))
+        for (even = size; even > step && !divides(even);)
+          even -= step;
+      if (divides(even))
+        size = even;
     }
     tiles[d] = size;
     remaining /= (ranges[d] + size - 1) / size;

@@ -28,6 +28,10 @@ constexpr int64_t kTileColumns = 32;
 static int64_t chooseColumns(int64_t range) {
   if (ShapedType::isDynamic(range))
     return kTileColumns;
+  // Whole 512-bit vectors first.
+  for (int64_t vector : {kTileColumns, kTileColumns / 2})
+    if (range % vector == 0)
+      return vector;
   if (range <= kTileColumns)
     return std::max<int64_t>(range, 1);
   for (int64_t d = kTileColumns; d >= 8; --d)
@@ -128,9 +132,11 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
         linalg::inferContractionDims(op);
     if (failed(dims) || dims->m.empty() || dims->n.empty())
       return {};
-    tiles[dims->m.back()] = kTileRows;
-    tiles[dims->n.back()] =
-        chooseColumns(op.getStaticLoopRanges()[dims->n.back()]);
+    int64_t columns = chooseColumns(op.getStaticLoopRanges()[dims->n.back()]);
+    // 16 accumulator registers: 8 rows of two vectors, or 16 of one.
+    tiles[dims->m.back()] =
+        columns == kTileColumns / 2 ? 2 * kTileRows : kTileRows;
+    tiles[dims->n.back()] = columns;
     return tiles;
   }
   if (op.getNumReductionLoops() != 0)

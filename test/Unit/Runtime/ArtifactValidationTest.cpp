@@ -241,7 +241,8 @@ std::vector<uint8_t> withShapeKernel() {
   kiln::artifact::KernelDesc shape;
   shape.name = "shape";
   shape.symbol = "kiln_test_add";
-  shape.grid = {kiln::artifact::SizeExpr::of(1), kiln::artifact::SizeExpr::of(1),
+  shape.grid = {kiln::artifact::SizeExpr::of(1),
+                kiln::artifact::SizeExpr::of(1),
                 kiln::artifact::SizeExpr::of(1)};
   shape.bindings = {{kiln::artifact::BindingKind::Input, 0}};
   desc.shapeKernel = shape;
