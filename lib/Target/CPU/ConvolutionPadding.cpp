@@ -30,6 +30,26 @@ static Value padLastDimension(OpBuilder &b, Location loc, Value value,
   high.back() = b.getIndexAttr(extra);
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  // A zero padding (the convolution's own) grows instead of being padded
+  // again: one copy of the input, not two.
+  if (auto pad = value.getDefiningOp<tensor::PadOp>()) {
+    Value padding = pad.getConstantPaddingValue();
+    auto constant =
+        padding ? padding.getDefiningOp<arith::ConstantOp>() : nullptr;
+    if (pad->hasOneUse() && constant &&
+        constant.getValue() == b.getZeroAttr(type.getElementType()) &&
+        !llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) &&
+        !llvm::any_of(pad.getStaticHigh(), ShapedType::isDynamic)) {
+      SmallVector<OpFoldResult> outerLow, outerHigh;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        outerLow.push_back(b.getIndexAttr(pad.getStaticLow()[d]));
+        outerHigh.push_back(b.getIndexAttr(
+            pad.getStaticHigh()[d] + (d + 1 == type.getRank() ? extra : 0)));
+      }
+      return tensor::PadOp::create(b, loc, type.clone(shape), pad.getSource(),
+                                   outerLow, outerHigh, zero);
+    }
+  }
   return tensor::PadOp::create(b, loc, type.clone(shape), value, low, high,
                                zero);
 }

@@ -65,9 +65,10 @@ int64_t kiln::cpu::getConvolutionVectorWidth(linalg::Conv2DNchwFchwOp conv) {
   return 0;
 }
 
-/// A unit-stride convolution tile of one channel and one tap (n, oh, c, kh
-/// and kw all 1) as the outer product it is, out[f, w] += filter[f] *
-/// input[w]: a contraction that vectorizes like a matrix product's tile.
+/// A unit-stride convolution tile of one channel and one tap (n, c, kh and
+/// kw all 1; a row or two) as the outer product it is, out[f, h, w] +=
+/// filter[f] * input[h, w]: a contraction that vectorizes like a matrix
+/// product's tile.
 /// Null when the tile is not of that form.
 static linalg::GenericOp asOuterProduct(RewriterBase &rewriter,
                                         linalg::Conv2DNchwFchwOp tile) {
@@ -81,9 +82,11 @@ static linalg::GenericOp asOuterProduct(RewriterBase &rewriter,
   if (!hasUnitStrides(tile) || !isa<FloatType>(elem) ||
       inputType.getElementType() != elem ||
       filterType.getElementType() != elem || inputType.getDimSize(0) != 1 ||
-      inputType.getDimSize(1) != 1 || inputType.getDimSize(2) != 1 ||
+      inputType.getDimSize(1) != 1 ||
+      inputType.getDimSize(2) != initType.getDimSize(2) ||
       filterType.getDimSize(1) != 1 || filterType.getDimSize(2) != 1 ||
-      filterType.getDimSize(3) != 1 || initType.getDimSize(2) != 1)
+      filterType.getDimSize(3) != 1 ||
+      ShapedType::isDynamic(initType.getDimSize(2)))
     return {};
   // Over the tile's own loops (n, f, oh, ow, c, kh, kw): the input tile is
   // already this tap's window, so every operand is indexed by plain loops.
@@ -117,11 +120,19 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
     // channel at a time: the tile is a 8 x 32 outer product of filter
     // values and a contiguous run of input pixels, as a matrix product's.
     int64_t columns = chooseColumns(op.getStaticLoopRanges()[3]);
-    if (int64_t vector = getConvolutionVectorWidth(conv))
+    if (int64_t vector = getConvolutionVectorWidth(conv)) {
+      // 16 accumulator registers: 8 filters by two 512-bit vectors of
+      // pixels, from one row (32 pixels) or two (16 each, fewer filter
+      // loads per multiply-add); 16 filters for narrower rows.
+      int64_t height = op.getStaticLoopRanges()[2];
+      if (vector == kTileColumns / 2 && !ShapedType::isDynamic(height) &&
+          height % 2 == 0)
+        return {1, kTileRows, 2, vector, 1, 1, 1};
       return {1, std::min<int64_t>(16, kTileRows * kTileColumns / vector),
               1, vector,
               1, 1,
               1};
+    }
     // Otherwise one output row of up to 32 pixels for 8 filters, 8 input
     // channels and one kernel row at a time, the whole kernel row
     // unrolled; a 1-D convolution then vectorizes.
