@@ -2,7 +2,8 @@
 
   make_codegen_models.py DIR
 writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 on 14-pixel rows,
-_s2_c16 and _s2_c3 with strides 2 and 16 or 3 input channels), DIR/dense.onnx (a matrix
+_s2_c16 and _s2_c3 with strides 2 and 16 or 3 input channels),
+DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image), DIR/dense.onnx (a matrix
 product with constant weights) and DIR/residual.onnx (two normalizations
 along a residual stream, each output used twice).
 """
@@ -39,6 +40,9 @@ for channels in (16, 3):
           [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], strides=[2, 2])],
           [value("x", [1, channels, 32, 32])], [value("y", [1, 16, 16, 16])],
           {"w": rng.standard_normal((16, channels, 3, 3)).astype(np.float32)})
+model("pointwise14", [helper.make_node("Conv", ["x", "w"], ["y"])],
+      [value("x", [1, 16, 14, 14])], [value("y", [1, 32, 14, 14])],
+      {"w": rng.standard_normal((32, 16, 1, 1)).astype(np.float32)})
 model("dense", [helper.make_node("MatMul", ["x", "w"], ["y"])],
       [value("x", [64, 128])], [value("y", [64, 256])],
       {"w": rng.standard_normal((128, 256)).astype(np.float32)})
