@@ -4,6 +4,7 @@
 // *_nchw_fchw family, so no operand is transposed:
 //   group 1            -> linalg.conv_{1,2,3}d_nc..._fc...
 //   group C, M == C    -> linalg.depthwise_conv_2d_nchw_chw
+//   other groups (1-D, 3-D) -> one linalg.generic over the groups
 //   other groups (2-D) -> linalg.conv_2d_ngchw_gfchw, whose GFCHW weight is
 //                         ONNX's group-major [M, C/G, ...] weight split in
 //                         place (fgchw would need a transpose).
@@ -68,9 +69,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     int64_t channels = inputType.getDimSize(1);
     int64_t filters = weightType.getDimSize(0);
     bool depthwise = group == channels && filters == channels && group > 1;
-    if (spatial < 1 || spatial > 3 || (group > 1 && spatial != 2))
-      return rewriter.notifyMatchFailure(
-          op, "only 1-D to 3-D convolutions, grouped ones 2-D");
+    if (spatial < 1 || spatial > 3)
+      return rewriter.notifyMatchFailure(op, "only 1-D to 3-D convolutions");
 
     ArrayRef<int64_t> pads = op.getPads();
     Value zero = createScalar(rewriter, loc, elem, 0);
@@ -111,6 +111,11 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
         result = linalg::Conv3DNcdhwFcdhwOp::create(rewriter, loc, types, ins,
                                                     init, attrs)
                      .getResult(0);
+    } else if (spatial != 2) {
+      if (!batch.empty())
+        return rewriter.notifyMatchFailure(op, "grouped with a dynamic batch");
+      result = buildGroupedGeneric(rewriter, loc, padded, weight, init, group,
+                                   op.getStrides(), op.getDilations());
     } else if (depthwise) {
       // [C, 1, KH, KW] -> [C, KH, KW].
       SmallVector<int64_t> shape = {channels, weightType.getDimSize(2),
@@ -131,28 +136,80 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     return success();
   }
 
+  /// `v` with dimension `dim` split into [group, size / group].
+  static Value splitGroups(OpBuilder &b, Location loc, Value v, int64_t dim,
+                           int64_t group) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] /= group;
+    shape.insert(shape.begin() + dim, group);
+    SmallVector<ReassociationIndices> reassociation;
+    for (int64_t d = 0, r = 0; d < type.getRank(); ++d) {
+      if (d == dim) {
+        reassociation.push_back({r, r + 1});
+        r += 2;
+      } else {
+        reassociation.push_back({r++});
+      }
+    }
+    auto newType = RankedTensorType::get(shape, type.getElementType());
+    return tensor::ExpandShapeOp::create(b, loc, newType, v, reassociation)
+        .getResult();
+  }
+
+  /// A grouped 1-D or 3-D convolution (linalg has named grouped ops for
+  /// 2-D only) as one generic over (n, g, m, out..., c, k...):
+  /// out[n, g, m, o] += x[n, g, c, o * stride + k * dilation] * w[g, m, c, k].
+  static Value buildGroupedGeneric(OpBuilder &b, Location loc, Value input,
+                                   Value weight, Value init, int64_t group,
+                                   ArrayRef<int64_t> strides,
+                                   ArrayRef<int64_t> dilations) {
+    int64_t spatial = cast<RankedTensorType>(input.getType()).getRank() - 2;
+    int64_t loops = 4 + 2 * spatial;
+    MLIRContext *ctx = b.getContext();
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    AffineExpr n = dim(0), g = dim(1), m = dim(2), c = dim(3 + spatial);
+    SmallVector<AffineExpr> in = {n, g, c}, w = {g, m, c}, out = {n, g, m};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = dim(3 + i), k = dim(4 + spatial + i);
+      in.push_back(o * strides[i] + k * dilations[i]);
+      w.push_back(k);
+      out.push_back(o);
+    }
+    SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value groupedInit = splitGroups(b, loc, init, 1, group);
+    Value conv =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{groupedInit.getType()},
+            ValueRange{splitGroups(b, loc, input, 1, group),
+                       splitGroups(b, loc, weight, 0, group)},
+            ValueRange{groupedInit},
+            ArrayRef<AffineMap>{AffineMap::get(loops, 0, in, ctx),
+                                AffineMap::get(loops, 0, w, ctx),
+                                AffineMap::get(loops, 0, out, ctx)},
+            iterators,
+            [](OpBuilder &nb, Location l, ValueRange args) {
+              Value mul = arith::MulFOp::create(nb, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  nb, l,
+                  ValueRange{arith::AddFOp::create(nb, l, args[2], mul)});
+            })
+            .getResult(0);
+    SmallVector<ReassociationIndices> merge = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      merge.push_back({3 + i});
+    return tensor::CollapseShapeOp::create(b, loc, init.getType(), conv, merge);
+  }
+
   /// Splits the channel dimensions into [G, C/G] and runs the grouped
   /// convolution, then merges the groups of the result back.
   static Value buildGrouped(OpBuilder &b, Location loc, Value input,
                             Value weight, Value init, int64_t group,
                             ArrayRef<NamedAttribute> attrs) {
     auto split = [&](Value v, int64_t dim) {
-      auto type = cast<RankedTensorType>(v.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape[dim] /= group;
-      shape.insert(shape.begin() + dim, group);
-      SmallVector<ReassociationIndices> reassociation;
-      for (int64_t d = 0, r = 0; d < type.getRank(); ++d) {
-        if (d == dim) {
-          reassociation.push_back({r, r + 1});
-          r += 2;
-        } else {
-          reassociation.push_back({r++});
-        }
-      }
-      auto newType = RankedTensorType::get(shape, type.getElementType());
-      return tensor::ExpandShapeOp::create(b, loc, newType, v, reassociation)
-          .getResult();
+      return splitGroups(b, loc, v, dim, group);
     };
     Value groupedInit = split(init, 1);
     Value conv = linalg::Conv2DNgchwGfchwOp::create(

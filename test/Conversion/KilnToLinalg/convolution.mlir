@@ -41,3 +41,22 @@ func.func @grouped(%x: tensor<1x8x6x6xf32>, %w: tensor<6x4x3x3xf32>) -> tensor<1
        : (tensor<1x8x6x6xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x4x4xf32>
   return %0 : tensor<1x6x4x4xf32>
 }
+
+// -----
+
+// A grouped 1-D convolution: one generic over (n, g, m, w, c, k) reading
+// the input at w * stride + k * dilation, channels split into groups.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4, d3 * 2 + d5 * 3)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK: func.func @grouped_1d
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2], [3]] {{.*}} into tensor<1x2x3x16xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2], [3]] {{.*}} into tensor<2x2x3x2xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2], [3]] : tensor<1x2x2x7xf32> into tensor<1x4x7xf32>
+func.func @grouped_1d(%x: tensor<1x6x16xf32>, %w: tensor<4x3x2xf32>) -> tensor<1x4x7xf32> {
+  %0 = kiln.conv %x, %w {dilations = array<i64: 3>, group = 2 : i64,
+                         pads = array<i64: 0, 0>, strides = array<i64: 2>}
+      : (tensor<1x6x16xf32>, tensor<4x3x2xf32>) -> tensor<1x4x7xf32>
+  return %0 : tensor<1x4x7xf32>
+}
