@@ -461,13 +461,86 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     if (!type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic result shape");
+      return lowerRunTimeShape(op, adaptor, rewriter);
     auto result = buildBroadcastingGeneric(
         rewriter, op, {adaptor.getInput()}, type,
         [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     if (failed(result))
       return failure();
     rewriter.replaceOp(op, *result);
+    return success();
+  }
+
+  /// A shape known only at run time (a statically shaped input): result
+  /// dimension d is shape[d] where the input's is 1 (or missing), else the
+  /// input's, which shape[d] must be 1 or equal to; any other value makes
+  /// the size -1, an error the runtime reports before running. The sizes
+  /// are index arithmetic on the shape's values, computed before a run.
+  LogicalResult lowerRunTimeShape(ExpandOp op, OpAdaptor adaptor,
+                                  ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = adaptor.getInput(), shape = adaptor.getShape();
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto shapeType = cast<RankedTensorType>(shape.getType());
+    // Both shapes are right-aligned to the result's rank.
+    int64_t rank = type.getRank(), offset = rank - inType.getRank();
+    if (!inType.hasStaticShape() || shapeType.getRank() != 1 ||
+        shapeType.isDynamicDim(0) || offset < 0)
+      return rewriter.notifyMatchFailure(op, "run-time shape of unknown rank");
+    int64_t shapeOffset = rank - shapeType.getDimSize(0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value invalid = arith::ConstantIndexOp::create(rewriter, loc, -1);
+    SmallVector<Value> dims;
+    SmallVector<AffineExpr> inputExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t have = d < offset ? 1 : inType.getDimSize(d - offset);
+      Value wanted = d < shapeOffset
+                         ? one
+                         : arith::IndexCastOp::create(
+                               rewriter, loc, rewriter.getIndexType(),
+                               tensor::ExtractOp::create(
+                                   rewriter, loc, shape,
+                                   ValueRange{arith::ConstantIndexOp::create(
+                                       rewriter, loc, d - shapeOffset)}))
+                               .getResult();
+      if (d >= offset)
+        inputExprs.push_back(have == 1 ? rewriter.getAffineConstantExpr(0)
+                                       : rewriter.getAffineDimExpr(d));
+      if (have == 1) {
+        dims.push_back(wanted);
+        continue;
+      }
+      Value haveValue = arith::ConstantIndexOp::create(rewriter, loc, have);
+      Value fits = arith::OrIOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, wanted,
+                                one),
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, wanted,
+                                haveValue));
+      dims.push_back(
+          arith::SelectOp::create(rewriter, loc, fits, haveValue, invalid));
+    }
+    auto dynamicType =
+        RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                              type.getElementType());
+    Value empty = tensor::EmptyOp::create(rewriter, loc, dynamicType.getShape(),
+                                          type.getElementType(), dims);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, inputExprs, rewriter.getContext()),
+        rewriter.getMultiDimIdentityMap(rank)};
+    Value result = linalg::GenericOp::create(
+                       rewriter, loc, TypeRange{dynamicType}, ValueRange{input},
+                       ValueRange{empty}, maps,
+                       SmallVector<utils::IteratorType>(
+                           rank, utils::IteratorType::parallel),
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         linalg::YieldOp::create(b, l, ValueRange{args[0]});
+                       })
+                       .getResult(0);
+    if (result.getType() != type)
+      result = tensor::CastOp::create(rewriter, loc, type, result);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

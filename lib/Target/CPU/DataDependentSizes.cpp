@@ -4,10 +4,12 @@
 
 #include "SizeAnalysis.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace kiln::cpu;
@@ -60,14 +62,62 @@ void kiln::cpu::tagDataDependentSizes(func::FuncOp main, CPUProgram &program) {
     // The cache still holds the untagged answer.
     sizes = SizeAnalysis(inputDim);
   };
+  SmallVector<Value> tagged;
+  auto tagAndKeep = [&](Value size) {
+    size_t before = program.computedSymbols.size();
+    tag(size);
+    if (program.computedSymbols.size() != before)
+      tagged.push_back(size);
+  };
   main.walk([&](Operation *op) {
     if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
       for (Value size : empty.getDynamicSizes())
-        tag(size);
+        tagAndKeep(size);
     } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
       for (OpFoldResult size : expand.getMixedOutputShape())
         if (auto value = dyn_cast<Value>(size))
-          tag(value);
+          tagAndKeep(value);
     }
   });
+  if (tagged.empty())
+    return;
+
+  // The shape function: the tagged values' computations, cloned over the
+  // inputs, returned as i64 in symbol order. Built now, it does not depend
+  // on which of them the rest of the pipeline keeps in main.
+  OpBuilder b(main);
+  SmallVector<Type> results(tagged.size(), b.getI64Type());
+  auto inputs = llvm::to_vector(
+      main.getFunctionType().getInputs().take_front(program.inputs.size()));
+  auto shapes = func::FuncOp::create(b, main.getLoc(), kShapeFunctionName,
+                                     b.getFunctionType(inputs, results));
+  Block *entry = shapes.addEntryBlock();
+  IRMapping mapping;
+  for (unsigned i = 0; i < inputs.size(); ++i)
+    mapping.map(main.getArgument(i), entry->getArgument(i));
+  b.setInsertionPointToStart(entry);
+  SetVector<Operation *> slice;
+  for (Value size : tagged) {
+    BackwardSliceOptions options;
+    options.omitBlockArguments = true;
+    (void)getBackwardSlice(size, &slice, options);
+    slice.insert(size.getDefiningOp());
+  }
+  SmallVector<Operation *> ordered(slice.begin(), slice.end());
+  llvm::sort(ordered,
+             [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
+  for (Operation *op : ordered)
+    if (!mapping.contains(op->getResult(0)))
+      b.clone(*op, mapping);
+  SmallVector<Value> returned;
+  for (Value size : tagged) {
+    Value v = mapping.lookup(size);
+    returned.push_back(
+        v.getType().isIndex()
+            ? arith::IndexCastOp::create(b, main.getLoc(), b.getI64Type(), v)
+                  .getResult()
+            : arith::ExtSIOp::create(b, main.getLoc(), b.getI64Type(), v)
+                  .getResult());
+  }
+  func::ReturnOp::create(b, main.getLoc(), returned);
 }

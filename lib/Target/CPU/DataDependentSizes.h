@@ -4,9 +4,9 @@
 // a reduction over run-time axes, say. Where such a size is index
 // arithmetic on elements and dimensions of the model's inputs, it becomes a
 // computed symbol: the op defining it is tagged (kComputedSymbolAttr), size
-// analysis reads it as that symbol, and kernel formation gathers the tagged
-// values into a shape kernel, which the runtime runs on the inputs before
-// planning the arena.
+// analysis reads it as that symbol, and a shape function cloned from the
+// tagged values' computations becomes the shape kernel, which the runtime
+// runs on the inputs before planning the arena.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,9 +19,15 @@
 
 namespace kiln::cpu {
 
+/// The function, beside main, that computes the computed symbols: it takes
+/// main's inputs and returns one i64 per symbol, in the order of
+/// CPUProgram::computedSymbols.
+inline constexpr char kShapeFunctionName[] = "kiln_shapes";
+
 /// Tags the sizes of `main` (linalg on tensors) that size analysis cannot
 /// express over the input dimensions but that are computable from the
-/// inputs, adding a computed symbol to `program` for each.
+/// inputs, adding a computed symbol to `program` for each, and builds the
+/// shape function computing them.
 void tagDataDependentSizes(mlir::func::FuncOp main, CPUProgram &program);
 
 } // namespace kiln::cpu

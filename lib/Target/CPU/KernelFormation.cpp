@@ -1,6 +1,7 @@
 //===- KernelFormation.cpp - Splitting a model into CPU kernels -----------===//
 
 #include "KernelFormation.h"
+#include "DataDependentSizes.h"
 #include "SizeAnalysis.h"
 
 #include "kiln-runtime/kernel_abi.h"
@@ -477,59 +478,43 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
   return success();
 }
 
-/// One kernel, run before the others on the inputs alone, that writes every
-/// computed symbol into the symbols table.
+/// The shape function (DataDependentSizes.h), bufferized, as a kernel run
+/// before the others on the inputs alone, writing every computed symbol
+/// into the symbols table.
 LogicalResult KernelFormer::formShapeKernel() {
-  SmallVector<std::pair<uint32_t, Value>> computed;
-  llvm::SetVector<Value> used;
-  for (Operation &op : main.getBody().front())
-    if (auto symbol = op.getAttrOfType<IntegerAttr>(kComputedSymbolAttr)) {
-      computed.push_back(
-          {static_cast<uint32_t>(symbol.getInt()), op.getResult(0)});
-      used.insert(op.getResult(0));
-    }
-  for (uint32_t symbol : program.computedSymbols)
-    if (!llvm::is_contained(llvm::make_first_range(computed), symbol))
-      return main.emitError("kiln CPU codegen: the computation of size '")
-             << program.symbols[symbol] << "' was lost";
-  if (computed.empty())
+  auto shapes = module.lookupSymbol<func::FuncOp>(kShapeFunctionName);
+  if (!shapes)
     return success();
-
-  SmallVector<Operation *> ordered;
   llvm::SetVector<unsigned> bound;
-  if (failed(traceUses(main.getOperation(), used, ordered, bound)))
-    return failure();
-  for (unsigned rootIndex : bound)
-    if (roots[rootIndex].kind != BindingKind::Input)
-      return main.emitError("kiln CPU codegen: a size depends on values "
-                            "computed inside the model, not only on its "
-                            "inputs; pin the input shapes with "
-                            "--input-shape");
+  for (BlockArgument arg : shapes.getArguments())
+    if (!arg.use_empty())
+      bound.insert(rootOf.lookup(main.getArgument(arg.getArgNumber())));
   ProgramKernel kernel;
   kernel.symbol = "kiln_shape_kernel";
   kernel.description = "sizes computed from the inputs' values";
-  Location loc = main.getLoc();
+  Location loc = shapes.getLoc();
   OpBuilder b(main);
   IRMapping mapping;
   DenseMap<uint32_t, Value> symbolValues;
   func::FuncOp fn =
       beginKernel(b, loc, kernel, 0, bound, mapping, symbolValues);
-  for (Operation *def : ordered)
-    b.clone(*def, mapping);
+  for (BlockArgument arg : shapes.getArguments())
+    if (!arg.use_empty())
+      mapping.map(arg, mapping.lookup(main.getArgument(arg.getArgNumber())));
+  auto ret = cast<func::ReturnOp>(shapes.getBody().front().getTerminator());
+  for (Operation &op : shapes.getBody().front().without_terminator())
+    b.clone(op, mapping);
   Value dimsTable = fn.getArgument(1);
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
-  for (auto [symbol, value] : computed) {
-    Value v = mapping.lookup(value);
-    Value wide =
-        v.getType().isIndex()
-            ? arith::IndexCastOp::create(b, loc, b.getI64Type(), v).getResult()
-            : arith::ExtSIOp::create(b, loc, b.getI64Type(), v).getResult();
+  for (auto [symbol, value] :
+       llvm::zip(program.computedSymbols, ret.getOperands())) {
     Value address =
         LLVM::GEPOp::create(b, loc, ptr, b.getI64Type(), dimsTable,
                             ArrayRef<LLVM::GEPArg>{int32_t(symbol)});
-    LLVM::StoreOp::create(b, loc, wide, address);
+    LLVM::StoreOp::create(b, loc, mapping.lookup(value), address);
   }
   func::ReturnOp::create(b, loc);
+  shapes.erase();
   program.shapeKernel = std::move(kernel);
   return success();
 }

@@ -89,3 +89,24 @@ func.func @constant() -> tensor<2xf32> {
   %0 = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// Expand to a shape known only at run time: result dimension d is shape[d]
+// where the input's is 1, else the input's (-1, an error at run time,
+// unless shape[d] is 1 or equal to it); the input is read through
+// constant-0 indices along its unit dimensions.
+// CHECK: func.func @expand_runtime_shape
+// CHECK: %[[S0:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<2xi64>
+// CHECK: %[[D0:.*]] = arith.index_cast %[[S0]] : i64 to index
+// CHECK: %[[S1:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<2xi64>
+// CHECK: %[[W1:.*]] = arith.index_cast %[[S1]] : i64 to index
+// CHECK: %[[FITS:.*]] = arith.ori
+// CHECK: %[[D1:.*]] = arith.select %[[FITS]], %{{.*}}, %{{.*}} : index
+// CHECK: tensor.empty(%[[D0]], %[[D1]]) : tensor<?x?xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+func.func @expand_runtime_shape(%x: tensor<1x4xf32>, %shape: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = kiln.expand %x, %shape : (tensor<1x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
