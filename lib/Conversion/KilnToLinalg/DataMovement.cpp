@@ -70,6 +70,107 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
 };
 
 /// Any op whose result is its input with another shape.
+/// A reshape of a statically shaped input to a shape known only at run
+/// time. The result's sizes follow ONNX's rules on the shape's values (0
+/// copies the input's dimension unless `allowzero`, one -1 takes what is
+/// left); a shape that does not hold the input's elements makes every size
+/// -1, an error the runtime reports before running. The elements are read
+/// in row-major order: result element i is input element i.
+FailureOr<Value> reshapeToRunTimeShape(OpBuilder &b, ReshapeOp op, Value input,
+                                       Value shape) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto shapeType = cast<RankedTensorType>(shape.getType());
+  int64_t rank = type.getRank();
+  if (!inType.hasStaticShape() || shapeType.getRank() != 1 ||
+      shapeType.getDimSize(0) != rank)
+    return failure();
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  };
+  using P = arith::CmpIPredicate;
+  Value zero = index(0), one = index(1), minusOne = index(-1);
+  SmallVector<Value> dims;
+  Value known = one, inferred = zero;
+  for (int64_t i = 0; i < rank; ++i) {
+    Value s = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        tensor::ExtractOp::create(b, loc, shape, ValueRange{index(i)}));
+    if (!op.getAllowzero() && i < inType.getRank())
+      s = arith::SelectOp::create(b, loc, cmp(P::eq, s, zero),
+                                  index(inType.getDimSize(i)), s);
+    Value isInferred = cmp(P::eq, s, minusOne);
+    inferred = arith::AddIOp::create(
+        b, loc, inferred,
+        arith::SelectOp::create(b, loc, isInferred, one, zero));
+    known = arith::MulIOp::create(
+        b, loc, known, arith::SelectOp::create(b, loc, isInferred, one, s));
+    dims.push_back(s);
+  }
+  Value total = index(inType.getNumElements());
+  // The -1 entry: what is left (0 when the known sizes multiply to 0).
+  Value rest = arith::SelectOp::create(
+      b, loc, cmp(P::eq, known, zero), zero,
+      arith::DivUIOp::create(b, loc, total,
+                             arith::SelectOp::create(
+                                 b, loc, cmp(P::eq, known, zero), one, known)));
+  Value product = arith::SelectOp::create(
+      b, loc, cmp(P::eq, inferred, one),
+      arith::MulIOp::create(b, loc, known, rest), known);
+  Value valid = arith::AndIOp::create(b, loc, cmp(P::ule, inferred, one),
+                                      cmp(P::eq, product, total));
+  for (int64_t i = 0; i < rank; ++i) {
+    Value resolved = arith::SelectOp::create(
+        b, loc, cmp(P::eq, dims[i], minusOne), rest, dims[i]);
+    Value nonNegative = cmp(P::sge, resolved, zero);
+    dims[i] = arith::SelectOp::create(
+        b, loc, arith::AndIOp::create(b, loc, valid, nonNegative), resolved,
+        minusOne);
+  }
+  // Row-major strides of the result, for the linear index of an element.
+  SmallVector<Value> strides(rank, one);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = arith::MulIOp::create(b, loc, strides[i + 1], dims[i + 1]);
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t d = 0; d < inType.getRank(); ++d)
+    all[0].push_back(d);
+  Value flat =
+      inType.getRank() == 0
+          ? tensor::ExpandShapeOp::create(
+                b, loc, RankedTensorType::get({1}, inType.getElementType()),
+                input, ArrayRef<ReassociationIndices>{})
+                .getResult()
+          : tensor::CollapseShapeOp::create(b, loc, input, all).getResult();
+  auto dynamicType = RankedTensorType::get(
+      SmallVector<int64_t>(rank, ShapedType::kDynamic), type.getElementType());
+  Value empty = tensor::EmptyOp::create(b, loc, dynamicType.getShape(),
+                                        type.getElementType(), dims);
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{dynamicType}, ValueRange{}, ValueRange{empty},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            Value linear = arith::ConstantIndexOp::create(nb, l, 0);
+            for (int64_t i = 0; i < rank; ++i)
+              linear = arith::AddIOp::create(
+                  nb, l, linear,
+                  arith::MulIOp::create(
+                      nb, l, linalg::IndexOp::create(nb, l, i), strides[i]));
+            linalg::YieldOp::create(nb, l,
+                                    ValueRange{tensor::ExtractOp::create(
+                                        nb, l, flat, ValueRange{linear})});
+          })
+          .getResult(0);
+  if (result.getType() != type)
+    result = tensor::CastOp::create(b, loc, type, result);
+  return result;
+}
+
 template <typename OpTy> struct ReshapeLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
@@ -78,6 +179,10 @@ template <typename OpTy> struct ReshapeLowering : OpConversionPattern<OpTy> {
     auto type = cast<RankedTensorType>(op.getType());
     FailureOr<Value> result =
         reshapeTo(rewriter, op.getLoc(), adaptor.getInput(), type);
+    if constexpr (std::is_same_v<OpTy, ReshapeOp>)
+      if (failed(result))
+        result = reshapeToRunTimeShape(rewriter, op, adaptor.getInput(),
+                                       adaptor.getShape());
     if (failed(result))
       return rewriter.notifyMatchFailure(op, "dynamic reshape");
     rewriter.replaceOp(op, *result);

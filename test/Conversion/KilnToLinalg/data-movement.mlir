@@ -110,3 +110,23 @@ func.func @expand_runtime_shape(%x: tensor<1x4xf32>, %shape: tensor<2xi64>) -> t
   %0 = kiln.expand %x, %shape : (tensor<1x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
+
+// -----
+
+// Reshape to a shape known only at run time: 0 copies the input's
+// dimension, a -1 takes what is left, and a shape that does not hold the
+// 12 elements makes every size -1; result element i is input element i,
+// read at its row-major linear index.
+// CHECK: func.func @reshape_runtime_shape
+// CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<2xi64>
+// CHECK: arith.divui %{{.*}}, %{{.*}} : index
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<3x4xf32> into tensor<12xf32>
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: linalg.index 1
+// CHECK: tensor.extract %[[FLAT]][%{{.*}}] : tensor<12xf32>
+func.func @reshape_runtime_shape(%x: tensor<3x4xf32>, %shape: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = kiln.reshape %x, %shape {allowzero = false} : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
