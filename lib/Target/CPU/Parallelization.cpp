@@ -28,15 +28,10 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
     return tiles;
   int64_t remaining = std::min(target, work / minWorkPerGroup);
   int tiled = 0;
-  // An input-heavy convolution splits its output rows before its filters:
-  // a workgroup then streams its rows' input once through all the
-  // filters, instead of every filter group reading the whole input again.
-  SmallVector<size_t> order =
-      llvm::to_vector(llvm::seq<size_t>(0, ranges.size()));
-  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
-      conv && isInputHeavy(conv))
-    std::swap(order[1], order[2]);
-  for (size_t d : order) {
+  SmallVector<int64_t> order =
+      getStreamingLoopOrder(op).value_or(llvm::to_vector(
+          llvm::seq<int64_t>(0, static_cast<int64_t>(ranges.size()))));
+  for (int64_t d : order) {
     if (remaining <= 1 || tiled >= 3)
       break;
     if (iterators[d] != utils::IteratorType::parallel)

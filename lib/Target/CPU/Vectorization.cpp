@@ -45,11 +45,42 @@ static bool hasUnitStrides(linalg::Conv2DNchwFchwOp conv) {
                       [](int64_t s) { return s == 1; });
 }
 
-bool kiln::cpu::isInputHeavy(linalg::Conv2DNchwFchwOp conv) {
-  auto input = cast<ShapedType>(conv.getInputs()[0].getType());
-  auto filter = cast<ShapedType>(conv.getInputs()[1].getType());
-  return input.hasStaticShape() && filter.hasStaticShape() &&
-         input.getNumElements() > filter.getNumElements();
+/// Whether static `a` has more elements than static `b`.
+static bool isLarger(Value a, Value b) {
+  auto x = cast<ShapedType>(a.getType()), y = cast<ShapedType>(b.getType());
+  return x.hasStaticShape() && y.hasStaticShape() &&
+         x.getNumElements() > y.getNumElements();
+}
+
+std::optional<SmallVector<int64_t>>
+kiln::cpu::getStreamingLoopOrder(linalg::LinalgOp op) {
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation())) {
+    // (n, f, oh, ow, c, kh, kw) -> pixels before filters.
+    if (isLarger(conv.getInputs()[0], conv.getInputs()[1]))
+      return SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6};
+    return std::nullopt;
+  }
+  if (!linalg::isaContractionOpInterface(op) || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.empty() || dims->n.empty())
+    return std::nullopt;
+  // The operand indexed by the n loops (a matrix product's right-hand
+  // side, a 1x1 convolution's image) larger than the other: its loops
+  // first, then the batch's, the m loops and the reductions.
+  OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
+  if (op.getMatchingIndexingMap(lhs).isFunctionOfDim(dims->n.front()))
+    std::swap(lhs, rhs);
+  if (!isLarger(rhs->get(), lhs->get()))
+    return std::nullopt;
+  SmallVector<int64_t> order;
+  for (auto group : {dims->batch, dims->n, dims->m, dims->k})
+    for (unsigned d : group)
+      order.push_back(d);
+  if (order.size() != op.getNumLoops())
+    return std::nullopt;
+  return order;
 }
 
 int64_t kiln::cpu::getConvolutionVectorWidth(linalg::Conv2DNchwFchwOp conv) {
@@ -182,11 +213,10 @@ static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
   tiles = clampToRanges(op, tiles);
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
-  // Input-heavy convolutions: all filter tiles of a run of pixels before
-  // the next run, which stays in the L1 cache meanwhile.
-  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
-      conv && isInputHeavy(conv))
-    options.setInterchange({0, 2, 3, 1, 4, 5, 6});
+  // The larger operand's tiles outermost: each stays in the L1 cache
+  // while every tile of the smaller operand passes.
+  if (std::optional<SmallVector<int64_t>> order = getStreamingLoopOrder(op))
+    options.setInterchange(*order);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), options);

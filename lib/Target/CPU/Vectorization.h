@@ -30,10 +30,14 @@ llvm::SmallVector<int64_t> chooseRegisterTile(mlir::linalg::LinalgOp op);
 /// ConvolutionPadding.h).
 int64_t getConvolutionVectorWidth(mlir::linalg::Conv2DNchwFchwOp conv);
 
-/// Whether a convolution's input is larger than its filters (the early
-/// layers of a CNN): its pixels, not its filters, are then the outer loops
-/// of workgroups and register tiles.
-bool isInputHeavy(mlir::linalg::Conv2DNchwFchwOp conv);
+/// The order in which to split and tile `op`'s loops, or nothing for its
+/// own: when the operand that the output's columns index (a convolution's
+/// or 1x1 convolution's image, a product's right-hand side) is the larger
+/// one, its loops come first, so that workgroups and register tiles stream
+/// it once through the smaller operand instead of re-reading it for every
+/// tile of the other.
+std::optional<llvm::SmallVector<int64_t>>
+getStreamingLoopOrder(mlir::linalg::LinalgOp op);
 
 /// Tiles and vectorizes the linalg ops inside `main`'s workgroup loops
 /// (scf.forall, on tensors). Ops that cannot be vectorized stay scalar.
