@@ -28,15 +28,17 @@ static std::optional<ArrayRef<char>> rawBytes(arith::ConstantOp constant) {
 }
 
 /// The panels of the K x N (or, `transposed`, N x K) matrix `data`:
-/// panels[p][k][j] = B[k][p * kPanelColumns + j].
+/// panels[p][k][j] = B[k][p * kPanelColumns + j], zero past column N.
 static std::vector<char> packPanels(ArrayRef<char> data, int64_t k, int64_t n,
                                     bool transposed, int64_t elementBytes) {
-  std::vector<char> packed(data.size());
-  int64_t panels = n / kPanelColumns;
+  int64_t panels = llvm::divideCeil(n, kPanelColumns);
+  std::vector<char> packed(panels * k * kPanelColumns * elementBytes, 0);
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < kPanelColumns; ++j) {
         int64_t column = p * kPanelColumns + j;
+        if (column >= n)
+          break;
         int64_t from = transposed ? column * k + r : r * n + column;
         int64_t to = (p * k + r) * kPanelColumns + j;
         std::memcpy(packed.data() + to * elementBytes,
@@ -72,9 +74,12 @@ static void packOne(IRRewriter &rewriter, linalg::GenericOp op) {
   int64_t kSize = rhsType.getDimSize(transposed ? 1 : 0);
   int64_t nSize = rhsType.getDimSize(transposed ? 0 : 1);
   Type element = rhsType.getElementType();
-  if (nSize % kPanelColumns != 0 || nSize == kPanelColumns ||
-      !element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8 != 0)
+  if (nSize <= kPanelColumns || !element.isIntOrFloat() ||
+      element.getIntOrFloatBitWidth() % 8 != 0)
     return;
+  // Columns past a multiple of the panel width are computed on zero
+  // weights and sliced away.
+  int64_t extra = llvm::alignTo(nSize, kPanelColumns) - nSize;
   // The output must keep n as its last dimension, so that splitting it is
   // a free reshape.
   OpOperand *init = op.getDpsInitOperand(0);
@@ -105,9 +110,21 @@ static void packOne(IRRewriter &rewriter, linalg::GenericOp op) {
     }
     return AffineMap::get(numLoops, 0, exprs, ctx);
   };
-  int64_t panels = nSize / kPanelColumns;
+  int64_t panels = llvm::divideCeil(nSize, kPanelColumns);
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
+  Value initValue = init->get();
+  if (extra) {
+    SmallVector<int64_t> shape(outType.getShape());
+    shape.back() += extra;
+    SmallVector<OpFoldResult> low(outType.getRank(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> high = low;
+    high.back() = rewriter.getIndexAttr(extra);
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getZeroAttr(outType.getElementType()));
+    initValue = tensor::PadOp::create(rewriter, loc, outType.clone(shape),
+                                      initValue, low, high, zero);
+  }
   auto packedType =
       RankedTensorType::get({panels, kSize, kPanelColumns}, element);
   std::vector<char> packed =
@@ -137,10 +154,10 @@ static void packOne(IRRewriter &rewriter, linalg::GenericOp op) {
   for (int64_t d = 0; d < static_cast<int64_t>(splitShape.size()); ++d)
     splitSizes.push_back(
         ShapedType::isDynamic(splitShape[d])
-            ? OpFoldResult(tensor::DimOp::create(rewriter, loc, init->get(), d))
+            ? OpFoldResult(tensor::DimOp::create(rewriter, loc, initValue, d))
             : OpFoldResult(rewriter.getIndexAttr(splitShape[d])));
   Value splitInit = tensor::ExpandShapeOp::create(
-      rewriter, loc, splitType, init->get(), groups, splitSizes);
+      rewriter, loc, splitType, initValue, groups, splitSizes);
 
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
@@ -157,8 +174,19 @@ static void packOne(IRRewriter &rewriter, linalg::GenericOp op) {
                                 ValueRange{splitInit}, maps, iterators);
   rewriter.inlineRegionBefore(op.getRegion(), packedOp.getRegion(),
                               packedOp.getRegion().begin());
-  Value result = tensor::CollapseShapeOp::create(rewriter, loc, outType,
-                                                 packedOp.getResult(0), groups);
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, cast<RankedTensorType>(initValue.getType()),
+      packedOp.getResult(0), groups);
+  if (extra) {
+    SmallVector<OpFoldResult> offsets(outType.getRank(),
+                                      rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(outType.getRank(),
+                                      rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, init->get());
+    result = tensor::ExtractSliceOp::create(rewriter, loc, outType, result,
+                                            offsets, sizes, strides);
+  }
   rewriter.replaceOp(op, result);
 }
 
