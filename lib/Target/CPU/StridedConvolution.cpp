@@ -8,9 +8,6 @@
 
 using namespace mlir;
 
-/// Input channels below which a strided convolution keeps its strides.
-static constexpr int64_t kMinChannels = 16;
-
 /// The strided slice [.., start::step] of `value`'s last two dimensions,
 /// `sizes` long.
 static Value phaseOf(OpBuilder &b, Location loc, Value value,
@@ -45,11 +42,9 @@ void kiln::cpu::decomposeStridedConvolutions(func::FuncOp main) {
     bool unitStrides = strides[0] == 1 && strides[1] == 1;
     bool undilated = llvm::all_of(conv.getDilations().getValues<int64_t>(),
                                   [](int64_t d) { return d == 1; });
-    // With few input channels (an image's 3), the phases' tiles are too
-    // short to pay for the output's extra passes.
     if (!conv.hasPureTensorSemantics() || unitStrides || !undilated ||
-        inputType.getDimSize(1) < kMinChannels || !inputType.hasStaticShape() ||
-        !filterType.hasStaticShape() || !outputType.hasStaticShape() ||
+        !inputType.hasStaticShape() || !filterType.hasStaticShape() ||
+        !outputType.hasStaticShape() ||
         !isa<FloatType>(outputType.getElementType()))
       continue;
     Location loc = conv.getLoc();
@@ -63,8 +58,16 @@ void kiln::cpu::decomposeStridedConvolutions(func::FuncOp main) {
         // Taps ph, ph + sh, ...: x[sh * (oh + i) + ph] = phase[oh + i].
         int64_t taps[2] = {(kh - ph + strides[0] - 1) / strides[0],
                            (kw - pw + strides[1] - 1) / strides[1]};
+        // Copied out of the strided view: the tiles read contiguous rows.
         Value x = phaseOf(rewriter, loc, input, {ph, pw}, strides,
                           {oh + taps[0] - 1, ow + taps[1] - 1});
+        auto xType = cast<RankedTensorType>(x.getType());
+        x = linalg::CopyOp::create(
+                rewriter, loc, x,
+                tensor::EmptyOp::create(rewriter, loc, xType.getShape(),
+                                        xType.getElementType())
+                    .getResult())
+                .getResult(0);
         Value w = phaseOf(rewriter, loc, filter, {ph, pw}, strides,
                           {taps[0], taps[1]});
         acc = linalg::Conv2DNchwFchwOp::create(

@@ -4,9 +4,9 @@
 // A convolution with strides (sh, sw) reads, for the kernel taps of one
 // phase (kh mod sh, kw mod sw), only the input rows and columns of that
 // phase: it is the sum over the sh * sw phases of unit-stride convolutions
-// of the input's phase (a strided slice) with the kernel's phase. Written
-// so, a strided convolution gets the unit-stride convolutions' outer-
-// product tiles instead of strided vector reads.
+// of the input's phase (a strided slice, copied out contiguous) with the
+// kernel's phase. Written so, a strided convolution gets the unit-stride
+// convolutions' outer-product tiles instead of strided vector reads.
 //
 //===----------------------------------------------------------------------===//
 
