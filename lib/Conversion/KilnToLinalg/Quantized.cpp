@@ -96,6 +96,19 @@ Value saturateToInt(OpBuilder &b, Location loc, Value x, IntegerType to,
   return arith::FPToSIOp::create(b, loc, to, clamped);
 }
 
+/// Why a requantizing op (qlinear matmul or conv) cannot be lowered: its
+/// `scales` must be floats of one type and its output an 8- or 16-bit
+/// integer; null when they are.
+const char *checkRequantizedTypes(ArrayRef<Value> scales, Type outElem) {
+  Type scaleElem = elementOf(scales.front());
+  if (!isa<FloatType>(scaleElem) ||
+      llvm::any_of(scales, [&](Value v) { return elementOf(v) != scaleElem; }))
+    return "scales must be floats of one type";
+  if (!isQuantizedInt(outElem) || outElem.getIntOrFloatBitWidth() > 16)
+    return "only 8- and 16-bit integer outputs";
+  return nullptr;
+}
+
 /// `acc * multiplier + zeroPoint` rounded half to even and saturated to the
 /// zero point's type: the requantization of an i32 accumulator, in f64.
 Value requantize(OpBuilder &b, Location loc, Value acc, Value multiplier,
@@ -448,14 +461,11 @@ struct QLinearMatMulLowering : OpConversionPattern<QLinearMatMulOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type outElem = resultType.getElementType();
     Type scaleElem = elementOf(adaptor.getLhsScale());
-    if (!isa<FloatType>(scaleElem) ||
-        elementOf(adaptor.getRhsScale()) != scaleElem ||
-        elementOf(adaptor.getOutputScale()) != scaleElem)
-      return rewriter.notifyMatchFailure(op,
-                                         "scales must be floats of one type");
-    if (!isQuantizedInt(outElem) || outElem.getIntOrFloatBitWidth() > 16)
-      return rewriter.notifyMatchFailure(op,
-                                         "only 8- and 16-bit integer outputs");
+    if (const char *why =
+            checkRequantizedTypes({adaptor.getLhsScale(), adaptor.getRhsScale(),
+                                   adaptor.getOutputScale()},
+                                  outElem))
+      return rewriter.notifyMatchFailure(op, why);
     FailureOr<Value> product =
         shiftedMatMul(rewriter, op, adaptor.getLhs(), adaptor.getLhsZeroPoint(),
                       adaptor.getRhs(), adaptor.getRhsZeroPoint());
@@ -594,14 +604,11 @@ struct QLinearConvLowering : OpConversionPattern<QLinearConvOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type outElem = resultType.getElementType();
     Type scaleElem = elementOf(adaptor.getInputScale());
-    if (!isa<FloatType>(scaleElem) ||
-        elementOf(adaptor.getWeightScale()) != scaleElem ||
-        elementOf(adaptor.getOutputScale()) != scaleElem)
-      return rewriter.notifyMatchFailure(op,
-                                         "scales must be floats of one type");
-    if (!isQuantizedInt(outElem) || outElem.getIntOrFloatBitWidth() > 16)
-      return rewriter.notifyMatchFailure(op,
-                                         "only 8- and 16-bit integer outputs");
+    if (const char *why = checkRequantizedTypes({adaptor.getInputScale(),
+                                                 adaptor.getWeightScale(),
+                                                 adaptor.getOutputScale()},
+                                                outElem))
+      return rewriter.notifyMatchFailure(op, why);
     for (Value param : {adaptor.getInputScale(), adaptor.getOutputScale(),
                         adaptor.getOutputZeroPoint()})
       if (!isSingle(cast<RankedTensorType>(param.getType())))
