@@ -149,23 +149,16 @@ FailureOr<Value> reshapeToRunTimeShape(OpBuilder &b, ReshapeOp op, Value input,
       SmallVector<int64_t>(rank, ShapedType::kDynamic), type.getElementType());
   Value empty = tensor::EmptyOp::create(b, loc, dynamicType.getShape(),
                                         type.getElementType(), dims);
-  Value result =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{dynamicType}, ValueRange{}, ValueRange{empty},
-          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
-          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-          [&](OpBuilder &nb, Location l, ValueRange) {
-            Value linear = arith::ConstantIndexOp::create(nb, l, 0);
-            for (int64_t i = 0; i < rank; ++i)
-              linear = arith::AddIOp::create(
-                  nb, l, linear,
-                  arith::MulIOp::create(
-                      nb, l, linalg::IndexOp::create(nb, l, i), strides[i]));
-            linalg::YieldOp::create(nb, l,
-                                    ValueRange{tensor::ExtractOp::create(
-                                        nb, l, flat, ValueRange{linear})});
-          })
-          .getResult(0);
+  Value result = generateElements(
+      b, loc, empty, [&](OpBuilder &nb, Location l, ArrayRef<Value> indices) {
+        Value linear = arith::ConstantIndexOp::create(nb, l, 0);
+        for (int64_t i = 0; i < rank; ++i)
+          linear = arith::AddIOp::create(
+              nb, l, linear,
+              arith::MulIOp::create(nb, l, indices[i], strides[i]));
+        return tensor::ExtractOp::create(nb, l, flat, ValueRange{linear})
+            .getResult();
+      });
   if (result.getType() != type)
     result = tensor::CastOp::create(b, loc, type, result);
   return result;

@@ -215,3 +215,23 @@ FailureOr<Value> reshapeTo(OpBuilder &b, Location loc, Value value,
 }
 
 } // namespace kiln
+
+Value kiln::generateElements(
+    OpBuilder &b, Location loc, Value init,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> element) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> indices;
+               for (int64_t d = 0; d < rank; ++d)
+                 indices.push_back(linalg::IndexOp::create(nb, l, d));
+               linalg::YieldOp::create(nb, l,
+                                       ValueRange{element(nb, l, indices)});
+             })
+      .getResult(0);
+}

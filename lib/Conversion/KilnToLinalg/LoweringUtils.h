@@ -34,6 +34,14 @@ mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType type, mlir::Value value,
                          mlir::ValueRange dynamicSizes = {});
 
+/// A tensor of `init`'s shape whose every element `element` computes from
+/// its indices: one all-parallel linalg.generic without inputs.
+mlir::Value generateElements(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value init,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>)>
+        element);
+
 /// A scalar constant of `type` (float or integer) holding `value`.
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, double value);

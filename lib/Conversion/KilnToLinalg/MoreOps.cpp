@@ -155,36 +155,25 @@ struct ReverseSequenceLowering : OpConversionPattern<ReverseSequenceOp> {
         !lensType.getElementType().isSignlessInteger())
       return rewriter.notifyMatchFailure(op, "unsupported operands or axes");
 
-    AffineMap identity =
-        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext());
-    Value result =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{},
-            ValueRange{createEmpty(rewriter, loc, type,
-                                   sizesLike(rewriter, loc, x, type))},
-            ArrayRef<AffineMap>{identity},
-            SmallVector<Iterator>(rank, Iterator::parallel),
-            [&](OpBuilder &b, Location l, ValueRange) {
-              SmallVector<Value> idx;
-              for (int64_t d = 0; d < rank; ++d)
-                idx.push_back(linalg::IndexOp::create(b, l, d));
-              Value len = arith::IndexCastOp::create(
-                  b, l, b.getIndexType(),
-                  tensor::ExtractOp::create(b, l, lens, idx[batchAxis]));
-              Value t = idx[timeAxis];
-              Value inside = arith::CmpIOp::create(
-                  b, l, arith::CmpIPredicate::slt, t, len);
-              Value mirrored = arith::SubIOp::create(
-                  b, l,
-                  arith::SubIOp::create(
-                      b, l, len, arith::ConstantIndexOp::create(b, l, 1)),
-                  t);
-              idx[timeAxis] =
-                  arith::SelectOp::create(b, l, inside, mirrored, t);
-              linalg::YieldOp::create(
-                  b, l, ValueRange{tensor::ExtractOp::create(b, l, x, idx)});
-            })
-            .getResult(0);
+    Value result = generateElements(
+        rewriter, loc,
+        createEmpty(rewriter, loc, type, sizesLike(rewriter, loc, x, type)),
+        [&](OpBuilder &b, Location l, ArrayRef<Value> indices) {
+          SmallVector<Value> idx(indices);
+          Value len = arith::IndexCastOp::create(
+              b, l, b.getIndexType(),
+              tensor::ExtractOp::create(b, l, lens, idx[batchAxis]));
+          Value t = idx[timeAxis];
+          Value inside =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, t, len);
+          Value mirrored = arith::SubIOp::create(
+              b, l,
+              arith::SubIOp::create(b, l, len,
+                                    arith::ConstantIndexOp::create(b, l, 1)),
+              t);
+          idx[timeAxis] = arith::SelectOp::create(b, l, inside, mirrored, t);
+          return tensor::ExtractOp::create(b, l, x, idx).getResult();
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -236,34 +225,24 @@ struct DetLowering : OpConversionPattern<DetOp> {
       return rewriter.notifyMatchFailure(op, "matrix too large to expand");
 
     int64_t batchRank = rank - 2;
-    AffineMap identity =
-        AffineMap::getMultiDimIdentityMap(batchRank, rewriter.getContext());
-    Value result =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{},
-            ValueRange{createEmpty(rewriter, loc, type,
-                                   sizesLike(rewriter, loc, x, type))},
-            ArrayRef<AffineMap>{identity},
-            SmallVector<Iterator>(batchRank, Iterator::parallel),
-            [&](OpBuilder &b, Location l, ValueRange) {
-              SmallVector<Value> idx;
-              for (int64_t d = 0; d < batchRank; ++d)
-                idx.push_back(linalg::IndexOp::create(b, l, d));
-              idx.append(2, Value());
-              SmallVector<SmallVector<Value>> m(n);
-              SmallVector<int64_t> order;
-              for (int64_t i = 0; i < n; ++i) {
-                order.push_back(i);
-                idx[batchRank] = arith::ConstantIndexOp::create(b, l, i);
-                for (int64_t j = 0; j < n; ++j) {
-                  idx[batchRank + 1] = arith::ConstantIndexOp::create(b, l, j);
-                  m[i].push_back(tensor::ExtractOp::create(b, l, x, idx));
-                }
-              }
-              linalg::YieldOp::create(
-                  b, l, ValueRange{expandDet(b, l, m, order, order)});
-            })
-            .getResult(0);
+    Value result = generateElements(
+        rewriter, loc,
+        createEmpty(rewriter, loc, type, sizesLike(rewriter, loc, x, type)),
+        [&](OpBuilder &b, Location l, ArrayRef<Value> indices) {
+          SmallVector<Value> idx(indices);
+          idx.append(2, Value());
+          SmallVector<SmallVector<Value>> m(n);
+          SmallVector<int64_t> order;
+          for (int64_t i = 0; i < n; ++i) {
+            order.push_back(i);
+            idx[batchRank] = arith::ConstantIndexOp::create(b, l, i);
+            for (int64_t j = 0; j < n; ++j) {
+              idx[batchRank + 1] = arith::ConstantIndexOp::create(b, l, j);
+              m[i].push_back(tensor::ExtractOp::create(b, l, x, idx));
+            }
+          }
+          return expandDet(b, l, m, order, order);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
