@@ -366,13 +366,16 @@ Status kiln_session_t::run() {
       continue;
     Dispatch dispatch{kernel.function, bindings.data(), symbols, grid[0],
                       grid[1]};
+    if (!KernelProfile::enabled()) {
+      pool->parallelFor(count, runWorkgroup, &dispatch);
+      continue;
+    }
     auto start = std::chrono::steady_clock::now();
     pool->parallelFor(count, runWorkgroup, &dispatch);
-    if (KernelProfile::enabled())
-      profile.add(&kernel - model->kernels.data(),
-                  std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - start)
-                      .count());
+    profile.add(
+        &kernel - model->kernels.data(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   hasResults = true;
   return nullptr;
