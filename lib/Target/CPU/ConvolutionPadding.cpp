@@ -2,6 +2,7 @@
 
 #include "ConvolutionPadding.h"
 
+#include "InitialValues.h"
 #include "Vectorization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -75,18 +76,13 @@ void kiln::cpu::padConvolutionRows(func::FuncOp main) {
     // columns read only the appended zeros, or real pixels, never past.
     Value paddedInput =
         padLastDimension(rewriter, loc, conv.getInputs()[0], extra);
-    // A filled initial value is filled again at the padded size.
-    Value init = conv.getOutputs()[0], paddedInit;
-    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-      SmallVector<int64_t> shape(output.getShape());
-      shape.back() += extra;
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
-                                            output.getElementType());
-      paddedInit = linalg::FillOp::create(rewriter, loc, fill.value(), empty)
-                       .getResult(0);
-    } else {
+    // A filled or broadcast initial value is made again at the padded size.
+    Value init = conv.getOutputs()[0];
+    SmallVector<int64_t> paddedShape(output.getShape());
+    paddedShape.back() += extra;
+    Value paddedInit = rebuildInitialValue(rewriter, loc, init, paddedShape);
+    if (!paddedInit)
       paddedInit = padLastDimension(rewriter, loc, init, extra);
-    }
     auto padded = linalg::Conv2DNchwFchwOp::create(
         rewriter, loc, TypeRange{paddedInit.getType()},
         ValueRange{paddedInput, conv.getInputs()[1]}, ValueRange{paddedInit},

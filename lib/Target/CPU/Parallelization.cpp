@@ -73,29 +73,80 @@ static SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op, int64_t target,
   return tiles;
 }
 
-/// A fill that only initializes a workgroup loop's output is done by each
-/// workgroup on its own tile, just before use, instead of in a pass of its
-/// own over the whole tensor.
-static void sinkOutputFills(RewriterBase &rewriter, scf::ForallOp forall) {
+/// Whether `op` only computes the initial value of one other op's output
+/// (a fill, or a bias broadcast), which that op's workgroups can compute
+/// tile by tile themselves.
+static bool isOutputInitializer(Operation *op) {
+  if (!isa<linalg::FillOp, linalg::BroadcastOp>(op) ||
+      !op->getResult(0).hasOneUse())
+    return false;
+  OpOperand &use = *op->getResult(0).getUses().begin();
+  auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+  return consumer && consumer.isDpsInit(&use);
+}
+
+/// The initial value `init` computes, for the tile `slice` of it only.
+static Value initializeTile(RewriterBase &rewriter, Operation *init,
+                            tensor::ExtractSliceOp slice) {
+  Location loc = init->getLoc();
+  if (auto fill = dyn_cast<linalg::FillOp>(init))
+    return linalg::FillOp::create(rewriter, loc, fill.value(),
+                                  slice.getResult())
+        .getResult(0);
+  // A broadcast: the tile of its input under the slice's kept dimensions.
+  auto broadcast = cast<linalg::BroadcastOp>(init);
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  for (int64_t d = 0; d < slice.getSourceType().getRank(); ++d) {
+    if (llvm::is_contained(broadcast.getDimensions(), d))
+      continue;
+    offsets.push_back(slice.getMixedOffsets()[d]);
+    sizes.push_back(slice.getMixedSizes()[d]);
+    strides.push_back(slice.getMixedStrides()[d]);
+  }
+  Value input = tensor::ExtractSliceOp::create(
+      rewriter, loc, broadcast.getInput(), offsets, sizes, strides);
+  return linalg::BroadcastOp::create(rewriter, loc, input, slice.getResult(),
+                                     broadcast.getDimensions())
+      ->getResult(0);
+}
+
+/// An initializer (isOutputInitializer) of a workgroup loop's output is
+/// computed by each workgroup on its own tile, just before use, instead of
+/// in a pass of its own over the whole tensor.
+static void sinkOutputInitializers(RewriterBase &rewriter,
+                                   scf::ForallOp forall) {
   for (auto [init, arg] :
        llvm::zip(forall.getOutputsMutable(), forall.getRegionIterArgs())) {
-    auto fill = init.get().getDefiningOp<linalg::FillOp>();
-    if (!fill || !fill.getResult(0).hasOneUse())
+    Operation *initializer = init.get().getDefiningOp();
+    if (!initializer ||
+        !isa<linalg::FillOp, linalg::BroadcastOp>(initializer) ||
+        !initializer->getResult(0).hasOneUse())
       continue;
-    for (Operation *user : llvm::to_vector(arg.getUsers())) {
-      auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
-      if (!slice)
-        continue;
+    auto slices = llvm::to_vector(
+        llvm::make_filter_range(arg.getUsers(), [](Operation *user) {
+          auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+          return slice && slice.getSourceType().getRank() ==
+                              slice.getResultType().getRank();
+        }));
+    // Every tile read must be initialized (the results' insertion into
+    // the shared output is no read).
+    bool allTilesSliced = llvm::all_of(arg.getUsers(), [&](Operation *user) {
+      return isa<tensor::ParallelInsertSliceOp>(user) ||
+             llvm::is_contained(slices, user);
+    });
+    if (!allTilesSliced && isa<linalg::BroadcastOp>(initializer))
+      continue;
+    for (Operation *user : slices) {
+      auto slice = cast<tensor::ExtractSliceOp>(user);
       rewriter.setInsertionPointAfter(slice);
-      Value filled = linalg::FillOp::create(rewriter, fill.getLoc(),
-                                            fill.value(), slice.getResult())
-                         .getResult(0);
-      rewriter.replaceAllUsesExcept(slice.getResult(), filled,
-                                    filled.getDefiningOp());
+      Value initialized = initializeTile(rewriter, initializer, slice);
+      rewriter.replaceAllUsesExcept(slice.getResult(), initialized,
+                                    initialized.getDefiningOp());
     }
-    Value empty = fill.getDpsInitOperand(0)->get();
+    auto dps = cast<DestinationStyleOpInterface>(initializer);
+    Value empty = dps.getDpsInitOperand(0)->get();
     rewriter.modifyOpInPlace(forall, [&] { init.set(empty); });
-    rewriter.eraseOp(fill);
+    rewriter.eraseOp(initializer);
   }
 }
 
@@ -107,13 +158,10 @@ LogicalResult kiln::cpu::distributeToWorkgroups(func::FuncOp main,
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp || !linalgOp.hasPureTensorSemantics())
       continue;
-    // Fills of another op's output are fused into that op's workgroups.
-    if (isa<linalg::FillOp>(op) && op.getResult(0).hasOneUse()) {
-      OpOperand &use = *op.getResult(0).getUses().begin();
-      auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
-      if (consumer && consumer.isDpsInit(&use))
-        continue;
-    }
+    // Initial values of another op's output are fused into that op's
+    // workgroups.
+    if (isOutputInitializer(&op))
+      continue;
     ops.push_back(linalgOp);
   }
   IRRewriter rewriter(main.getContext());
@@ -134,7 +182,7 @@ LogicalResult kiln::cpu::distributeToWorkgroups(func::FuncOp main,
     rewriter.replaceOp(op, tiled->replacements);
     for (LoopLikeOpInterface loop : tiled->loops)
       if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
-        sinkOutputFills(rewriter, forall);
+        sinkOutputInitializers(rewriter, forall);
   }
   return success();
 }

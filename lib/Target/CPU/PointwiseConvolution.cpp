@@ -2,6 +2,8 @@
 
 #include "PointwiseConvolution.h"
 
+#include "InitialValues.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -9,8 +11,16 @@
 
 using namespace mlir;
 
-/// Pixels per image are padded to a multiple of this (one 512-bit vector).
-static constexpr int64_t kPixelMultiple = 16;
+/// Pixels per image: a whole number of 512-bit vectors. A count that is
+/// not is padded to whole pairs of them (32 pixels), whose register tiles
+/// (8 filters by 32 pixels) need fewer filter loads per multiply-add than
+/// one vector's (16 by 16); measured on ResNet-50's 14x14 stage, 10-30%
+/// faster despite the extra columns.
+static int64_t paddedPixels(int64_t pixels) {
+  if (pixels % 16 == 0)
+    return pixels;
+  return llvm::alignTo(pixels, 32);
+}
 
 static bool isPointwise(linalg::Conv2DNchwFchwOp conv) {
   auto input = cast<RankedTensorType>(conv.getInputs()[0].getType());
@@ -61,7 +71,7 @@ void kiln::cpu::convertPointwiseConvolutions(func::FuncOp main) {
     int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1),
             f = initType.getDimSize(1),
             pixels = inputType.getDimSize(2) * inputType.getDimSize(3);
-    int64_t padded = llvm::alignTo(pixels, kPixelMultiple);
+    int64_t padded = paddedPixels(pixels);
     SmallVector<ReassociationIndices> image = {{0}, {1}, {2, 3}};
     Value x = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({n, c, pixels}, elem), input, image);
@@ -71,11 +81,8 @@ void kiln::cpu::convertPointwiseConvolutions(func::FuncOp main) {
         b, loc, RankedTensorType::get({f, c}, elem), weight,
         ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
     auto accType = RankedTensorType::get({n, f, padded}, elem);
-    Value acc;
-    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-      Value empty = tensor::EmptyOp::create(b, loc, accType.getShape(), elem);
-      acc = linalg::FillOp::create(b, loc, fill.value(), empty).getResult(0);
-    } else {
+    Value acc = rebuildInitialValue(b, loc, init, accType.getShape());
+    if (!acc) {
       acc = tensor::CollapseShapeOp::create(
           b, loc, RankedTensorType::get({n, f, pixels}, elem), init, image);
       if (padded != pixels)

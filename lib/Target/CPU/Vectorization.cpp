@@ -206,10 +206,71 @@ struct DirectRewriter : PatternRewriter {
 };
 } // namespace
 
+/// Reduction block sizes that keep a contraction's or convolution's operand
+/// panels in the L1 cache: the register tiles of one block read an input
+/// panel of about kPanelBytes again for every tile of filters (or rows),
+/// so its reduction loop is cut into blocks that fit. All zero when the
+/// whole reduction fits, or when no block size divides it evenly.
+constexpr int64_t kPanelBytes = 24 * 1024;
+
+static SmallVector<int64_t> chooseReductionBlocks(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> blocks(ranges.size(), 0);
+  if (llvm::any_of(ranges, ShapedType::isDynamic) || op.getNumDpsInits() != 1)
+    return blocks;
+  auto elem = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
+  if (!elem.isIntOrFloat())
+    return blocks;
+  int64_t bytes = elem.getIntOrFloatBitWidth() / 8;
+  SmallVector<int64_t> tile = chooseRegisterTile(op);
+  // The reduction loop to block and the bytes of panel per iteration of it.
+  int64_t loop = -1, perIteration = 0;
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation())) {
+    if (!getConvolutionVectorWidth(conv))
+      return blocks;
+    // (n, f, oh, ow, c, kh, kw): an input channel's rows under the tile.
+    loop = 4;
+    perIteration =
+        (tile[2] + ranges[5] - 1) * (tile[3] + ranges[6] - 1) * bytes;
+  } else if (linalg::isaContractionOpInterface(op)) {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->k.size() != 1 || dims->n.empty())
+      return blocks;
+    loop = dims->k.front();
+    perIteration = tile[dims->n.back()] * bytes;
+  } else {
+    return blocks;
+  }
+  int64_t range = ranges[loop];
+  if (range * perIteration <= kPanelBytes)
+    return blocks;
+  for (int64_t block = kPanelBytes / perIteration; block >= 8; --block) {
+    if (range % block == 0) {
+      blocks[loop] = block;
+      return blocks;
+    }
+  }
+  return blocks;
+}
+
 static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
   SmallVector<int64_t> tiles = chooseRegisterTile(op);
   if (tiles.empty())
     return;
+  SmallVector<int64_t> blocks = chooseReductionBlocks(op);
+  if (llvm::any_of(blocks, [](int64_t b) { return b != 0; })) {
+    scf::SCFTilingOptions blockOptions;
+    blockOptions.setTileSizes(getAsIndexOpFoldResult(op->getContext(), blocks));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> blocked = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), blockOptions);
+    if (succeeded(blocked)) {
+      rewriter.replaceOp(op, blocked->replacements);
+      if (auto inner = dyn_cast<linalg::LinalgOp>(blocked->tiledOps.back()))
+        op = inner;
+    }
+  }
   tiles = clampToRanges(op, tiles);
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));

@@ -3,8 +3,9 @@
   make_codegen_models.py DIR
 writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 on 14-pixel rows,
 _s2_c16 and _s2_c3 with strides 2 and 16 or 3 input channels),
-DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image), DIR/dense.onnx (a matrix
-product with constant weights) and DIR/residual.onnx (two normalizations
+DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image),
+DIR/pointwise14_bias.onnx (the same with a bias and a relu),
+DIR/dense.onnx (a matrix product with constant weights) and DIR/residual.onnx (two normalizations
 along a residual stream, each output used twice).
 """
 import sys
@@ -43,6 +44,12 @@ for channels in (16, 3):
 model("pointwise14", [helper.make_node("Conv", ["x", "w"], ["y"])],
       [value("x", [1, 16, 14, 14])], [value("y", [1, 32, 14, 14])],
       {"w": rng.standard_normal((32, 16, 1, 1)).astype(np.float32)})
+model("pointwise14_bias",
+      [helper.make_node("Conv", ["x", "w", "b"], ["c"]),
+       helper.make_node("Relu", ["c"], ["y"])],
+      [value("x", [1, 16, 14, 14])], [value("y", [1, 32, 14, 14])],
+      {"w": rng.standard_normal((32, 16, 1, 1)).astype(np.float32),
+       "b": rng.standard_normal((32,)).astype(np.float32)})
 model("dense", [helper.make_node("MatMul", ["x", "w"], ["y"])],
       [value("x", [64, 128])], [value("y", [64, 256])],
       {"w": rng.standard_normal((128, 256)).astype(np.float32)})
