@@ -23,6 +23,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/InitAllDialects.h"
@@ -193,13 +195,68 @@ static void writeReshapedResultsInPlace(func::FuncOp main) {
   }
 }
 
+/// Whether `type` has a static shape and unit stride along its last
+/// dimension.
+static bool hasContiguousRows(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return type.hasStaticShape() && type.getRank() > 0 &&
+         succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// A copy between views with contiguous rows of up to this many elements
+/// moves each row as one vector; the rest lower to scalar loops.
+constexpr int64_t kMaxVectorRow = 64;
+
+/// `copy` as loops over its rows, each moved as one vector. False (and
+/// nothing changed) when the rows are not short and contiguous.
+static bool copyRowsAsVectors(RewriterBase &rewriter, memref::CopyOp copy) {
+  auto source = cast<MemRefType>(copy.getSource().getType());
+  auto target = cast<MemRefType>(copy.getTarget().getType());
+  if (!hasContiguousRows(source) || !hasContiguousRows(target) ||
+      !source.getElementType().isIntOrFloat() ||
+      source.getShape().back() > kMaxVectorRow)
+    return false;
+  Location loc = copy.getLoc();
+  rewriter.setInsertionPoint(copy);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  SmallVector<Value> lbs, ubs, steps;
+  for (int64_t size : source.getShape().drop_back()) {
+    lbs.push_back(zero);
+    ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, size));
+    steps.push_back(one);
+  }
+  auto row =
+      VectorType::get({source.getShape().back()}, source.getElementType());
+  bool inBounds[] = {true};
+  scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
+                     [&](OpBuilder &b, Location l, ValueRange ivs) {
+                       SmallVector<Value> indices(ivs);
+                       indices.push_back(zero);
+                       Value value = vector::TransferReadOp::create(
+                           b, l, row, copy.getSource(), indices, std::nullopt,
+                           ArrayRef<bool>(inBounds));
+                       vector::TransferWriteOp::create(
+                           b, l, value, copy.getTarget(), indices,
+                           ArrayRef<bool>(inBounds));
+                     });
+  rewriter.eraseOp(copy);
+  return true;
+}
+
 /// memref.copy between strided views lowers to a call into a support
-/// library that artifacts do not carry; a linalg copy lowers to loops.
+/// library that artifacts do not carry: short contiguous rows become vector
+/// moves (bufferization leaves a copy where a vectorized tile only moved
+/// data), anything else a linalg copy, which lowers to loops.
 static void replaceMemrefCopies(ModuleOp module) {
   SmallVector<memref::CopyOp> copies;
   module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
   IRRewriter rewriter(module.getContext());
   for (memref::CopyOp copy : copies) {
+    if (copyRowsAsVectors(rewriter, copy))
+      continue;
     rewriter.setInsertionPoint(copy);
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
                                                 copy.getTarget());
