@@ -4,6 +4,7 @@
 
 #include "ConvolutionPadding.h"
 #include "DataDependentSizes.h"
+#include "FlatConvolution.h"
 #include "Fusion.h"
 #include "KernelFormation.h"
 #include "MemoryPlanner.h"
@@ -391,6 +392,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   if (options.vectorize) {
     decomposeStridedConvolutions(main);
     convertPointwiseConvolutions(main);
+    flattenNarrowConvolutions(main);
     padConvolutionRows(main);
     packConstantWeights(main);
   }

@@ -2,6 +2,8 @@
 
 #include "Vectorization.h"
 
+#include "FlatConvolution.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -58,6 +60,12 @@ kiln::cpu::getStreamingLoopOrder(linalg::LinalgOp op) {
     // (n, f, oh, ow, c, kh, kw) -> pixels before filters.
     if (isLarger(conv.getInputs()[0], conv.getInputs()[1]))
       return SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6};
+    return std::nullopt;
+  }
+  if (isFlatConvolution(op)) {
+    // (n, f, q, c, kh, kw) -> pixels before filters.
+    if (isLarger(op.getDpsInputs()[0], op.getDpsInputs()[1]))
+      return SmallVector<int64_t>{0, 2, 1, 3, 4, 5};
     return std::nullopt;
   }
   if (!linalg::isaContractionOpInterface(op) || op.getNumDpsInputs() != 2)
@@ -168,6 +176,14 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
     // channels and one kernel row at a time, the whole kernel row
     // unrolled; a 1-D convolution then vectorizes.
     return {1, kTileRows, 1, columns, 8, 1, 0};
+  }
+  if (isFlatConvolution(op)) {
+    // (n, f, q, c, kh, kw): filters by flat pixels, one channel and one tap
+    // at a time, as a 1x1 convolution's product.
+    int64_t columns = chooseColumns(op.getStaticLoopRanges()[2]);
+    return {1,       columns == kTileColumns / 2 ? 2 * kTileRows : kTileRows,
+            columns, 1,
+            1,       1};
   }
   if (linalg::isaContractionOpInterface(op)) {
     FailureOr<linalg::ContractionDimensions> dims =
@@ -293,6 +309,11 @@ static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
   // rather than masked vectors.
   if (llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic))
     return;
+  if (linalg::GenericOp product =
+          flatConvolutionTileAsOuterProduct(rewriter, tile)) {
+    tile = product;
+    rewriter.setInsertionPoint(tile);
+  }
   if (conv) {
     if (linalg::GenericOp product = asOuterProduct(rewriter, conv)) {
       tile = product;

@@ -1,7 +1,7 @@
 """Small models whose CPU kernels the codegen tests inspect with --report.
 
   make_codegen_models.py DIR
-writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 on 14-pixel rows,
+writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 and _w7 on 14- and 7-pixel rows,
 _s2_c16 and _s2_c3 with strides 2 and 16 or 3 input channels),
 DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image),
 DIR/pointwise14_bias.onnx (the same with a bias and a relu),
@@ -35,6 +35,9 @@ model("conv3x3", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])
       {"w": rng.standard_normal((16, 16, 3, 3)).astype(np.float32)})
 model("conv3x3_w14", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
       [value("x", [1, 16, 14, 14])], [value("y", [1, 16, 14, 14])],
+      {"w": rng.standard_normal((16, 16, 3, 3)).astype(np.float32)})
+model("conv3x3_w7", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
+      [value("x", [1, 16, 7, 7])], [value("y", [1, 16, 7, 7])],
       {"w": rng.standard_normal((16, 16, 3, 3)).astype(np.float32)})
 for channels in (16, 3):
     model(f"conv3x3_s2_c{channels}",

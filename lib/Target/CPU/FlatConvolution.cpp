@@ -1,0 +1,169 @@
+//===- FlatConvolution.cpp - Narrow convolutions over flattened rows ------===//
+
+#include "FlatConvolution.h"
+
+#include "InitialValues.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+/// The attribute marking a flat convolution, holding its row pitch.
+static constexpr llvm::StringLiteral kRowPitch = "kiln.flat_convolution_pitch";
+
+/// Output rows at most this wide are flattened.
+static constexpr int64_t kMaxNarrowWidth = 8;
+
+static bool isNarrowConvolution(linalg::Conv2DNchwFchwOp conv) {
+  auto input = cast<RankedTensorType>(conv.getInputs()[0].getType());
+  auto filter = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto output = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+  Type elem = output.getElementType();
+  auto ones = [](DenseIntElementsAttr attr) {
+    return llvm::all_of(attr.getValues<int64_t>(),
+                        [](int64_t v) { return v == 1; });
+  };
+  return conv.hasPureTensorSemantics() && isa<FloatType>(elem) &&
+         input.getElementType() == elem && filter.getElementType() == elem &&
+         input.hasStaticShape() && filter.hasStaticShape() &&
+         output.hasStaticShape() && ones(conv.getStrides()) &&
+         ones(conv.getDilations()) && output.getDimSize(3) <= kMaxNarrowWidth &&
+         filter.getDimSize(2) * filter.getDimSize(3) > 1;
+}
+
+/// `input` ([N, C, H, W]) with `rows` more zero rows at the bottom. A zero
+/// padding of its own grows instead (one copy of the input, not two).
+static Value appendZeroRows(OpBuilder &b, Location loc, Value input,
+                            int64_t rows) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += rows;
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  SmallVector<int64_t> low(4, 0), high(4, 0);
+  Value source = input;
+  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+    Value padding = pad.getConstantPaddingValue();
+    auto constant =
+        padding ? padding.getDefiningOp<arith::ConstantOp>() : nullptr;
+    if (pad->hasOneUse() && constant &&
+        constant.getValue() == b.getZeroAttr(type.getElementType()) &&
+        !llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) &&
+        !llvm::any_of(pad.getStaticHigh(), ShapedType::isDynamic)) {
+      source = pad.getSource();
+      low.assign(pad.getStaticLow().begin(), pad.getStaticLow().end());
+      high.assign(pad.getStaticHigh().begin(), pad.getStaticHigh().end());
+    }
+  }
+  high[2] += rows;
+  return tensor::PadOp::create(b, loc, type.clone(shape), source,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high),
+                               zero);
+}
+
+static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(
+      b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
+}
+
+void kiln::cpu::flattenNarrowConvolutions(func::FuncOp main) {
+  SmallVector<linalg::Conv2DNchwFchwOp> convs;
+  main.walk([&](linalg::Conv2DNchwFchwOp conv) {
+    if (isNarrowConvolution(conv))
+      convs.push_back(conv);
+  });
+  IRRewriter b(main.getContext());
+  MLIRContext *ctx = main.getContext();
+  for (linalg::Conv2DNchwFchwOp conv : convs) {
+    Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
+          init = conv.getOutputs()[0];
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto filterType = cast<RankedTensorType>(filter.getType());
+    auto outputType = cast<RankedTensorType>(init.getType());
+    Type elem = outputType.getElementType();
+    int64_t n = outputType.getDimSize(0), f = outputType.getDimSize(1),
+            oh = outputType.getDimSize(2), ow = outputType.getDimSize(3);
+    int64_t c = inputType.getDimSize(1), ih = inputType.getDimSize(2),
+            pitch = inputType.getDimSize(3);
+    int64_t kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
+    // Flat output positions, a whole number of 16-lane vectors, and the
+    // input positions they read.
+    int64_t positions = llvm::alignTo(oh * pitch, 16);
+    int64_t reach = positions + (kh - 1) * pitch + (kw - 1);
+    b.setInsertionPoint(conv);
+    Location loc = conv.getLoc();
+    Value acc = rebuildInitialValue(b, loc, init, {n, f, positions});
+    if (!acc)
+      continue;
+    int64_t rows =
+        llvm::divideCeil(std::max<int64_t>(reach - ih * pitch, 0), pitch);
+    Value x = rows ? appendZeroRows(b, loc, input, rows) : input;
+    x = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({n, c, (ih + rows) * pitch}, elem), x,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+    AffineExpr dn, df, dq, dc, dkh, dkw;
+    bindDims(ctx, dn, df, dq, dc, dkh, dkw);
+    auto flat = linalg::GenericOp::create(
+        b, loc, TypeRange{acc.getType()}, ValueRange{x, filter},
+        ValueRange{acc},
+        ArrayRef<AffineMap>{
+            AffineMap::get(6, 0, {dn, dc, dq + dkh * pitch + dkw}, ctx),
+            AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
+            AffineMap::get(6, 0, {dn, df, dq}, ctx)},
+        ArrayRef<utils::IteratorType>{
+            utils::IteratorType::parallel, utils::IteratorType::parallel,
+            utils::IteratorType::parallel, utils::IteratorType::reduction,
+            utils::IteratorType::reduction, utils::IteratorType::reduction},
+        buildMultiplyAdd);
+    flat->setAttr(kRowPitch, b.getI64IntegerAttr(pitch));
+    // [n, f, positions] -> the first oh rows of pitch -> ow columns each.
+    auto sliceOf = [&](Value value, ArrayRef<int64_t> sizes) {
+      SmallVector<OpFoldResult> offsets(sizes.size(), b.getIndexAttr(0)),
+          strides(sizes.size(), b.getIndexAttr(1)), sizeAttrs;
+      for (int64_t s : sizes)
+        sizeAttrs.push_back(b.getIndexAttr(s));
+      return tensor::ExtractSliceOp::create(b, loc,
+                                            RankedTensorType::get(sizes, elem),
+                                            value, offsets, sizeAttrs, strides)
+          .getResult();
+    };
+    Value rowsOut = sliceOf(flat.getResult(0), {n, f, oh * pitch});
+    Value image = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({n, f, oh, pitch}, elem), rowsOut,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+    b.replaceOp(conv, sliceOf(image, {n, f, oh, ow}));
+  }
+}
+
+bool kiln::cpu::isFlatConvolution(linalg::LinalgOp op) {
+  return isa<linalg::GenericOp>(op.getOperation()) && op->hasAttr(kRowPitch) &&
+         op.getNumLoops() == 6 && op.getNumDpsInputs() == 2 &&
+         op.getNumDpsInits() == 1;
+}
+
+linalg::GenericOp
+kiln::cpu::flatConvolutionTileAsOuterProduct(RewriterBase &rewriter,
+                                             linalg::LinalgOp tile) {
+  if (!isFlatConvolution(tile))
+    return {};
+  SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+  if (ranges[3] != 1 || ranges[4] != 1 || ranges[5] != 1 ||
+      llvm::any_of(ranges, ShapedType::isDynamic))
+    return {};
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr dn, df, dq, dc, dkh, dkw;
+  bindDims(ctx, dn, df, dq, dc, dkh, dkw);
+  auto product = linalg::GenericOp::create(
+      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
+      tile.getDpsInits(),
+      ArrayRef<AffineMap>{AffineMap::get(6, 0, {dn, dc, dq}, ctx),
+                          AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
+                          AffineMap::get(6, 0, {dn, df, dq}, ctx)},
+      tile.getIteratorTypesArray(), buildMultiplyAdd);
+  rewriter.replaceOp(tile, product.getResults());
+  return product;
+}
