@@ -217,6 +217,8 @@ static bool copyRowsAsVectors(RewriterBase &rewriter, memref::CopyOp copy) {
   auto target = cast<MemRefType>(copy.getTarget().getType());
   if (!hasContiguousRows(source) || !hasContiguousRows(target) ||
       !source.getElementType().isIntOrFloat() ||
+      // Vectors of sub-byte elements (i1) are bit-packed; memory is not.
+      source.getElementType().getIntOrFloatBitWidth() % 8 != 0 ||
       source.getShape().back() > kMaxVectorRow)
     return false;
   Location loc = copy.getLoc();
