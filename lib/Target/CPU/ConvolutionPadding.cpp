@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -20,17 +21,15 @@ static int64_t paddedWidth(int64_t width) {
   return llvm::alignTo(width, 32);
 }
 
-/// `value` with `extra` zero columns appended to its last dimension.
-static Value padLastDimension(OpBuilder &b, Location loc, Value value,
-                              int64_t extra) {
+Value kiln::cpu::appendZeros(OpBuilder &b, Location loc, Value value,
+                             int64_t dim, int64_t extra) {
   auto type = cast<RankedTensorType>(value.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape.back() += extra;
-  SmallVector<OpFoldResult> low(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> high(type.getRank(), b.getIndexAttr(0));
-  high.back() = b.getIndexAttr(extra);
+  shape[dim] += extra;
+  SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  Value source = value;
   // A zero padding (the convolution's own) grows instead of being padded
   // again: one copy of the input, not two.
   if (auto pad = value.getDefiningOp<tensor::PadOp>()) {
@@ -41,17 +40,15 @@ static Value padLastDimension(OpBuilder &b, Location loc, Value value,
         constant.getValue() == b.getZeroAttr(type.getElementType()) &&
         !llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) &&
         !llvm::any_of(pad.getStaticHigh(), ShapedType::isDynamic)) {
-      SmallVector<OpFoldResult> outerLow, outerHigh;
-      for (int64_t d = 0; d < type.getRank(); ++d) {
-        outerLow.push_back(b.getIndexAttr(pad.getStaticLow()[d]));
-        outerHigh.push_back(b.getIndexAttr(
-            pad.getStaticHigh()[d] + (d + 1 == type.getRank() ? extra : 0)));
-      }
-      return tensor::PadOp::create(b, loc, type.clone(shape), pad.getSource(),
-                                   outerLow, outerHigh, zero);
+      source = pad.getSource();
+      low.assign(pad.getStaticLow().begin(), pad.getStaticLow().end());
+      high.assign(pad.getStaticHigh().begin(), pad.getStaticHigh().end());
     }
   }
-  return tensor::PadOp::create(b, loc, type.clone(shape), value, low, high,
+  high[dim] += extra;
+  return tensor::PadOp::create(b, loc, type.clone(shape), source,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high),
                                zero);
 }
 
@@ -75,14 +72,14 @@ void kiln::cpu::padConvolutionRows(func::FuncOp main) {
     // Output column w reads input columns w + dilation * kw: the padded
     // columns read only the appended zeros, or real pixels, never past.
     Value paddedInput =
-        padLastDimension(rewriter, loc, conv.getInputs()[0], extra);
+        appendZeros(rewriter, loc, conv.getInputs()[0], 3, extra);
     // A filled or broadcast initial value is made again at the padded size.
     Value init = conv.getOutputs()[0];
     SmallVector<int64_t> paddedShape(output.getShape());
     paddedShape.back() += extra;
     Value paddedInit = rebuildInitialValue(rewriter, loc, init, paddedShape);
     if (!paddedInit)
-      paddedInit = padLastDimension(rewriter, loc, init, extra);
+      paddedInit = appendZeros(rewriter, loc, init, 3, extra);
     auto padded = linalg::Conv2DNchwFchwOp::create(
         rewriter, loc, TypeRange{paddedInit.getType()},
         ValueRange{paddedInput, conv.getInputs()[1]}, ValueRange{paddedInit},

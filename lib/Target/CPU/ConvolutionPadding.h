@@ -15,12 +15,19 @@
 #define KILN_LIB_TARGET_CPU_CONVOLUTIONPADDING_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 
 namespace kiln::cpu {
 
 /// Pads the output rows of `main`'s unit-stride float NCHW convolutions (on
 /// tensors) to a width getConvolutionVectorWidth accepts.
 void padConvolutionRows(mlir::func::FuncOp main);
+
+/// `value` (a static tensor) with `extra` zeros appended along dimension
+/// `dim`. A zero padding it already is (a convolution's own) grows instead
+/// of being padded again: one copy of the input, not two.
+mlir::Value appendZeros(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value value, int64_t dim, int64_t extra);
 
 } // namespace kiln::cpu
 

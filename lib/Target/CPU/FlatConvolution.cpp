@@ -2,11 +2,11 @@
 
 #include "FlatConvolution.h"
 
+#include "ConvolutionPadding.h"
 #include "InitialValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -31,37 +31,6 @@ static bool isNarrowConvolution(linalg::Conv2DNchwFchwOp conv) {
          output.hasStaticShape() && ones(conv.getStrides()) &&
          ones(conv.getDilations()) && output.getDimSize(3) <= kMaxNarrowWidth &&
          filter.getDimSize(2) * filter.getDimSize(3) > 1;
-}
-
-/// `input` ([N, C, H, W]) with `rows` more zero rows at the bottom. A zero
-/// padding of its own grows instead (one copy of the input, not two).
-static Value appendZeroRows(OpBuilder &b, Location loc, Value input,
-                            int64_t rows) {
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[2] += rows;
-  Value zero =
-      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
-  SmallVector<int64_t> low(4, 0), high(4, 0);
-  Value source = input;
-  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
-    Value padding = pad.getConstantPaddingValue();
-    auto constant =
-        padding ? padding.getDefiningOp<arith::ConstantOp>() : nullptr;
-    if (pad->hasOneUse() && constant &&
-        constant.getValue() == b.getZeroAttr(type.getElementType()) &&
-        !llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) &&
-        !llvm::any_of(pad.getStaticHigh(), ShapedType::isDynamic)) {
-      source = pad.getSource();
-      low.assign(pad.getStaticLow().begin(), pad.getStaticLow().end());
-      high.assign(pad.getStaticHigh().begin(), pad.getStaticHigh().end());
-    }
-  }
-  high[2] += rows;
-  return tensor::PadOp::create(b, loc, type.clone(shape), source,
-                               getAsIndexOpFoldResult(b.getContext(), low),
-                               getAsIndexOpFoldResult(b.getContext(), high),
-                               zero);
 }
 
 static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
@@ -101,7 +70,7 @@ void kiln::cpu::flattenNarrowConvolutions(func::FuncOp main) {
       continue;
     int64_t rows =
         llvm::divideCeil(std::max<int64_t>(reach - ih * pitch, 0), pitch);
-    Value x = rows ? appendZeroRows(b, loc, input, rows) : input;
+    Value x = rows ? appendZeros(b, loc, input, 2, rows) : input;
     x = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({n, c, (ih + rows) * pitch}, elem), x,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
