@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -435,6 +436,31 @@ static void hoistAccumulator(scf::ForOp loop) {
   write.getValueToStoreMutable().assign(newLoop.getResults().back());
 }
 
+/// Loops over at most this many iterations (a 3x3 kernel's taps) that hold
+/// vector code and no other loop are unrolled, twice over: a tile's nine
+/// taps become straight-line code, without a branch and an index update
+/// per tap.
+constexpr int64_t kMaxUnrolledTrips = 4;
+
+static void unrollShortVectorLoops(func::FuncOp fn) {
+  for (int round = 0; round < 2; ++round) {
+    SmallVector<scf::ForOp> loops;
+    fn.walk([&](scf::ForOp loop) {
+      std::optional<APInt> trips = loop.getStaticTripCount();
+      bool innermost = true, vectors = false;
+      loop.getBody()->walk([&](Operation *op) {
+        innermost &= !isa<LoopLikeOpInterface>(op);
+        vectors |= isa<vector::TransferReadOp>(op);
+      });
+      if (trips && trips->ugt(1) && trips->ule(kMaxUnrolledTrips) &&
+          innermost && vectors)
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      (void)loopUnrollFull(loop);
+  }
+}
+
 void kiln::cpu::hoistVectorTransfers(ModuleOp module) {
   module.walk([](func::FuncOp fn) {
     if (!fn->hasAttr("kiln.kernel"))
@@ -443,5 +469,6 @@ void kiln::cpu::hoistVectorTransfers(ModuleOp module) {
     fn.walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
       hoistAccumulator(loop);
+    unrollShortVectorLoops(fn);
   });
 }
