@@ -2,6 +2,7 @@
 
 #include "kiln/Target/CPU/CPUCompiler.h"
 
+#include "ColumnPhaseConvolution.h"
 #include "ConvolutionPadding.h"
 #include "DataDependentSizes.h"
 #include "FlatConvolution.h"
@@ -392,6 +393,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return makeError("storing sub-byte elements a byte each failed (see the "
                      "errors above)");
   if (options.vectorize) {
+    splitColumnPhases(main);
     decomposeStridedConvolutions(main);
     convertPointwiseConvolutions(main);
     flattenNarrowConvolutions(main);

@@ -2,6 +2,7 @@
 
 #include "Vectorization.h"
 
+#include "ColumnPhaseConvolution.h"
 #include "FlatConvolution.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -60,6 +61,12 @@ kiln::cpu::getStreamingLoopOrder(linalg::LinalgOp op) {
   if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation())) {
     // (n, f, oh, ow, c, kh, kw) -> pixels before filters.
     if (isLarger(conv.getInputs()[0], conv.getInputs()[1]))
+      return SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6};
+    return std::nullopt;
+  }
+  if (isColumnPhaseConvolution(op)) {
+    // (n, f, oh, ow, c, kh, kw) -> pixels before filters.
+    if (isLarger(op.getDpsInputs()[0], op.getDpsInputs()[1]))
       return SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6};
     return std::nullopt;
   }
@@ -177,6 +184,15 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
     // channels and one kernel row at a time, the whole kernel row
     // unrolled; a 1-D convolution then vectorizes.
     return {1, kTileRows, 1, columns, 8, 1, 0};
+  }
+  if (isColumnPhaseConvolution(op)) {
+    // (n, f, oh, ow, c, kh, kw): filters by one output row's pixels, one
+    // channel and one tap at a time.
+    int64_t columns = chooseColumns(op.getStaticLoopRanges()[3]);
+    return {1, columns == kTileColumns / 2 ? 2 * kTileRows : kTileRows,
+            1, columns,
+            1, 1,
+            1};
   }
   if (isFlatConvolution(op)) {
     // (n, f, q, c, kh, kw): filters by flat pixels, one channel and one tap
@@ -310,6 +326,11 @@ static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
   // rather than masked vectors.
   if (llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic))
     return;
+  if (linalg::GenericOp product =
+          columnPhaseTileAsOuterProduct(rewriter, tile)) {
+    tile = product;
+    rewriter.setInsertionPoint(tile);
+  }
   if (linalg::GenericOp product =
           flatConvolutionTileAsOuterProduct(rewriter, tile)) {
     tile = product;

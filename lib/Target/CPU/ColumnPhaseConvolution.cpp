@@ -1,0 +1,176 @@
+//===- ColumnPhaseConvolution.cpp - Strided convolutions over column phases
+//===//
+
+#include "ColumnPhaseConvolution.h"
+
+#include "InitialValues.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+/// The attribute marking a column-phase convolution, holding its column
+/// stride.
+static constexpr llvm::StringLiteral kColumnStride =
+    "kiln.column_phase_convolution_stride";
+
+/// Output rows at most this wide keep the phase sums (StridedConvolution):
+/// their vectors would be mostly padding.
+static constexpr int64_t kMinWideRow = 9;
+
+/// The output row width rounded up to whole 512-bit vectors of f32: 16 or
+/// 32 lanes (32 when the row takes more than one vector).
+static int64_t paddedRowWidth(int64_t width) {
+  if (width % 16 == 0)
+    return width;
+  if (width < 16)
+    return 16;
+  return llvm::alignTo(width, 32);
+}
+
+static bool isWideStridedConvolution(linalg::Conv2DNchwFchwOp conv) {
+  auto input = cast<RankedTensorType>(conv.getInputs()[0].getType());
+  auto filter = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto output = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+  Type elem = output.getElementType();
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  return conv.hasPureTensorSemantics() && isa<FloatType>(elem) &&
+         input.getElementType() == elem && filter.getElementType() == elem &&
+         input.hasStaticShape() && filter.hasStaticShape() &&
+         output.hasStaticShape() && strides[1] > 1 &&
+         llvm::all_of(conv.getDilations().getValues<int64_t>(),
+                      [](int64_t d) { return d == 1; }) &&
+         output.getDimSize(3) >= kMinWideRow &&
+         // A 1x1 kernel reads one phase: a copy of it and a 1x1
+         // convolution (a product) do better.
+         filter.getDimSize(2) * filter.getDimSize(3) > 1;
+}
+
+static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(
+      b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
+}
+
+/// `input` [N, C, H, W] split into its `stride` column phases, each
+/// `width` columns (zeros past the input's columns): [N, C, H, stride,
+/// width], phase p holding columns p, p + stride, ...
+static Value splitColumns(OpBuilder &b, Location loc, Value input,
+                          int64_t stride, int64_t width) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elem = type.getElementType();
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  Value empty = tensor::EmptyOp::create(b, loc, {n, c, h, stride, width}, elem);
+  // Zeros after each phase's columns: read only for padded output columns,
+  // which are dropped, but never left uninitialized. (Filling just those
+  // columns, a few per row, measured slower than filling everything.)
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  Value phases = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  for (int64_t p = 0; p < stride && p < w; ++p) {
+    int64_t columns = std::min(width, (w - p + stride - 1) / stride);
+    auto phaseType = RankedTensorType::get({n, c, h, columns}, elem);
+    Value phase = tensor::ExtractSliceOp::create(
+        b, loc, phaseType, input, {index(0), index(0), index(0), index(p)},
+        {index(n), index(c), index(h), index(columns)},
+        {index(1), index(1), index(1), index(stride)});
+    // A copy (split into workgroups like any linalg op) into the phase's
+    // slot.
+    SmallVector<OpFoldResult> offsets = {index(0), index(0), index(0), index(p),
+                                         index(0)};
+    SmallVector<OpFoldResult> sizes = {index(n), index(c), index(h), index(1),
+                                       index(columns)};
+    SmallVector<OpFoldResult> unit(5, index(1));
+    Value slot = tensor::ExtractSliceOp::create(b, loc, phaseType, phases,
+                                                offsets, sizes, unit);
+    Value copied = linalg::CopyOp::create(b, loc, phase, slot).getResult(0);
+    phases = tensor::InsertSliceOp::create(b, loc, copied, phases, offsets,
+                                           sizes, unit);
+  }
+  return phases;
+}
+
+void kiln::cpu::splitColumnPhases(func::FuncOp main) {
+  SmallVector<linalg::Conv2DNchwFchwOp> convs;
+  main.walk([&](linalg::Conv2DNchwFchwOp conv) {
+    if (isWideStridedConvolution(conv))
+      convs.push_back(conv);
+  });
+  IRRewriter b(main.getContext());
+  MLIRContext *ctx = main.getContext();
+  for (linalg::Conv2DNchwFchwOp conv : convs) {
+    Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
+          init = conv.getOutputs()[0];
+    auto filterType = cast<RankedTensorType>(filter.getType());
+    auto outputType = cast<RankedTensorType>(init.getType());
+    SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+    int64_t n = outputType.getDimSize(0), f = outputType.getDimSize(1),
+            oh = outputType.getDimSize(2), ow = outputType.getDimSize(3);
+    int64_t kw = filterType.getDimSize(3);
+    int64_t paddedWidth = paddedRowWidth(ow);
+    b.setInsertionPoint(conv);
+    Location loc = conv.getLoc();
+    Value acc = rebuildInitialValue(b, loc, init, {n, f, oh, paddedWidth});
+    if (!acc)
+      continue;
+    // The padded columns read past the row: phases long enough for them.
+    Value phases = splitColumns(b, loc, input, strides[1],
+                                paddedWidth + (kw - 1) / strides[1]);
+    AffineExpr dn, df, doh, dow, dc, dkh, dkw;
+    bindDims(ctx, dn, df, doh, dow, dc, dkh, dkw);
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{acc.getType()}, ValueRange{phases, filter},
+        ValueRange{acc},
+        ArrayRef<AffineMap>{
+            AffineMap::get(7, 0,
+                           {dn, dc, doh * strides[0] + dkh, dkw % strides[1],
+                            dow + dkw.floorDiv(strides[1])},
+                           ctx),
+            AffineMap::get(7, 0, {df, dc, dkh, dkw}, ctx),
+            AffineMap::get(7, 0, {dn, df, doh, dow}, ctx)},
+        conv.getIteratorTypesArray(), buildMultiplyAdd);
+    generic->setAttr(kColumnStride, b.getI64IntegerAttr(strides[1]));
+    Value result = generic.getResult(0);
+    if (paddedWidth != ow) {
+      auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+      result = tensor::ExtractSliceOp::create(
+          b, loc, outputType, result, {index(0), index(0), index(0), index(0)},
+          {index(n), index(f), index(oh), index(ow)},
+          {index(1), index(1), index(1), index(1)});
+    }
+    b.replaceOp(conv, result);
+  }
+}
+
+bool kiln::cpu::isColumnPhaseConvolution(linalg::LinalgOp op) {
+  return isa<linalg::GenericOp>(op.getOperation()) &&
+         op->hasAttr(kColumnStride) && op.getNumLoops() == 7 &&
+         op.getNumDpsInputs() == 2 && op.getNumDpsInits() == 1;
+}
+
+linalg::GenericOp
+kiln::cpu::columnPhaseTileAsOuterProduct(RewriterBase &rewriter,
+                                         linalg::LinalgOp tile) {
+  if (!isColumnPhaseConvolution(tile))
+    return {};
+  SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges[0] != 1 ||
+      ranges[2] != 1 || ranges[4] != 1 || ranges[5] != 1 || ranges[6] != 1)
+    return {};
+  // The input tile is [1, 1, 1, 1, ow]: every loop but ow has one
+  // iteration, so any of them may index its unit dimensions.
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr dn, df, doh, dow, dc, dkh, dkw;
+  bindDims(ctx, dn, df, doh, dow, dc, dkh, dkw);
+  auto product = linalg::GenericOp::create(
+      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
+      tile.getDpsInits(),
+      ArrayRef<AffineMap>{AffineMap::get(7, 0, {dn, dc, dkh, dkw, dow}, ctx),
+                          AffineMap::get(7, 0, {df, dc, dkh, dkw}, ctx),
+                          AffineMap::get(7, 0, {dn, df, doh, dow}, ctx)},
+      tile.getIteratorTypesArray(), buildMultiplyAdd);
+  rewriter.replaceOp(tile, product.getResults());
+  return product;
+}
