@@ -157,6 +157,53 @@ static linalg::GenericOp asOuterProduct(RewriterBase &rewriter,
   return product;
 }
 
+/// Whether `op` is a float depthwise convolution with unit strides and
+/// dilations, all of one element type.
+static bool isUnitDepthwise(linalg::DepthwiseConv2DNchwChwOp op) {
+  auto ones = [](DenseIntElementsAttr attr) {
+    return llvm::all_of(attr.getValues<int64_t>(),
+                        [](int64_t v) { return v == 1; });
+  };
+  Type elem = getElementTypeOrSelf(op.getOutputs()[0].getType());
+  return isa<FloatType>(elem) && ones(op.getStrides()) &&
+         ones(op.getDilations()) && llvm::all_of(op.getInputs(), [&](Value v) {
+           return getElementTypeOrSelf(v.getType()) == elem;
+         });
+}
+
+/// A unit-stride depthwise convolution tile of one channel and one tap
+/// (its input tile already that tap's window) as the scaled sum it is,
+/// out[oh, ow] += filter * in[oh, ow]; null when `tile` is not of that
+/// form.
+static linalg::GenericOp asScaledSum(RewriterBase &rewriter,
+                                     linalg::LinalgOp tile) {
+  auto depthwise =
+      dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(tile.getOperation());
+  if (!depthwise || !isUnitDepthwise(depthwise))
+    return {};
+  SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges[3] != 1 ||
+      ranges[4] != 1 || ranges[5] != 1)
+    return {};
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr n, oh, ow, c, kh, kw;
+  bindDims(ctx, n, oh, ow, c, kh, kw);
+  auto sum = linalg::GenericOp::create(
+      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
+      tile.getDpsInits(),
+      ArrayRef<AffineMap>{AffineMap::get(6, 0, {n, c, oh, ow}, ctx),
+                          AffineMap::get(6, 0, {c, kh, kw}, ctx),
+                          AffineMap::get(6, 0, {n, c, oh, ow}, ctx)},
+      tile.getIteratorTypesArray(),
+      [](OpBuilder &b, Location l, ValueRange args) {
+        Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, ValueRange{arith::AddFOp::create(b, l, args[2], mul)});
+      });
+  rewriter.replaceOp(tile, sum.getResults());
+  return sum;
+}
+
 SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
   unsigned loops = op.getNumLoops();
   if (loops == 0 || op.getNumDpsInits() != 1)
@@ -184,6 +231,17 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
     // channels and one kernel row at a time, the whole kernel row
     // unrolled; a 1-D convolution then vectorizes.
     return {1, kTileRows, 1, columns, 8, 1, 0};
+  }
+  if (auto depthwise =
+          dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation())) {
+    // (n, oh, ow, c, kh, kw): one or two rows of one channel, one tap at a
+    // time: the tap's weight times the input window, added to the rows.
+    if (!isUnitDepthwise(depthwise))
+      return {};
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    int64_t rows =
+        !ShapedType::isDynamic(ranges[1]) && ranges[1] % 2 == 0 ? 2 : 1;
+    return {1, rows, chooseColumns(ranges[2]), 1, 1, 1};
   }
   if (isColumnPhaseConvolution(op)) {
     // (n, f, oh, ow, c, kh, kw): filters by one output row's pixels, one
@@ -326,6 +384,10 @@ static void tileAndVectorize(PatternRewriter &rewriter, linalg::LinalgOp op) {
   // rather than masked vectors.
   if (llvm::any_of(tile.getStaticLoopRanges(), ShapedType::isDynamic))
     return;
+  if (linalg::GenericOp sum = asScaledSum(rewriter, tile)) {
+    tile = sum;
+    rewriter.setInsertionPoint(tile);
+  }
   if (linalg::GenericOp product =
           columnPhaseTileAsOuterProduct(rewriter, tile)) {
     tile = product;
