@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
+using namespace kiln::cpu;
 
 /// The attribute marking a column-phase convolution, holding its column
 /// stride.
@@ -29,22 +30,26 @@ static int64_t paddedRowWidth(int64_t width) {
   return llvm::alignTo(width, 32);
 }
 
-static bool isWideStridedConvolution(linalg::Conv2DNchwFchwOp conv) {
-  auto input = cast<RankedTensorType>(conv.getInputs()[0].getType());
-  auto filter = cast<RankedTensorType>(conv.getInputs()[1].getType());
-  auto output = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+/// Whether `op` (a convolution or a depthwise one) is a float one of one
+/// element type, undilated, with column stride above 1, onto rows wider
+/// than kMinWideRow, and not 1x1.
+template <typename ConvOp> static bool isWideStrided(ConvOp op) {
+  auto input = cast<RankedTensorType>(op.getInputs()[0].getType());
+  auto filter = cast<RankedTensorType>(op.getInputs()[1].getType());
+  auto output = cast<RankedTensorType>(op.getOutputs()[0].getType());
   Type elem = output.getElementType();
-  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
-  return conv.hasPureTensorSemantics() && isa<FloatType>(elem) &&
+  SmallVector<int64_t> strides(op.getStrides().template getValues<int64_t>());
+  int64_t rank = filter.getRank();
+  return op.hasPureTensorSemantics() && isa<FloatType>(elem) &&
          input.getElementType() == elem && filter.getElementType() == elem &&
          input.hasStaticShape() && filter.hasStaticShape() &&
          output.hasStaticShape() && strides[1] > 1 &&
-         llvm::all_of(conv.getDilations().getValues<int64_t>(),
+         llvm::all_of(op.getDilations().template getValues<int64_t>(),
                       [](int64_t d) { return d == 1; }) &&
          output.getDimSize(3) >= kMinWideRow &&
          // A 1x1 kernel reads one phase: a copy of it and a 1x1
          // convolution (a product) do better.
-         filter.getDimSize(2) * filter.getDimSize(3) > 1;
+         filter.getDimSize(rank - 2) * filter.getDimSize(rank - 1) > 1;
 }
 
 static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
@@ -92,61 +97,86 @@ static Value splitColumns(OpBuilder &b, Location loc, Value input,
   return phases;
 }
 
+/// Rewrites `op` (isWideStrided) over its input's column phases.
+template <typename ConvOp>
+static void rewriteOverColumnPhases(IRRewriter &b, ConvOp op) {
+  constexpr bool depthwise =
+      std::is_same_v<ConvOp, linalg::DepthwiseConv2DNchwChwOp>;
+  MLIRContext *ctx = b.getContext();
+  Value input = op.getInputs()[0], filter = op.getInputs()[1],
+        init = op.getOutputs()[0];
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto outputType = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> strides(op.getStrides().template getValues<int64_t>());
+  int64_t n = outputType.getDimSize(0), f = outputType.getDimSize(1),
+          oh = outputType.getDimSize(2), ow = outputType.getDimSize(3);
+  int64_t kw = filterType.getDimSize(filterType.getRank() - 1);
+  int64_t paddedWidth = paddedRowWidth(ow);
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Value acc = rebuildInitialValue(b, loc, init, {n, f, oh, paddedWidth});
+  if (!acc)
+    return;
+  // The padded columns read past the row: phases long enough for them.
+  Value phases = splitColumns(b, loc, input, strides[1],
+                              paddedWidth + (kw - 1) / strides[1]);
+  // Loops (n, f, oh, ow, c, kh, kw), or a depthwise one's (n, oh, ow, c,
+  // kh, kw).
+  unsigned loops = depthwise ? 6 : 7;
+  SmallVector<AffineExpr> d;
+  for (unsigned i = 0; i < loops; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  AffineExpr dn = d[0], dkh = d[loops - 2], dkw = d[loops - 1];
+  AffineExpr doh = depthwise ? d[1] : d[2], dow = depthwise ? d[2] : d[3];
+  AffineExpr dc = depthwise ? d[3] : d[4], df = depthwise ? d[3] : d[1];
+  AffineMap inputMap =
+      AffineMap::get(loops, 0,
+                     {dn, dc, doh * strides[0] + dkh, dkw % strides[1],
+                      dow + dkw.floorDiv(strides[1])},
+                     ctx);
+  AffineMap filterMap = depthwise
+                            ? AffineMap::get(loops, 0, {dc, dkh, dkw}, ctx)
+                            : AffineMap::get(loops, 0, {df, dc, dkh, dkw}, ctx);
+  AffineMap outputMap = AffineMap::get(loops, 0, {dn, df, doh, dow}, ctx);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{acc.getType()}, ValueRange{phases, filter},
+      ValueRange{acc}, ArrayRef<AffineMap>{inputMap, filterMap, outputMap},
+      op.getIteratorTypesArray(), buildMultiplyAdd);
+  generic->setAttr(kColumnStride, b.getI64IntegerAttr(strides[1]));
+  Value result = generic.getResult(0);
+  if (paddedWidth != ow) {
+    auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+    result = tensor::ExtractSliceOp::create(
+        b, loc, outputType, result, {index(0), index(0), index(0), index(0)},
+        {index(n), index(f), index(oh), index(ow)},
+        {index(1), index(1), index(1), index(1)});
+  }
+  b.replaceOp(op, result);
+}
+
 void kiln::cpu::splitColumnPhases(func::FuncOp main) {
-  SmallVector<linalg::Conv2DNchwFchwOp> convs;
-  main.walk([&](linalg::Conv2DNchwFchwOp conv) {
-    if (isWideStridedConvolution(conv))
-      convs.push_back(conv);
+  SmallVector<Operation *> ops;
+  main.walk([&](Operation *op) {
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op);
+        conv && isWideStrided(conv))
+      ops.push_back(op);
+    if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op);
+        depthwise && isWideStrided(depthwise))
+      ops.push_back(op);
   });
   IRRewriter b(main.getContext());
-  MLIRContext *ctx = main.getContext();
-  for (linalg::Conv2DNchwFchwOp conv : convs) {
-    Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
-          init = conv.getOutputs()[0];
-    auto filterType = cast<RankedTensorType>(filter.getType());
-    auto outputType = cast<RankedTensorType>(init.getType());
-    SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
-    int64_t n = outputType.getDimSize(0), f = outputType.getDimSize(1),
-            oh = outputType.getDimSize(2), ow = outputType.getDimSize(3);
-    int64_t kw = filterType.getDimSize(3);
-    int64_t paddedWidth = paddedRowWidth(ow);
-    b.setInsertionPoint(conv);
-    Location loc = conv.getLoc();
-    Value acc = rebuildInitialValue(b, loc, init, {n, f, oh, paddedWidth});
-    if (!acc)
-      continue;
-    // The padded columns read past the row: phases long enough for them.
-    Value phases = splitColumns(b, loc, input, strides[1],
-                                paddedWidth + (kw - 1) / strides[1]);
-    AffineExpr dn, df, doh, dow, dc, dkh, dkw;
-    bindDims(ctx, dn, df, doh, dow, dc, dkh, dkw);
-    auto generic = linalg::GenericOp::create(
-        b, loc, TypeRange{acc.getType()}, ValueRange{phases, filter},
-        ValueRange{acc},
-        ArrayRef<AffineMap>{
-            AffineMap::get(7, 0,
-                           {dn, dc, doh * strides[0] + dkh, dkw % strides[1],
-                            dow + dkw.floorDiv(strides[1])},
-                           ctx),
-            AffineMap::get(7, 0, {df, dc, dkh, dkw}, ctx),
-            AffineMap::get(7, 0, {dn, df, doh, dow}, ctx)},
-        conv.getIteratorTypesArray(), buildMultiplyAdd);
-    generic->setAttr(kColumnStride, b.getI64IntegerAttr(strides[1]));
-    Value result = generic.getResult(0);
-    if (paddedWidth != ow) {
-      auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-      result = tensor::ExtractSliceOp::create(
-          b, loc, outputType, result, {index(0), index(0), index(0), index(0)},
-          {index(n), index(f), index(oh), index(ow)},
-          {index(1), index(1), index(1), index(1)});
-    }
-    b.replaceOp(conv, result);
+  for (Operation *op : ops) {
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+      rewriteOverColumnPhases(b, conv);
+    else
+      rewriteOverColumnPhases(b, cast<linalg::DepthwiseConv2DNchwChwOp>(op));
   }
 }
 
 bool kiln::cpu::isColumnPhaseConvolution(linalg::LinalgOp op) {
   return isa<linalg::GenericOp>(op.getOperation()) &&
-         op->hasAttr(kColumnStride) && op.getNumLoops() == 7 &&
+         op->hasAttr(kColumnStride) &&
+         (op.getNumLoops() == 6 || op.getNumLoops() == 7) &&
          op.getNumDpsInputs() == 2 && op.getNumDpsInits() == 1;
 }
 
@@ -155,21 +185,35 @@ kiln::cpu::columnPhaseTileAsOuterProduct(RewriterBase &rewriter,
                                          linalg::LinalgOp tile) {
   if (!isColumnPhaseConvolution(tile))
     return {};
+  // Loops (n, f, oh, ow, c, kh, kw), or a depthwise one's (n, oh, ow, c,
+  // kh, kw): all but ow (and f) of one iteration in the tile.
+  bool depthwise = tile.getNumLoops() == 6;
+  unsigned loops = tile.getNumLoops();
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
-  if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges[0] != 1 ||
-      ranges[2] != 1 || ranges[4] != 1 || ranges[5] != 1 || ranges[6] != 1)
+  SmallVector<unsigned> single = depthwise
+                                     ? SmallVector<unsigned>{0, 1, 3, 4, 5}
+                                     : SmallVector<unsigned>{0, 2, 4, 5, 6};
+  if (llvm::any_of(ranges, ShapedType::isDynamic) ||
+      llvm::any_of(single, [&](unsigned d) { return ranges[d] != 1; }))
     return {};
-  // The input tile is [1, 1, 1, 1, ow]: every loop but ow has one
-  // iteration, so any of them may index its unit dimensions.
   MLIRContext *ctx = rewriter.getContext();
-  AffineExpr dn, df, doh, dow, dc, dkh, dkw;
-  bindDims(ctx, dn, df, doh, dow, dc, dkh, dkw);
+  SmallVector<AffineExpr> d;
+  for (unsigned i = 0; i < loops; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  AffineExpr dn = d[0], dkh = d[loops - 2], dkw = d[loops - 1];
+  AffineExpr doh = depthwise ? d[1] : d[2], dow = depthwise ? d[2] : d[3];
+  AffineExpr dc = depthwise ? d[3] : d[4], df = depthwise ? d[3] : d[1];
+  // The input tile is [1, 1, 1, 1, ow]: unit loops index its unit
+  // dimensions.
+  AffineMap filterMap = depthwise
+                            ? AffineMap::get(loops, 0, {dc, dkh, dkw}, ctx)
+                            : AffineMap::get(loops, 0, {df, dc, dkh, dkw}, ctx);
   auto product = linalg::GenericOp::create(
       rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
       tile.getDpsInits(),
-      ArrayRef<AffineMap>{AffineMap::get(7, 0, {dn, dc, dkh, dkw, dow}, ctx),
-                          AffineMap::get(7, 0, {df, dc, dkh, dkw}, ctx),
-                          AffineMap::get(7, 0, {dn, df, doh, dow}, ctx)},
+      ArrayRef<AffineMap>{
+          AffineMap::get(loops, 0, {dn, dc, dkh, dkw, dow}, ctx), filterMap,
+          AffineMap::get(loops, 0, {dn, df, doh, dow}, ctx)},
       tile.getIteratorTypesArray(), buildMultiplyAdd);
   rewriter.replaceOp(tile, product.getResults());
   return product;

@@ -23,21 +23,23 @@
 
 namespace kiln::cpu {
 
-/// Rewrites `main`'s strided, undilated float NCHW convolutions (on
-/// tensors) whose output rows are wider than 8 pixels and whose initial
-/// value is a fill or a bias broadcast as column-phase convolutions:
-/// linalg.generic ops over the loops (n, f, oh, ow, c, kh, kw) reading the
-/// phase-split input [n, c, h, s, w / s] at (n, c, sh * oh + kh, kw mod s,
-/// ow + kw floordiv s), on output rows padded to whole vectors.
+/// Rewrites `main`'s strided, undilated float NCHW convolutions and
+/// depthwise convolutions (on tensors) whose output rows are wider than 8
+/// pixels and whose initial value is a fill or a bias broadcast as
+/// column-phase convolutions: linalg.generic ops over the loops (n, f, oh,
+/// ow, c, kh, kw), or (n, oh, ow, c, kh, kw) for a depthwise one, reading
+/// the phase-split input [n, c, h, s, w / s] at (n, c, sh * oh + kh,
+/// kw mod s, ow + kw floordiv s), on output rows padded to whole vectors.
 void splitColumnPhases(mlir::func::FuncOp main);
 
 /// Whether `op` is a column-phase convolution made by splitColumnPhases (or
 /// a tile of one).
 bool isColumnPhaseConvolution(mlir::linalg::LinalgOp op);
 
-/// A column-phase convolution tile of one channel and one tap (c, kh and
-/// kw all 1, one output row) as the outer product it is, out[f, ow] +=
-/// filter[f] * in[ow]; null when `tile` is not of that form.
+/// A column-phase convolution tile of one input channel and one tap (c, kh
+/// and kw all 1, one output row) as the outer product it is, out[f, ow] +=
+/// filter[f] * in[ow] (a depthwise one's: one channel, the tap's weight
+/// times the input row); null when `tile` is not of that form.
 mlir::linalg::GenericOp
 columnPhaseTileAsOuterProduct(mlir::RewriterBase &rewriter,
                               mlir::linalg::LinalgOp tile);

@@ -64,6 +64,11 @@ kiln::cpu::getStreamingLoopOrder(linalg::LinalgOp op) {
       return SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6};
     return std::nullopt;
   }
+  // A depthwise convolution's (n, oh, ow, c, kh, kw) -> channel planes one
+  // after the other, each in the L1 cache while its rows are computed.
+  if (isa<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation()) ||
+      (isColumnPhaseConvolution(op) && op.getNumLoops() == 6))
+    return SmallVector<int64_t>{0, 3, 1, 2, 4, 5};
   if (isColumnPhaseConvolution(op)) {
     // (n, f, oh, ow, c, kh, kw) -> pixels before filters.
     if (isLarger(op.getDpsInputs()[0], op.getDpsInputs()[1]))
@@ -246,6 +251,8 @@ SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {
   if (isColumnPhaseConvolution(op)) {
     // (n, f, oh, ow, c, kh, kw): filters by one output row's pixels, one
     // channel and one tap at a time.
+    if (op.getNumLoops() == 6) // (n, oh, ow, c, kh, kw): depthwise.
+      return {1, 1, chooseColumns(op.getStaticLoopRanges()[2]), 1, 1, 1};
     int64_t columns = chooseColumns(op.getStaticLoopRanges()[3]);
     return {1, columns == kTileColumns / 2 ? 2 * kTileRows : kTileRows,
             1, columns,

@@ -4,7 +4,8 @@
 writes DIR/conv3x3.onnx (a 3x3 convolution; _w14 and _w7 on 14- and 7-pixel rows,
 _s2_c16 and _s2_c3 with strides 2 and 16 or 3 input channels, _s2_w7
 with strides 2 onto 7-pixel rows),
-DIR/depthwise14.onnx (a 3x3 depthwise convolution of a 14x14 image),
+DIR/depthwise14.onnx (a 3x3 depthwise convolution of a 14x14 image; _s2
+with strides 2 onto one),
 DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image),
 DIR/pointwise14_bias.onnx (the same with a bias and a relu),
 DIR/dense.onnx (a matrix product with constant weights) and DIR/residual.onnx (two normalizations
@@ -53,6 +54,10 @@ model("conv3x3_s2_w7",
 model("depthwise14",
       [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], group=16)],
       [value("x", [1, 16, 14, 14])], [value("y", [1, 16, 14, 14])],
+      {"w": rng.standard_normal((16, 1, 3, 3)).astype(np.float32)})
+model("depthwise14_s2",
+      [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], group=16, strides=[2, 2])],
+      [value("x", [1, 16, 28, 28])], [value("y", [1, 16, 14, 14])],
       {"w": rng.standard_normal((16, 1, 3, 3)).astype(np.float32)})
 model("pointwise14", [helper.make_node("Conv", ["x", "w"], ["y"])],
       [value("x", [1, 16, 14, 14])], [value("y", [1, 32, 14, 14])],
