@@ -3,11 +3,15 @@
 //
 // The CPU code generator's loop-level optimizations:
 //  - inside each workgroup, contractions are tiled into register tiles
-//    (8 rows x up to 32 columns, one reduction step at a time), 2-D NCHW
-//    convolutions into tiles of one output row that become vectorizable
-//    1-D convolutions, and elementwise ops into rows; then vectorized;
+//    (8 rows x up to 32 columns, one reduction step at a time, the
+//    reduction cut into cache-sized blocks), unit-stride, flat and
+//    column-phase convolutions into outer-product tiles (filters by a row
+//    of pixels, one channel and tap at a time), depthwise ones into rows
+//    of one channel, other 2-D NCHW convolutions into tiles of one output
+//    row that become vectorizable 1-D convolutions, and elementwise ops
+//    into rows; then vectorized;
 //  - after bufferization, the accumulators of a register tile are kept in
-//    registers across its reduction loop.
+//    registers across its reduction loop, and short tap loops unrolled.
 //
 //===----------------------------------------------------------------------===//
 
