@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 
 namespace kiln::runtime {
@@ -16,8 +17,9 @@ struct ThreadPool::Job {
   void *context;
   int64_t count;
   std::atomic<int64_t> next{0};
-  // Guarded by the pool's mutex.
-  int activeWorkers = 0;
+  // Changed under the pool's mutex; read without it by the caller spinning
+  // for the job's end.
+  std::atomic<int> activeWorkers{0};
   std::condition_variable done;
 };
 
@@ -30,6 +32,7 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex);
     stopping = true;
+    stoppingFlag.store(true, std::memory_order_release);
   }
   wakeWorkers.notify_all();
   for (std::thread &worker : workers)
@@ -44,9 +47,39 @@ void ThreadPool::runIndices(Job &job) {
     job.body(job.context, i);
 }
 
+/// How long a thread spins for an event before it sleeps on a condition
+/// variable: kernels of one run, and the workgroups of one kernel, follow
+/// each other far more closely, and a wake-up from sleep costs tens of
+/// microseconds.
+static constexpr auto kSpinTime = std::chrono::microseconds(500);
+
+/// Spins until `ready()` or kSpinTime has passed.
+template <typename Predicate> static void spinUntil(Predicate ready) {
+  auto until = std::chrono::steady_clock::now() + kSpinTime;
+  while (!ready() && std::chrono::steady_clock::now() < until) {
+    for (int i = 0; i < 100 && !ready(); ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#else
+      std::this_thread::yield();
+#endif
+    }
+  }
+}
+
+bool ThreadPool::hasWork() const {
+  return queued.load(std::memory_order_acquire) > 0 ||
+         stoppingFlag.load(std::memory_order_acquire);
+}
+
 void ThreadPool::workerLoop() {
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
+    if (!stopping && queue.empty()) {
+      lock.unlock();
+      spinUntil([this] { return hasWork(); });
+      lock.lock();
+    }
     wakeWorkers.wait(lock, [this] { return stopping || !queue.empty(); });
     if (stopping)
       return;
@@ -54,6 +87,7 @@ void ThreadPool::workerLoop() {
     if (job->next.load(std::memory_order_relaxed) >= job->count) {
       // Every index is claimed: nothing left to help with.
       queue.pop_front();
+      queued.fetch_sub(1, std::memory_order_release);
       continue;
     }
     ++job->activeWorkers;
@@ -80,6 +114,7 @@ void ThreadPool::parallelFor(int64_t count, Body body, void *context) {
   {
     std::lock_guard<std::mutex> lock(mutex);
     queue.push_back(&job);
+    queued.fetch_add(1, std::memory_order_release);
   }
   if (count - 1 >= static_cast<int64_t>(workers.size()))
     wakeWorkers.notify_all();
@@ -91,10 +126,20 @@ void ThreadPool::parallelFor(int64_t count, Body body, void *context) {
 
   std::unique_lock<std::mutex> lock(mutex);
   auto it = std::find(queue.begin(), queue.end(), &job);
-  if (it != queue.end())
+  if (it != queue.end()) {
     queue.erase(it);
-  // Every index is claimed; wait for the workers still running one.
-  job.done.wait(lock, [&] { return job.activeWorkers == 0; });
+    queued.fetch_sub(1, std::memory_order_release);
+  }
+  // Every index is claimed; wait for the workers still running one:
+  // spinning first (being woken from a sleep costs more than a short
+  // workgroup), then sleeping. The mutex is taken again either way, so
+  // that no worker is still inside its notification when the job (on this
+  // stack) goes away.
+  lock.unlock();
+  spinUntil(
+      [&] { return job.activeWorkers.load(std::memory_order_acquire) == 0; });
+  lock.lock();
+  job.done.wait(lock, [&] { return job.activeWorkers.load() == 0; });
 }
 
 static std::mutex globalMutex;
