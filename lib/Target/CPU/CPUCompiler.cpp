@@ -394,9 +394,9 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
                      "errors above)");
   if (options.vectorize) {
     splitColumnPhases(main);
+    flattenNarrowConvolutions(main);
     decomposeStridedConvolutions(main);
     convertPointwiseConvolutions(main);
-    flattenNarrowConvolutions(main);
     padConvolutionRows(main);
     packConstantWeights(main);
   }

@@ -28,8 +28,8 @@ static bool isNarrowConvolution(linalg::Conv2DNchwFchwOp conv) {
   return conv.hasPureTensorSemantics() && isa<FloatType>(elem) &&
          input.getElementType() == elem && filter.getElementType() == elem &&
          input.hasStaticShape() && filter.hasStaticShape() &&
-         output.hasStaticShape() && ones(conv.getStrides()) &&
-         ones(conv.getDilations()) && output.getDimSize(3) <= kMaxNarrowWidth &&
+         output.hasStaticShape() && ones(conv.getDilations()) &&
+         output.getDimSize(3) <= kMaxNarrowWidth &&
          filter.getDimSize(2) * filter.getDimSize(3) > 1;
 }
 
@@ -37,6 +37,50 @@ static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
   Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
   linalg::YieldOp::create(
       b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
+}
+
+/// `input` [N, C, H, W] split into its sh x sw phases, each a plane of
+/// `rows` x ceil(W / sw) (zeros past the input), flattened: [N, C, sh, sw,
+/// rows * ceil(W / sw)], plane (ph, pw) holding input rows ph, ph + sh, ...
+/// and columns pw, pw + sw, ...
+static Value splitPhasePlanes(OpBuilder &b, Location loc, Value input,
+                              int64_t sh, int64_t sw, int64_t rows) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elem = type.getElementType();
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  int64_t pitch = llvm::divideCeil(w, sw);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, {n, c, sh, sw, rows, pitch}, elem);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  Value planes = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  for (int64_t ph = 0; ph < sh && ph < h; ++ph) {
+    for (int64_t pw = 0; pw < sw && pw < w; ++pw) {
+      int64_t phaseRows = std::min<int64_t>(rows, llvm::divideCeil(h - ph, sh));
+      int64_t phaseColumns = static_cast<int64_t>(llvm::divideCeil(w - pw, sw));
+      auto phaseType =
+          RankedTensorType::get({n, c, phaseRows, phaseColumns}, elem);
+      Value phase = tensor::ExtractSliceOp::create(
+          b, loc, phaseType, input, {index(0), index(0), index(ph), index(pw)},
+          {index(n), index(c), index(phaseRows), index(phaseColumns)},
+          {index(1), index(1), index(sh), index(sw)});
+      SmallVector<OpFoldResult> offsets = {index(0),  index(0), index(ph),
+                                           index(pw), index(0), index(0)};
+      SmallVector<OpFoldResult> sizes = {index(n),         index(c),
+                                         index(1),         index(1),
+                                         index(phaseRows), index(phaseColumns)};
+      SmallVector<OpFoldResult> unit(6, index(1));
+      Value slot = tensor::ExtractSliceOp::create(b, loc, phaseType, planes,
+                                                  offsets, sizes, unit);
+      Value copied = linalg::CopyOp::create(b, loc, phase, slot).getResult(0);
+      planes = tensor::InsertSliceOp::create(b, loc, copied, planes, offsets,
+                                             sizes, unit);
+    }
+  }
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({n, c, sh, sw, rows * pitch}, elem), planes,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3}, {4, 5}});
 }
 
 void kiln::cpu::flattenNarrowConvolutions(func::FuncOp main) {
@@ -57,32 +101,51 @@ void kiln::cpu::flattenNarrowConvolutions(func::FuncOp main) {
     int64_t n = outputType.getDimSize(0), f = outputType.getDimSize(1),
             oh = outputType.getDimSize(2), ow = outputType.getDimSize(3);
     int64_t c = inputType.getDimSize(1), ih = inputType.getDimSize(2),
-            pitch = inputType.getDimSize(3);
+            iw = inputType.getDimSize(3);
     int64_t kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
+    SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+    int64_t sh = strides[0], sw = strides[1];
+    bool strided = sh != 1 || sw != 1;
+    // With strides, over the input's phase planes (tap (kh, kw) reads
+    // plane (kh mod sh, kw mod sw) at row offset kh floordiv sh and column
+    // offset kw floordiv sw), each ceil(W / sw) wide.
+    int64_t pitch = llvm::divideCeil(iw, sw);
+    int64_t planeRows = llvm::divideCeil(ih, sh);
     // Flat output positions, a whole number of 16-lane vectors, and the
     // input positions they read.
     int64_t positions = llvm::alignTo(oh * pitch, 16);
-    int64_t reach = positions + (kh - 1) * pitch + (kw - 1);
+    int64_t reach = positions + (kh - 1) / sh * pitch + (kw - 1) / sw;
     b.setInsertionPoint(conv);
     Location loc = conv.getLoc();
     Value acc = rebuildInitialValue(b, loc, init, {n, f, positions});
     if (!acc)
       continue;
-    int64_t rows =
-        llvm::divideCeil(std::max<int64_t>(reach - ih * pitch, 0), pitch);
-    Value x = rows ? appendZeros(b, loc, input, 2, rows) : input;
-    x = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({n, c, (ih + rows) * pitch}, elem), x,
-        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+    int64_t rows = llvm::divideCeil(
+        std::max<int64_t>(reach - planeRows * pitch, 0), pitch);
     AffineExpr dn, df, dq, dc, dkh, dkw;
     bindDims(ctx, dn, df, dq, dc, dkh, dkw);
+    Value x;
+    AffineMap inputMap;
+    if (strided) {
+      x = splitPhasePlanes(b, loc, input, sh, sw, planeRows + rows);
+      inputMap =
+          AffineMap::get(6, 0,
+                         {dn, dc, dkh % sh, dkw % sw,
+                          dq + dkh.floorDiv(sh) * pitch + dkw.floorDiv(sw)},
+                         ctx);
+    } else {
+      x = rows ? appendZeros(b, loc, input, 2, rows) : input;
+      x = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get({n, c, (ih + rows) * pitch}, elem), x,
+          ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+      inputMap = AffineMap::get(6, 0, {dn, dc, dq + dkh * pitch + dkw}, ctx);
+    }
     auto flat = linalg::GenericOp::create(
         b, loc, TypeRange{acc.getType()}, ValueRange{x, filter},
         ValueRange{acc},
-        ArrayRef<AffineMap>{
-            AffineMap::get(6, 0, {dn, dc, dq + dkh * pitch + dkw}, ctx),
-            AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
-            AffineMap::get(6, 0, {dn, df, dq}, ctx)},
+        ArrayRef<AffineMap>{inputMap,
+                            AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
+                            AffineMap::get(6, 0, {dn, df, dq}, ctx)},
         ArrayRef<utils::IteratorType>{
             utils::IteratorType::parallel, utils::IteratorType::parallel,
             utils::IteratorType::parallel, utils::IteratorType::reduction,
@@ -129,9 +192,13 @@ kiln::cpu::flatConvolutionTileAsOuterProduct(RewriterBase &rewriter,
   auto product = linalg::GenericOp::create(
       rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
       tile.getDpsInits(),
-      ArrayRef<AffineMap>{AffineMap::get(6, 0, {dn, dc, dq}, ctx),
-                          AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
-                          AffineMap::get(6, 0, {dn, df, dq}, ctx)},
+      ArrayRef<AffineMap>{
+          // Over phase planes the input tile is [1, 1, 1, 1, q].
+          cast<ShapedType>(tile.getDpsInputs()[0].getType()).getRank() == 5
+              ? AffineMap::get(6, 0, {dn, dc, dkh, dkw, dq}, ctx)
+              : AffineMap::get(6, 0, {dn, dc, dq}, ctx),
+          AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
+          AffineMap::get(6, 0, {dn, df, dq}, ctx)},
       tile.getIteratorTypesArray(), buildMultiplyAdd);
   rewriter.replaceOp(tile, product.getResults());
   return product;

@@ -10,6 +10,10 @@
 // per row that are computed and dropped) is long enough for full-width
 // vectors. A 7x7 output over a 9-wide input: 64 flat pixels of which 49
 // are kept, in four 16-lane vectors instead of seven half-empty rows.
+// With strides (sh, sw), the input is first split into its sh x sw phase
+// planes (rows and columns by their remainders), and tap (kh, kw) reads
+// plane (kh mod sh, kw mod sw) at q + (kh floordiv sh) * W + kw floordiv sw,
+// W now a plane's width.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +26,11 @@
 
 namespace kiln::cpu {
 
-/// Rewrites `main`'s narrow unit-stride float NCHW convolutions (on
-/// tensors) as flat convolutions: linalg.generic ops over the loops (n, f,
+/// Rewrites `main`'s narrow undilated float NCHW convolutions (on tensors,
+/// not 1x1) as flat convolutions: linalg.generic ops over the loops (n, f,
 /// q, c, kh, kw) computing out[n, f, q] += in[n, c, q + W * kh + kw] *
-/// filter[f, c, kh, kw], marked with the row pitch W.
+/// filter[f, c, kh, kw] (with strides, over the phase planes), marked with
+/// the row pitch W.
 void flattenNarrowConvolutions(mlir::func::FuncOp main);
 
 /// Whether `op` is a flat convolution made by flattenNarrowConvolutions (or

@@ -7,6 +7,9 @@
 // of the input's phase (a strided slice, copied out contiguous) with the
 // kernel's phase. Written so, a strided convolution gets the unit-stride
 // convolutions' outer-product tiles instead of strided vector reads.
+// It takes what ColumnPhaseConvolution.h and FlatConvolution.h leave: 1x1
+// kernels (one phase: a copy and a product) and convolutions whose initial
+// value is neither a fill nor a bias broadcast.
 //
 //===----------------------------------------------------------------------===//
 
