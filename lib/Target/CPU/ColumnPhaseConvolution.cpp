@@ -4,9 +4,12 @@
 #include "ColumnPhaseConvolution.h"
 
 #include "InitialValues.h"
+#include "Vectorization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <array>
 
 using namespace mlir;
 using namespace kiln::cpu;
@@ -52,12 +55,6 @@ template <typename ConvOp> static bool isWideStrided(ConvOp op) {
          filter.getDimSize(rank - 2) * filter.getDimSize(rank - 1) > 1;
 }
 
-static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
-  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-  linalg::YieldOp::create(
-      b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
-}
-
 /// `input` [N, C, H, W] split into its `stride` column phases, each
 /// `width` columns (zeros past the input's columns): [N, C, H, stride,
 /// width], phase p holding columns p, p + stride, ...
@@ -97,6 +94,16 @@ static Value splitColumns(OpBuilder &b, Location loc, Value input,
   return phases;
 }
 
+/// The loops of a convolution, (n, f, oh, ow, c, kh, kw), or of a
+/// depthwise one, (n, oh, ow, c, kh, kw), whose channel c is also its
+/// filter f.
+static std::array<AffineExpr, 7> getLoops(MLIRContext *ctx, bool depthwise) {
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  if (depthwise)
+    return {d(0), d(3), d(1), d(2), d(3), d(4), d(5)};
+  return {d(0), d(1), d(2), d(3), d(4), d(5), d(6)};
+}
+
 /// Rewrites `op` (isWideStrided) over its input's column phases.
 template <typename ConvOp>
 static void rewriteOverColumnPhases(IRRewriter &b, ConvOp op) {
@@ -120,15 +127,8 @@ static void rewriteOverColumnPhases(IRRewriter &b, ConvOp op) {
   // The padded columns read past the row: phases long enough for them.
   Value phases = splitColumns(b, loc, input, strides[1],
                               paddedWidth + (kw - 1) / strides[1]);
-  // Loops (n, f, oh, ow, c, kh, kw), or a depthwise one's (n, oh, ow, c,
-  // kh, kw).
   unsigned loops = depthwise ? 6 : 7;
-  SmallVector<AffineExpr> d;
-  for (unsigned i = 0; i < loops; ++i)
-    d.push_back(getAffineDimExpr(i, ctx));
-  AffineExpr dn = d[0], dkh = d[loops - 2], dkw = d[loops - 1];
-  AffineExpr doh = depthwise ? d[1] : d[2], dow = depthwise ? d[2] : d[3];
-  AffineExpr dc = depthwise ? d[3] : d[4], df = depthwise ? d[3] : d[1];
+  auto [dn, df, doh, dow, dc, dkh, dkw] = getLoops(ctx, depthwise);
   AffineMap inputMap =
       AffineMap::get(loops, 0,
                      {dn, dc, doh * strides[0] + dkh, dkw % strides[1],
@@ -197,12 +197,7 @@ kiln::cpu::columnPhaseTileAsOuterProduct(RewriterBase &rewriter,
       llvm::any_of(single, [&](unsigned d) { return ranges[d] != 1; }))
     return {};
   MLIRContext *ctx = rewriter.getContext();
-  SmallVector<AffineExpr> d;
-  for (unsigned i = 0; i < loops; ++i)
-    d.push_back(getAffineDimExpr(i, ctx));
-  AffineExpr dn = d[0], dkh = d[loops - 2], dkw = d[loops - 1];
-  AffineExpr doh = depthwise ? d[1] : d[2], dow = depthwise ? d[2] : d[3];
-  AffineExpr dc = depthwise ? d[3] : d[4], df = depthwise ? d[3] : d[1];
+  auto [dn, df, doh, dow, dc, dkh, dkw] = getLoops(ctx, depthwise);
   // The input tile is [1, 1, 1, 1, ow]: unit loops index its unit
   // dimensions.
   AffineMap filterMap = depthwise

@@ -4,6 +4,7 @@
 
 #include "ConvolutionPadding.h"
 #include "InitialValues.h"
+#include "Vectorization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -31,12 +32,6 @@ static bool isNarrowConvolution(linalg::Conv2DNchwFchwOp conv) {
          output.hasStaticShape() && ones(conv.getDilations()) &&
          output.getDimSize(3) <= kMaxNarrowWidth &&
          filter.getDimSize(2) * filter.getDimSize(3) > 1;
-}
-
-static void buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
-  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-  linalg::YieldOp::create(
-      b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
 }
 
 /// `input` [N, C, H, W] split into its sh x sw phases, each a plane of

@@ -3,6 +3,7 @@
 #include "PointwiseConvolution.h"
 
 #include "InitialValues.h"
+#include "Vectorization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -99,11 +100,7 @@ void kiln::cpu::convertPointwiseConvolutions(func::FuncOp main) {
         ArrayRef<utils::IteratorType>{
             utils::IteratorType::parallel, utils::IteratorType::parallel,
             utils::IteratorType::parallel, utils::IteratorType::reduction},
-        [](OpBuilder &nb, Location l, ValueRange args) {
-          Value mul = arith::MulFOp::create(nb, l, args[0], args[1]);
-          linalg::YieldOp::create(
-              nb, l, ValueRange{arith::AddFOp::create(nb, l, args[2], mul)});
-        });
+        buildMultiplyAdd);
     Value result = product.getResult(0);
     if (padded != pixels) {
       SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)),

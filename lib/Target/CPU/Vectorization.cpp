@@ -117,6 +117,12 @@ int64_t kiln::cpu::getConvolutionVectorWidth(linalg::Conv2DNchwFchwOp conv) {
   return 0;
 }
 
+void kiln::cpu::buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(
+      b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
+}
+
 /// A unit-stride convolution tile of one channel and one tap (n, c, kh and
 /// kw all 1; a row or two) as the outer product it is, out[f, h, w] +=
 /// filter[f] * input[h, w]: a contraction that vectorizes like a matrix
@@ -151,12 +157,7 @@ static linalg::GenericOp asOuterProduct(RewriterBase &rewriter,
       ArrayRef<AffineMap>{AffineMap::get(7, 0, {n, c, oh, ow}, ctx),
                           AffineMap::get(7, 0, {f, c, kh, kw}, ctx),
                           AffineMap::get(7, 0, {n, f, oh, ow}, ctx)},
-      tile.getIteratorTypesArray(),
-      [](OpBuilder &b, Location l, ValueRange args) {
-        Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            b, l, ValueRange{arith::AddFOp::create(b, l, args[2], mul)});
-      });
+      tile.getIteratorTypesArray(), buildMultiplyAdd);
   Value result = product.getResult(0);
   rewriter.replaceOp(tile, result);
   return product;
@@ -199,12 +200,7 @@ static linalg::GenericOp asScaledSum(RewriterBase &rewriter,
       ArrayRef<AffineMap>{AffineMap::get(6, 0, {n, c, oh, ow}, ctx),
                           AffineMap::get(6, 0, {c, kh, kw}, ctx),
                           AffineMap::get(6, 0, {n, c, oh, ow}, ctx)},
-      tile.getIteratorTypesArray(),
-      [](OpBuilder &b, Location l, ValueRange args) {
-        Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            b, l, ValueRange{arith::AddFOp::create(b, l, args[2], mul)});
-      });
+      tile.getIteratorTypesArray(), buildMultiplyAdd);
   rewriter.replaceOp(tile, sum.getResults());
   return sum;
 }

@@ -43,6 +43,12 @@ int64_t getConvolutionVectorWidth(mlir::linalg::Conv2DNchwFchwOp conv);
 std::optional<llvm::SmallVector<int64_t>>
 getStreamingLoopOrder(mlir::linalg::LinalgOp op);
 
+/// The body of a float multiply-add generic, out += in0 * in1: the form
+/// every convolution rewrite and register tile of the CPU code generator
+/// builds, which vectorization turns into FMAs.
+void buildMultiplyAdd(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::ValueRange args);
+
 /// Tiles and vectorizes the linalg ops inside `main`'s workgroup loops
 /// (scf.forall, on tensors). Ops that cannot be vectorized stay scalar.
 void vectorizeWorkgroups(mlir::func::FuncOp main);
