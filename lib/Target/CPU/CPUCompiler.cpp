@@ -431,13 +431,16 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   replaceMemrefCopies(module);
   if (options.vectorize)
     hoistVectorTransfers(module);
-  // erf has no LLVM intrinsic, and the C library's is scalar: a polynomial
-  // keeps vectorized GELUs vectorized.
+  // erf has no LLVM intrinsic, and the C library's erf and exp are scalar:
+  // polynomials keep vectorized GELUs and softmaxes vectorized (f32; other
+  // types keep the library calls).
   {
     RewritePatternSet patterns(module.getContext());
     populatePolynomialApproximateErfPattern(patterns);
+    populateMathPolynomialApproximationPatterns(
+        patterns, [](StringRef name) { return name == "math.exp"; });
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
-      return makeError("expanding erf failed");
+      return makeError("expanding erf and exp failed");
   }
   std::string planError;
   if (!planMemory(program, planError))

@@ -8,7 +8,8 @@ DIR/depthwise14.onnx (a 3x3 depthwise convolution of a 14x14 image; _s2
 with strides 2 onto one),
 DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image),
 DIR/pointwise14_bias.onnx (the same with a bias and a relu),
-DIR/dense.onnx (a matrix product with constant weights) and DIR/residual.onnx (two normalizations
+DIR/softmax.onnx (a softmax over rows), DIR/dense.onnx (a matrix product with
+constant weights) and DIR/residual.onnx (two normalizations
 along a residual stream, each output used twice).
 """
 import sys
@@ -68,6 +69,8 @@ model("pointwise14_bias",
       [value("x", [1, 16, 14, 14])], [value("y", [1, 32, 14, 14])],
       {"w": rng.standard_normal((32, 16, 1, 1)).astype(np.float32),
        "b": rng.standard_normal((32,)).astype(np.float32)})
+model("softmax", [helper.make_node("Softmax", ["x"], ["y"], axis=-1)],
+      [value("x", [64, 256])], [value("y", [64, 256])], {})
 model("dense", [helper.make_node("MatMul", ["x", "w"], ["y"])],
       [value("x", [64, 128])], [value("y", [64, 256])],
       {"w": rng.standard_normal((128, 256)).astype(np.float32)})
