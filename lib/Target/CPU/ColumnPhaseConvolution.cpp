@@ -1,5 +1,4 @@
-//===- ColumnPhaseConvolution.cpp - Strided convolutions over column phases
-//===//
+//===- ColumnPhaseConvolution.cpp - Strided convs over column phases ------===//
 
 #include "ColumnPhaseConvolution.h"
 
@@ -19,8 +18,8 @@ using namespace kiln::cpu;
 static constexpr llvm::StringLiteral kColumnStride =
     "kiln.column_phase_convolution_stride";
 
-/// Output rows at most this wide keep the phase sums (StridedConvolution):
-/// their vectors would be mostly padding.
+/// Output rows at most this wide are left to FlatConvolution.h (over phase
+/// planes): row vectors would be mostly padding.
 static constexpr int64_t kMinWideRow = 9;
 
 /// The output row width rounded up to whole 512-bit vectors of f32: 16 or
