@@ -197,6 +197,59 @@ static void writeReshapedResultsInPlace(func::FuncOp main) {
   }
 }
 
+/// Copies of at least this many bytes left at the top level by
+/// bufferization are split into workgroups.
+constexpr int64_t kMinDistributedCopyBytes = 64 * 1024;
+
+/// Splits each large static top-level copy of `main` into up to 16
+/// workgroups along its first dimension longer than 1 (pieces of a size
+/// that divides it): a kernel of its own would otherwise run on one thread.
+static void distributeCopies(func::FuncOp main) {
+  SmallVector<memref::CopyOp> copies;
+  for (Operation &op : main.getBody().front())
+    if (auto copy = dyn_cast<memref::CopyOp>(op))
+      copies.push_back(copy);
+  IRRewriter b(main.getContext());
+  for (memref::CopyOp copy : copies) {
+    auto type = cast<MemRefType>(copy.getSource().getType());
+    if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
+        type.getElementType().getIntOrFloatBitWidth() % 8 != 0 ||
+        type.getNumElements() * type.getElementTypeBitWidth() / 8 <
+            kMinDistributedCopyBytes)
+      continue;
+    ArrayRef<int64_t> shape = type.getShape();
+    auto dim = llvm::find_if(shape, [](int64_t s) { return s > 1; });
+    if (dim == shape.end())
+      continue;
+    int64_t d = dim - shape.begin(), size = *dim;
+    int64_t chunk = llvm::divideCeil(size, 16);
+    while (size % chunk != 0)
+      ++chunk;
+    Location loc = copy.getLoc();
+    b.setInsertionPoint(copy);
+    scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(size / chunk)},
+        ValueRange{}, std::nullopt,
+        [&](OpBuilder &nb, Location l, ValueRange ivs) {
+          Value offset = arith::MulIOp::create(
+              nb, l, ivs[0], arith::ConstantIndexOp::create(nb, l, chunk));
+          SmallVector<OpFoldResult> offsets(shape.size(), nb.getIndexAttr(0));
+          SmallVector<OpFoldResult> sizes,
+              strides(shape.size(), nb.getIndexAttr(1));
+          for (int64_t extent : shape)
+            sizes.push_back(nb.getIndexAttr(extent));
+          offsets[d] = offset;
+          sizes[d] = nb.getIndexAttr(chunk);
+          Value from = memref::SubViewOp::create(nb, l, copy.getSource(),
+                                                 offsets, sizes, strides);
+          Value to = memref::SubViewOp::create(nb, l, copy.getTarget(), offsets,
+                                               sizes, strides);
+          memref::CopyOp::create(nb, l, from, to);
+        });
+    b.eraseOp(copy);
+  }
+}
+
 /// Whether `type` has a static shape and unit stride along its last
 /// dimension.
 static bool hasContiguousRows(MemRefType type) {
@@ -421,6 +474,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return e;
   main = module.lookupSymbol<func::FuncOp>("main");
   writeReshapedResultsInPlace(main);
+  distributeCopies(main);
   if (failed(formKernels(module, main, program)))
     return makeError("forming kernels failed (see the errors above)");
   if (llvm::Error e =
