@@ -202,13 +202,8 @@ kiln::cpu::columnPhaseTileAsOuterProduct(RewriterBase &rewriter,
   AffineMap filterMap = depthwise
                             ? AffineMap::get(loops, 0, {dc, dkh, dkw}, ctx)
                             : AffineMap::get(loops, 0, {df, dc, dkh, dkw}, ctx);
-  auto product = linalg::GenericOp::create(
-      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
-      tile.getDpsInits(),
-      ArrayRef<AffineMap>{
-          AffineMap::get(loops, 0, {dn, dc, dkh, dkw, dow}, ctx), filterMap,
-          AffineMap::get(loops, 0, {dn, df, doh, dow}, ctx)},
-      tile.getIteratorTypesArray(), buildMultiplyAdd);
-  rewriter.replaceOp(tile, product.getResults());
-  return product;
+  return replaceByMultiplyAdd(
+      rewriter, tile,
+      {AffineMap::get(loops, 0, {dn, dc, dkh, dkw, dow}, ctx), filterMap,
+       AffineMap::get(loops, 0, {dn, df, doh, dow}, ctx)});
 }

@@ -184,17 +184,13 @@ kiln::cpu::flatConvolutionTileAsOuterProduct(RewriterBase &rewriter,
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr dn, df, dq, dc, dkh, dkw;
   bindDims(ctx, dn, df, dq, dc, dkh, dkw);
-  auto product = linalg::GenericOp::create(
-      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
-      tile.getDpsInits(),
-      ArrayRef<AffineMap>{
-          // Over phase planes the input tile is [1, 1, 1, 1, q].
-          cast<ShapedType>(tile.getDpsInputs()[0].getType()).getRank() == 5
-              ? AffineMap::get(6, 0, {dn, dc, dkh, dkw, dq}, ctx)
+  // Over phase planes the input tile is [1, 1, 1, 1, q].
+  bool planes =
+      cast<ShapedType>(tile.getDpsInputs()[0].getType()).getRank() == 5;
+  return replaceByMultiplyAdd(
+      rewriter, tile,
+      {planes ? AffineMap::get(6, 0, {dn, dc, dkh, dkw, dq}, ctx)
               : AffineMap::get(6, 0, {dn, dc, dq}, ctx),
-          AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
-          AffineMap::get(6, 0, {dn, df, dq}, ctx)},
-      tile.getIteratorTypesArray(), buildMultiplyAdd);
-  rewriter.replaceOp(tile, product.getResults());
-  return product;
+       AffineMap::get(6, 0, {df, dc, dkh, dkw}, ctx),
+       AffineMap::get(6, 0, {dn, df, dq}, ctx)});
 }

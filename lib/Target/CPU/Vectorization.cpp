@@ -123,6 +123,16 @@ void kiln::cpu::buildMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
       b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
 }
 
+linalg::GenericOp kiln::cpu::replaceByMultiplyAdd(RewriterBase &rewriter,
+                                                  linalg::LinalgOp tile,
+                                                  ArrayRef<AffineMap> maps) {
+  auto product = linalg::GenericOp::create(
+      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
+      tile.getDpsInits(), maps, tile.getIteratorTypesArray(), buildMultiplyAdd);
+  rewriter.replaceOp(tile, product.getResults());
+  return product;
+}
+
 /// A unit-stride convolution tile of one channel and one tap (n, c, kh and
 /// kw all 1; a row or two) as the outer product it is, out[f, h, w] +=
 /// filter[f] * input[h, w]: a contraction that vectorizes like a matrix
@@ -151,16 +161,10 @@ static linalg::GenericOp asOuterProduct(RewriterBase &rewriter,
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr n, f, oh, ow, c, kh, kw;
   bindDims(ctx, n, f, oh, ow, c, kh, kw);
-  auto product = linalg::GenericOp::create(
-      rewriter, tile.getLoc(), TypeRange{initType}, ValueRange{input, filter},
-      ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::get(7, 0, {n, c, oh, ow}, ctx),
-                          AffineMap::get(7, 0, {f, c, kh, kw}, ctx),
-                          AffineMap::get(7, 0, {n, f, oh, ow}, ctx)},
-      tile.getIteratorTypesArray(), buildMultiplyAdd);
-  Value result = product.getResult(0);
-  rewriter.replaceOp(tile, result);
-  return product;
+  return replaceByMultiplyAdd(rewriter, tile,
+                              {AffineMap::get(7, 0, {n, c, oh, ow}, ctx),
+                               AffineMap::get(7, 0, {f, c, kh, kw}, ctx),
+                               AffineMap::get(7, 0, {n, f, oh, ow}, ctx)});
 }
 
 /// Whether `op` is a float depthwise convolution with unit strides and
@@ -194,15 +198,10 @@ static linalg::GenericOp asScaledSum(RewriterBase &rewriter,
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr n, oh, ow, c, kh, kw;
   bindDims(ctx, n, oh, ow, c, kh, kw);
-  auto sum = linalg::GenericOp::create(
-      rewriter, tile.getLoc(), tile->getResultTypes(), tile.getDpsInputs(),
-      tile.getDpsInits(),
-      ArrayRef<AffineMap>{AffineMap::get(6, 0, {n, c, oh, ow}, ctx),
-                          AffineMap::get(6, 0, {c, kh, kw}, ctx),
-                          AffineMap::get(6, 0, {n, c, oh, ow}, ctx)},
-      tile.getIteratorTypesArray(), buildMultiplyAdd);
-  rewriter.replaceOp(tile, sum.getResults());
-  return sum;
+  return replaceByMultiplyAdd(rewriter, tile,
+                              {AffineMap::get(6, 0, {n, c, oh, ow}, ctx),
+                               AffineMap::get(6, 0, {c, kh, kw}, ctx),
+                               AffineMap::get(6, 0, {n, c, oh, ow}, ctx)});
 }
 
 SmallVector<int64_t> kiln::cpu::chooseRegisterTile(linalg::LinalgOp op) {

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace kiln::cpu {
 
@@ -48,6 +49,14 @@ getStreamingLoopOrder(mlir::linalg::LinalgOp op);
 /// builds, which vectorization turns into FMAs.
 void buildMultiplyAdd(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::ValueRange args);
+
+/// Replaces `tile` (a register tile of two inputs and one output) by the
+/// multiply-add generic over the same loops and operands indexed by `maps`:
+/// how a convolution tile of one channel and one tap becomes the outer
+/// product (or scaled sum) it is.
+mlir::linalg::GenericOp
+replaceByMultiplyAdd(mlir::RewriterBase &rewriter, mlir::linalg::LinalgOp tile,
+                     llvm::ArrayRef<mlir::AffineMap> maps);
 
 /// Tiles and vectorizes the linalg ops inside `main`'s workgroup loops
 /// (scf.forall, on tensors). Ops that cannot be vectorized stay scalar.
