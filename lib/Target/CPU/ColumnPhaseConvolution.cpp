@@ -3,6 +3,7 @@
 #include "ColumnPhaseConvolution.h"
 
 #include "InitialValues.h"
+#include "StridedConvolution.h"
 #include "Vectorization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -54,45 +55,6 @@ template <typename ConvOp> static bool isWideStrided(ConvOp op) {
          filter.getDimSize(rank - 2) * filter.getDimSize(rank - 1) > 1;
 }
 
-/// `input` [N, C, H, W] split into its `stride` column phases, each
-/// `width` columns (zeros past the input's columns): [N, C, H, stride,
-/// width], phase p holding columns p, p + stride, ...
-static Value splitColumns(OpBuilder &b, Location loc, Value input,
-                          int64_t stride, int64_t width) {
-  auto type = cast<RankedTensorType>(input.getType());
-  Type elem = type.getElementType();
-  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
-          h = type.getDimSize(2), w = type.getDimSize(3);
-  Value empty = tensor::EmptyOp::create(b, loc, {n, c, h, stride, width}, elem);
-  // Zeros after each phase's columns: read only for padded output columns,
-  // which are dropped, but never left uninitialized. (Filling just those
-  // columns, a few per row, measured slower than filling everything.)
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
-  Value phases = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  for (int64_t p = 0; p < stride && p < w; ++p) {
-    int64_t columns = std::min(width, (w - p + stride - 1) / stride);
-    auto phaseType = RankedTensorType::get({n, c, h, columns}, elem);
-    Value phase = tensor::ExtractSliceOp::create(
-        b, loc, phaseType, input, {index(0), index(0), index(0), index(p)},
-        {index(n), index(c), index(h), index(columns)},
-        {index(1), index(1), index(1), index(stride)});
-    // A copy (split into workgroups like any linalg op) into the phase's
-    // slot.
-    SmallVector<OpFoldResult> offsets = {index(0), index(0), index(0), index(p),
-                                         index(0)};
-    SmallVector<OpFoldResult> sizes = {index(n), index(c), index(h), index(1),
-                                       index(columns)};
-    SmallVector<OpFoldResult> unit(5, index(1));
-    Value slot = tensor::ExtractSliceOp::create(b, loc, phaseType, phases,
-                                                offsets, sizes, unit);
-    Value copied = linalg::CopyOp::create(b, loc, phase, slot).getResult(0);
-    phases = tensor::InsertSliceOp::create(b, loc, copied, phases, offsets,
-                                           sizes, unit);
-  }
-  return phases;
-}
-
 /// The loops of a convolution, (n, f, oh, ow, c, kh, kw), or of a
 /// depthwise one, (n, oh, ow, c, kh, kw), whose channel c is also its
 /// filter f.
@@ -124,13 +86,21 @@ static void rewriteOverColumnPhases(IRRewriter &b, ConvOp op) {
   if (!acc)
     return;
   // The padded columns read past the row: phases long enough for them.
-  Value phases = splitColumns(b, loc, input, strides[1],
-                              paddedWidth + (kw - 1) / strides[1]);
+  // Rows are not split: [n, c, 1, s, h, w / s] is [n, c, s, h, w / s].
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t c = inputType.getDimSize(1), h = inputType.getDimSize(2);
+  int64_t width = paddedWidth + (kw - 1) / strides[1];
+  Value phases = tensor::CollapseShapeOp::create(
+      b, loc,
+      RankedTensorType::get({n, c, strides[1], h, width},
+                            inputType.getElementType()),
+      splitPhases(b, loc, input, 1, strides[1], h, width),
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}, {4}, {5}});
   unsigned loops = depthwise ? 6 : 7;
   auto [dn, df, doh, dow, dc, dkh, dkw] = getLoops(ctx, depthwise);
   AffineMap inputMap =
       AffineMap::get(loops, 0,
-                     {dn, dc, doh * strides[0] + dkh, dkw % strides[1],
+                     {dn, dc, dkw % strides[1], doh * strides[0] + dkh,
                       dow + dkw.floorDiv(strides[1])},
                      ctx);
   AffineMap filterMap = depthwise
@@ -204,6 +174,6 @@ kiln::cpu::columnPhaseTileAsOuterProduct(RewriterBase &rewriter,
                             : AffineMap::get(loops, 0, {df, dc, dkh, dkw}, ctx);
   return replaceByMultiplyAdd(
       rewriter, tile,
-      {AffineMap::get(loops, 0, {dn, dc, dkh, dkw, dow}, ctx), filterMap,
+      {AffineMap::get(loops, 0, {dn, dc, dkw, dkh, dow}, ctx), filterMap,
        AffineMap::get(loops, 0, {dn, df, doh, dow}, ctx)});
 }

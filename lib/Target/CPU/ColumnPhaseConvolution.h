@@ -28,8 +28,9 @@ namespace kiln::cpu {
 /// pixels and whose initial value is a fill or a bias broadcast as
 /// column-phase convolutions: linalg.generic ops over the loops (n, f, oh,
 /// ow, c, kh, kw), or (n, oh, ow, c, kh, kw) for a depthwise one, reading
-/// the phase-split input [n, c, h, s, w / s] at (n, c, sh * oh + kh,
-/// kw mod s, ow + kw floordiv s), on output rows padded to whole vectors.
+/// the phase-split input [n, c, s, h, w / s] at (n, c, kw mod s,
+/// sh * oh + kh, ow + kw floordiv s), on output rows padded to whole
+/// vectors.
 void splitColumnPhases(mlir::func::FuncOp main);
 
 /// Whether `op` is a column-phase convolution made by splitColumnPhases (or

@@ -4,6 +4,7 @@
 
 #include "ConvolutionPadding.h"
 #include "InitialValues.h"
+#include "StridedConvolution.h"
 #include "Vectorization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,50 +33,6 @@ static bool isNarrowConvolution(linalg::Conv2DNchwFchwOp conv) {
          output.hasStaticShape() && ones(conv.getDilations()) &&
          output.getDimSize(3) <= kMaxNarrowWidth &&
          filter.getDimSize(2) * filter.getDimSize(3) > 1;
-}
-
-/// `input` [N, C, H, W] split into its sh x sw phases, each a plane of
-/// `rows` x ceil(W / sw) (zeros past the input), flattened: [N, C, sh, sw,
-/// rows * ceil(W / sw)], plane (ph, pw) holding input rows ph, ph + sh, ...
-/// and columns pw, pw + sw, ...
-static Value splitPhasePlanes(OpBuilder &b, Location loc, Value input,
-                              int64_t sh, int64_t sw, int64_t rows) {
-  auto type = cast<RankedTensorType>(input.getType());
-  Type elem = type.getElementType();
-  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
-          h = type.getDimSize(2), w = type.getDimSize(3);
-  int64_t pitch = llvm::divideCeil(w, sw);
-  Value empty =
-      tensor::EmptyOp::create(b, loc, {n, c, sh, sw, rows, pitch}, elem);
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
-  Value planes = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  for (int64_t ph = 0; ph < sh && ph < h; ++ph) {
-    for (int64_t pw = 0; pw < sw && pw < w; ++pw) {
-      int64_t phaseRows = std::min<int64_t>(rows, llvm::divideCeil(h - ph, sh));
-      int64_t phaseColumns = static_cast<int64_t>(llvm::divideCeil(w - pw, sw));
-      auto phaseType =
-          RankedTensorType::get({n, c, phaseRows, phaseColumns}, elem);
-      Value phase = tensor::ExtractSliceOp::create(
-          b, loc, phaseType, input, {index(0), index(0), index(ph), index(pw)},
-          {index(n), index(c), index(phaseRows), index(phaseColumns)},
-          {index(1), index(1), index(sh), index(sw)});
-      SmallVector<OpFoldResult> offsets = {index(0),  index(0), index(ph),
-                                           index(pw), index(0), index(0)};
-      SmallVector<OpFoldResult> sizes = {index(n),         index(c),
-                                         index(1),         index(1),
-                                         index(phaseRows), index(phaseColumns)};
-      SmallVector<OpFoldResult> unit(6, index(1));
-      Value slot = tensor::ExtractSliceOp::create(b, loc, phaseType, planes,
-                                                  offsets, sizes, unit);
-      Value copied = linalg::CopyOp::create(b, loc, phase, slot).getResult(0);
-      planes = tensor::InsertSliceOp::create(b, loc, copied, planes, offsets,
-                                             sizes, unit);
-    }
-  }
-  return tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({n, c, sh, sw, rows * pitch}, elem), planes,
-      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3}, {4, 5}});
 }
 
 void kiln::cpu::flattenNarrowConvolutions(func::FuncOp main) {
@@ -122,7 +79,12 @@ void kiln::cpu::flattenNarrowConvolutions(func::FuncOp main) {
     Value x;
     AffineMap inputMap;
     if (strided) {
-      x = splitPhasePlanes(b, loc, input, sh, sw, planeRows + rows);
+      x = splitPhases(b, loc, input, sh, sw, planeRows + rows, pitch);
+      x = tensor::CollapseShapeOp::create(
+          b, loc,
+          RankedTensorType::get({n, c, sh, sw, (planeRows + rows) * pitch},
+                                elem),
+          x, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3}, {4, 5}});
       inputMap =
           AffineMap::get(6, 0,
                          {dn, dc, dkh % sh, dkw % sw,

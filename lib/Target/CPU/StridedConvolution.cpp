@@ -2,6 +2,7 @@
 
 #include "StridedConvolution.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -27,6 +28,49 @@ static Value phaseOf(OpBuilder &b, Location loc, Value value,
                                 sizes[0], sizes[1]};
   return tensor::ExtractSliceOp::create(b, loc, type.clone(shape), value,
                                         offsets, size, strides);
+}
+
+Value kiln::cpu::splitPhases(OpBuilder &b, Location loc, Value input,
+                             int64_t sh, int64_t sw, int64_t rows,
+                             int64_t columns) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elem = type.getElementType();
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, {n, c, sh, sw, rows, columns}, elem);
+  // Zeros past each phase's rows and columns (read only for padded output
+  // positions, which are dropped, but never left uninitialized).
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+  Value phases = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  for (int64_t ph = 0; ph < sh && ph < h; ++ph) {
+    for (int64_t pw = 0; pw < sw && pw < w; ++pw) {
+      int64_t phaseRows = std::min<int64_t>(rows, llvm::divideCeil(h - ph, sh));
+      int64_t phaseColumns =
+          std::min<int64_t>(columns, llvm::divideCeil(w - pw, sw));
+      auto phaseType =
+          RankedTensorType::get({n, c, phaseRows, phaseColumns}, elem);
+      Value phase = tensor::ExtractSliceOp::create(
+          b, loc, phaseType, input, {index(0), index(0), index(ph), index(pw)},
+          {index(n), index(c), index(phaseRows), index(phaseColumns)},
+          {index(1), index(1), index(sh), index(sw)});
+      // A copy (split into workgroups like any linalg op) into the phase's
+      // slot.
+      SmallVector<OpFoldResult> offsets = {index(0),  index(0), index(ph),
+                                           index(pw), index(0), index(0)};
+      SmallVector<OpFoldResult> sizes = {index(n),         index(c),
+                                         index(1),         index(1),
+                                         index(phaseRows), index(phaseColumns)};
+      SmallVector<OpFoldResult> unit(6, index(1));
+      Value slot = tensor::ExtractSliceOp::create(b, loc, phaseType, phases,
+                                                  offsets, sizes, unit);
+      Value copied = linalg::CopyOp::create(b, loc, phase, slot).getResult(0);
+      phases = tensor::InsertSliceOp::create(b, loc, copied, phases, offsets,
+                                             sizes, unit);
+    }
+  }
+  return phases;
 }
 
 void kiln::cpu::decomposeStridedConvolutions(func::FuncOp main) {

@@ -17,12 +17,21 @@
 #define KILN_LIB_TARGET_CPU_STRIDEDCONVOLUTION_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 
 namespace kiln::cpu {
 
 /// Rewrites `main`'s strided, undilated float NCHW convolutions (on
 /// tensors) as sums of unit-stride ones.
 void decomposeStridedConvolutions(mlir::func::FuncOp main);
+
+/// `input` [N, C, H, W] (static) split into its sh x sw phases, each
+/// `rows` x `columns` with zeros past the input: [N, C, sh, sw, rows,
+/// columns], phase (ph, pw) holding input rows ph, ph + sh, ... and columns
+/// pw, pw + sw, ... Each phase is one copy, split into workgroups.
+mlir::Value splitPhases(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value input, int64_t sh, int64_t sw, int64_t rows,
+                        int64_t columns);
 
 } // namespace kiln::cpu
 
