@@ -1,12 +1,13 @@
 //===- kiln-compile.cpp - compile an ONNX model with kiln -----------------===//
 //
-//   kiln-compile model.onnx -o model.kiln [--report] [--input-shape
-//   x=1x3x224x224]
-//   kiln-compile model.onnx --emit=kiln|linalg|kernels|llvm [-o out]
+//   kiln-compile model.onnx -o model.kiln [--target=cpu|cuda[:sm_XY]]
+//                [--report] [--input-shape x=1x3x224x224]
+//   kiln-compile model.onnx --emit=kiln|linalg|kernels|llvm|ptx [-o out]
 //
-// Imports the model, verifies it, runs the graph-level passes and, for the
-// CPU target, generates code into a .kiln artifact that libkiln_runtime
-// runs. --emit stops after a stage and prints it.
+// Imports the model, verifies it, runs the graph-level passes and generates
+// code for the CPU (lib/Target/CPU) or NVIDIA GPUs (lib/Target/CUDA) into a
+// .kiln artifact that libkiln_runtime runs. --emit stops after a stage and
+// prints it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "kiln/Dialect/Kiln/IR/KilnDialect.h"
 #include "kiln/Dialect/Kiln/Transforms/Passes.h"
 #include "kiln/Target/CPU/CPUCompiler.h"
+#include "kiln/Target/CUDA/CUDACompiler.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -45,12 +47,28 @@ static cl::opt<std::string> emit(
              "ends in .kiln), 'kiln' (the graph dialect after graph passes; "
              "the default otherwise), 'onnx-import' (the importer's output "
              "as is), 'linalg' (linalg on tensors after fusion), 'kernels' "
-             "(bufferized kernels with the memory plan), 'llvm' (optimized "
-             "LLVM IR)"),
+             "(bufferized kernels with the memory plan; for cuda, mapped onto "
+             "threads), 'llvm' (optimized LLVM IR; cpu), 'ptx' (the PTX of "
+             "all kernels as one module; cuda)"),
     cl::init(""), cl::cat(category));
 static cl::opt<std::string>
-    target("target", cl::desc("Code generation target: 'cpu' (the host)"),
+    target("target",
+           cl::desc("Code generation target: 'cpu' (the host) or "
+                    "'cuda[:CHIP]' (NVIDIA GPUs; CHIP is sm_80, sm_86, sm_89, "
+                    "sm_90 or sm_90a; 'cuda' alone means sm_90)"),
            cl::init("cpu"), cl::cat(category));
+static cl::opt<bool> cpuVectorize(
+    "cpu-vectorize",
+    cl::desc("CPU: register tiles, vector code and packed weights (default "
+             "on; off gives plain loops over weights in their ONNX layout, "
+             "e.g. for a reference that shares its constants with a cuda "
+             "artifact)"),
+    cl::init(true), cl::cat(category));
+static cl::opt<std::string>
+    ptxasPath("ptxas",
+              cl::desc("cuda: the ptxas that assembles the cubin (default: "
+                       "$KILN_PTXAS, PATH, /usr/local/cuda/bin)"),
+              cl::value_desc("path"), cl::init(""), cl::cat(category));
 static cl::opt<bool>
     report("report",
            cl::desc("Print the arena size and the kernels of the artifact"),
@@ -126,21 +144,36 @@ int main(int argc, char **argv) {
 
   if (emit.empty())
     emit = StringRef(outputFile).ends_with(".kiln") ? "artifact" : "kiln";
+  std::string chip;
+  if (target != "cpu") {
+    auto [name, requested] = StringRef(target).split(':');
+    if (name != "cuda")
+      return fail("--target=" + target +
+                  " is not a target; use cpu, cuda or cuda:CHIP");
+    chip = requested.empty() ? kiln::cuda::kDefaultChip : requested.str();
+    if (!kiln::cuda::isSupportedChip(chip))
+      return fail("--target=" + target +
+                  ": unsupported chip; use sm_80, sm_86, sm_89, sm_90 or "
+                  "sm_90a");
+  }
+  bool cuda = !chip.empty();
   static const llvm::StringMap<std::optional<kiln::cpu::CompileStage>> stages =
       {{"onnx-import", std::nullopt},
        {"kiln", std::nullopt},
        {"linalg", kiln::cpu::CompileStage::Linalg},
        {"kernels", kiln::cpu::CompileStage::Kernels},
        {"llvm", kiln::cpu::CompileStage::LLVMIR},
+       {"ptx", kiln::cpu::CompileStage::Artifact},
        {"artifact", kiln::cpu::CompileStage::Artifact}};
   auto stage = stages.find(emit);
   if (stage == stages.end())
     return fail("--emit=" + emit +
                 " is not a stage; use artifact, onnx-import, kiln, linalg, "
-                "kernels or llvm");
-  if (target != "cpu")
-    return fail("--target=" + target +
-                " is not available; this build generates code for 'cpu'");
+                "kernels, llvm (cpu) or ptx (cuda)");
+  if (cuda && emit == "llvm")
+    return fail("--emit=llvm is for --target=cpu; for cuda use --emit=ptx");
+  if (!cuda && emit == "ptx")
+    return fail("--emit=ptx needs --target=cuda[:CHIP]");
   if (emit == "artifact" && outputFile == "-")
     return fail("an artifact is binary: name its file with -o model.kiln");
   kiln::ImportOptions options;
@@ -176,23 +209,53 @@ int main(int argc, char **argv) {
       return fail(inputFile + ": the graph passes failed");
   }
 
-  kiln::cpu::CPUCompileResult compiled;
-  if (stage->second) {
+  kiln::artifact::ArtifactDesc artifact;
+  std::string compiledText; // LLVM IR or PTX
+  std::string parameterFile =
+      externalWeights > 0
+          ? llvm::sys::path::filename(outputFile).str() + ".params"
+          : "";
+  if (stage->second && cuda) {
+    static const llvm::StringMap<kiln::cuda::CUDAStage> cudaStages = {
+        {"linalg", kiln::cuda::CUDAStage::Linalg},
+        {"kernels", kiln::cuda::CUDAStage::Kernels},
+        {"ptx", kiln::cuda::CUDAStage::PTX},
+        {"artifact", kiln::cuda::CUDAStage::Artifact}};
+    kiln::cuda::CUDACompileOptions options;
+    options.stage = cudaStages.lookup(emit);
+    options.chip = chip;
+    options.optLevel = optLevel;
+    options.externalWeightThreshold = externalWeights;
+    options.parameterFile = parameterFile;
+    options.ptxasPath = ptxasPath;
+    kiln::cuda::CUDACompileResult compiled;
+    if (llvm::Error e = kiln::cuda::compileForCUDA(**module, options, compiled))
+      return fail(inputFile + ": " + llvm::toString(std::move(e)));
+    if (!compiled.warning.empty())
+      llvm::WithColor::warning(llvm::errs(), "kiln-compile")
+          << compiled.warning << "\n";
+    if (report)
+      llvm::outs() << compiled.report;
+    artifact = std::move(compiled.artifact);
+    compiledText = std::move(compiled.ptx);
+  } else if (stage->second) {
     kiln::cpu::CPUCompileOptions options;
     options.stage = *stage->second;
     options.optLevel = optLevel;
+    options.vectorize = cpuVectorize;
     options.externalWeightThreshold = externalWeights;
-    if (externalWeights > 0)
-      options.parameterFile =
-          llvm::sys::path::filename(outputFile).str() + ".params";
+    options.parameterFile = parameterFile;
+    kiln::cpu::CPUCompileResult compiled;
     if (llvm::Error e = kiln::cpu::compileForCPU(**module, options, compiled))
       return fail(inputFile + ": " + llvm::toString(std::move(e)));
     if (report)
       llvm::outs() << compiled.report;
+    artifact = std::move(compiled.artifact);
+    compiledText = std::move(compiled.llvmIR);
   }
   if (emit == "artifact") {
     std::string error;
-    if (!kiln::artifact::writeArtifactFile(compiled.artifact, outputFile,
+    if (!kiln::artifact::writeArtifactFile(artifact, outputFile,
                                            error))
       return fail(outputFile + ": " + error);
     return 0;
@@ -202,8 +265,8 @@ int main(int argc, char **argv) {
   auto output = openOutputFile(outputFile, &error);
   if (!output)
     return fail(error);
-  if (emit == "llvm") {
-    output->os() << compiled.llvmIR;
+  if (emit == "llvm" || emit == "ptx") {
+    output->os() << compiledText;
   } else if (emitBytecode) {
     if (failed(writeBytecodeToFile(**module, output->os())))
       return fail("cannot write bytecode to " + outputFile);

@@ -18,6 +18,7 @@
 #include "SubByteStorage.h"
 #include "Vectorization.h"
 #include "WeightPacking.h"
+#include "KernelProgram.h"
 
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 
@@ -55,8 +56,7 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Appends a textual pipeline of upstream passes.
-static llvm::Error addPipeline(OpPassManager &pm, StringRef pipeline) {
+llvm::Error kiln::cpu::addPipeline(OpPassManager &pm, StringRef pipeline) {
   static std::once_flag registered;
   std::call_once(registered, [] { registerAllPasses(); });
   std::string message;
@@ -66,9 +66,9 @@ static llvm::Error addPipeline(OpPassManager &pm, StringRef pipeline) {
   return llvm::Error::success();
 }
 
-static llvm::Error
-runPipeline(ModuleOp module, StringRef what,
-            llvm::function_ref<llvm::Error(PassManager &)> build) {
+llvm::Error
+kiln::cpu::runPipeline(ModuleOp module, StringRef what,
+                       llvm::function_ref<llvm::Error(PassManager &)> build) {
   PassManager pm(module.getContext());
   if (llvm::Error e = build(pm))
     return e;
@@ -307,12 +307,12 @@ static bool copyRowsAsVectors(RewriterBase &rewriter, memref::CopyOp copy) {
 /// library that artifacts do not carry: short contiguous rows become vector
 /// moves (bufferization leaves a copy where a vectorized tile only moved
 /// data), anything else a linalg copy, which lowers to loops.
-static void replaceMemrefCopies(ModuleOp module) {
+static void replaceMemrefCopies(ModuleOp module, bool vectorRows) {
   SmallVector<memref::CopyOp> copies;
   module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
   IRRewriter rewriter(module.getContext());
   for (memref::CopyOp copy : copies) {
-    if (copyRowsAsVectors(rewriter, copy))
+    if (vectorRows && copyRowsAsVectors(rewriter, copy))
       continue;
     rewriter.setInsertionPoint(copy);
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
@@ -338,8 +338,9 @@ static std::string formatSize(const SymbolicSize &size,
   return text;
 }
 
-static artifact::ArtifactDesc toArtifact(const CPUProgram &program,
-                                         const CPUCompileOptions &options) {
+artifact::ArtifactDesc
+kiln::cpu::toArtifact(const CPUProgram &program,
+                      const CPUCompileOptions &options) {
   artifact::ArtifactDesc desc;
   desc.producer = "kiln-compile (cpu)";
   desc.symbols = program.symbols;
@@ -383,7 +384,7 @@ static artifact::ArtifactDesc toArtifact(const CPUProgram &program,
   return desc;
 }
 
-static std::string makeReport(const CPUProgram &program) {
+std::string kiln::cpu::makeReport(const CPUProgram &program) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "arena: " << formatSize(program.arenaBytes, program.symbols)
@@ -409,13 +410,14 @@ static std::string makeReport(const CPUProgram &program) {
   return text;
 }
 
-llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
-                                     const CPUCompileOptions &options,
-                                     CPUCompileResult &result) {
+llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
+                                         const CPUCompileOptions &options,
+                                         KernelStyle style,
+                                         CPUProgram &program) {
+  bool cpu = style == KernelStyle::CPU;
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.isExternal())
     return makeError("the module has no function 'main' to compile");
-  CPUProgram program;
   if (llvm::Error e = recordInputs(main, program))
     return e;
 
@@ -445,7 +447,7 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   if (failed(widenSubByteStorage(module)))
     return makeError("storing sub-byte elements a byte each failed (see the "
                      "errors above)");
-  if (options.vectorize) {
+  if (cpu && options.vectorize) {
     splitColumnPhases(main);
     flattenNarrowConvolutions(main);
     decomposeStridedConvolutions(main);
@@ -454,10 +456,10 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     packConstantWeights(main);
   }
   lowerPads(main);
-  if (failed(distributeToWorkgroups(main, options.targetWorkgroups,
-                                    options.minWorkPerWorkgroup)))
+  if (cpu && failed(distributeToWorkgroups(main, options.targetWorkgroups,
+                                           options.minWorkPerWorkgroup)))
     return makeError("splitting ops into workgroups failed");
-  if (options.vectorize)
+  if (cpu && options.vectorize)
     vectorizeWorkgroups(main);
 
   // Buffers: the model becomes one function over memrefs, outputs written
@@ -474,7 +476,8 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return e;
   main = module.lookupSymbol<func::FuncOp>("main");
   writeReshapedResultsInPlace(main);
-  distributeCopies(main);
+  if (cpu)
+    distributeCopies(main);
   if (failed(formKernels(module, main, program)))
     return makeError("forming kernels failed (see the errors above)");
   if (llvm::Error e =
@@ -482,7 +485,13 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
             return addPipeline(pm, "canonicalize,cse");
           }))
     return e;
-  replaceMemrefCopies(module);
+  replaceMemrefCopies(module, /*vectorRows=*/cpu);
+  if (!cpu) {
+    std::string planError;
+    if (!planMemory(program, planError))
+      return makeError("memory planning: " + planError);
+    return llvm::Error::success();
+  }
   if (options.vectorize)
     hoistVectorTransfers(module);
   // erf has no LLVM intrinsic, and the C library's erf and exp are scalar:
@@ -499,6 +508,18 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
   std::string planError;
   if (!planMemory(program, planError))
     return makeError("memory planning: " + planError);
+  return llvm::Error::success();
+}
+
+llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
+                                     const CPUCompileOptions &options,
+                                     CPUCompileResult &result) {
+  CPUProgram program;
+  if (llvm::Error e =
+          formKernelProgram(module, options, KernelStyle::CPU, program))
+    return e;
+  if (options.stage == CompileStage::Linalg)
+    return llvm::Error::success();
   result.report = makeReport(program);
   if (options.stage == CompileStage::Kernels)
     return llvm::Error::success();

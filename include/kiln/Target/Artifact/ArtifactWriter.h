@@ -91,6 +91,9 @@ struct KernelDesc {
   std::array<SizeExpr, 3> grid = {SizeExpr::of(1), SizeExpr::of(1),
                                   SizeExpr::of(1)};
   std::vector<BindingDesc> bindings;
+  /// CUDA: threads per block and dynamic shared memory bytes.
+  std::array<uint32_t, 3> block = {1, 1, 1};
+  uint32_t sharedBytes = 0;
 };
 
 struct ArtifactDesc {
@@ -107,6 +110,12 @@ struct ArtifactDesc {
   /// An ELF shared object exporting the kernels (kernel_abi.h).
   std::vector<uint8_t> codeObject;
   std::string codeTriple;
+  /// CUDA: codeObject is a cubin for codeChip (possibly empty) and codePtx
+  /// the PTX the driver compiles when the cubin does not fit the device.
+  enum class CodeFormat { ElfSharedObject, Cuda };
+  CodeFormat codeFormat = CodeFormat::ElfSharedObject;
+  std::vector<uint8_t> codePtx;
+  std::string codeChip;
   /// Where external constants go, relative to the artifact's directory;
   /// needed only when some constant is external.
   std::string parameterFile;

@@ -1,0 +1,74 @@
+//===- CUDACompiler.h - kiln's CUDA code generator --------------*- C++ -*-===//
+//
+// Compiles a model in the kiln dialect (after the graph passes) into a .kiln
+// artifact for NVIDIA GPUs: the kernels that the CPU target also forms
+// (lib/Target/CPU/KernelProgram.h) are mapped onto blocks and threads,
+// lowered through gpu/nvvm and LLVM NVPTX to PTX, and assembled into a cubin
+// by ptxas when one is found (lib/Target/CUDA).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_TARGET_CUDA_CUDACOMPILER_H
+#define KILN_TARGET_CUDA_CUDACOMPILER_H
+
+#include "kiln/Target/CPU/CPUCompiler.h"
+
+#include <string>
+
+namespace kiln::cuda {
+
+/// The chips `--target=cuda:CHIP` accepts, and the default.
+inline constexpr const char *kSupportedChips[] = {"sm_80", "sm_86", "sm_89",
+                                                  "sm_90", "sm_90a"};
+inline constexpr const char *kDefaultChip = "sm_90";
+
+/// Where compilation stops.
+enum class CUDAStage {
+  /// linalg/tensor/arith/math on tensors, after fusion.
+  Linalg,
+  /// The kernels mapped onto blocks and threads (gpu.func), before NVVM.
+  Kernels,
+  /// The PTX of all kernels (one module).
+  PTX,
+  /// The artifact.
+  Artifact,
+};
+
+struct CUDACompileOptions {
+  CUDAStage stage = CUDAStage::Artifact;
+  /// sm_80, sm_86, sm_89, sm_90 or sm_90a.
+  std::string chip = kDefaultChip;
+  unsigned optLevel = 3;
+  /// As for the CPU target (CPUCompileOptions).
+  uint64_t externalWeightThreshold = 0;
+  std::string parameterFile;
+  /// ptxas to assemble the cubin with; empty: $KILN_PTXAS, then ptxas on
+  /// PATH, then /usr/local/cuda/bin. Without one the artifact carries PTX
+  /// only, which the driver compiles when the model is loaded.
+  std::string ptxasPath;
+};
+
+struct CUDACompileResult {
+  artifact::ArtifactDesc artifact;
+  /// The PTX of all kernels (stages PTX and Artifact).
+  std::string ptx;
+  /// A human-readable summary: the arena, every kernel with its launch
+  /// shape, and ptxas's registers, spills and shared memory.
+  std::string report;
+  /// A note for the user (e.g. that no ptxas was found), or empty.
+  std::string warning;
+};
+
+/// Whether `chip` is one of kSupportedChips.
+bool isSupportedChip(llvm::StringRef chip);
+
+/// Compiles `module` (its function `main` is the model). Stages before the
+/// artifact leave their result in `module` (or in `result.ptx`); the error
+/// names the model part that failed.
+llvm::Error compileForCUDA(mlir::ModuleOp module,
+                           const CUDACompileOptions &options,
+                           CUDACompileResult &result);
+
+} // namespace kiln::cuda
+
+#endif // KILN_TARGET_CUDA_CUDACOMPILER_H

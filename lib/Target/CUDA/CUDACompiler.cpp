@@ -1,0 +1,192 @@
+//===- CUDACompiler.cpp - kiln's CUDA code generator ----------------------===//
+
+#include "kiln/Target/CUDA/CUDACompiler.h"
+
+#include "KernelProgram.h"
+#include "Ptxas.h"
+#include "ThreadMapping.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::cuda;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+bool kiln::cuda::isSupportedChip(llvm::StringRef chip) {
+  return llvm::is_contained(kSupportedChips, chip);
+}
+
+/// The kernels as gpu.funcs in one gpu.module, their launch shapes in
+/// `program` and `shapes` (by kernel).
+static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
+                              std::vector<LaunchShape> &shapes) {
+  if (failed(lowerKernelsToParallelLoops(module)))
+    return makeError("lowering the kernels to loops failed (see the errors "
+                     "above)");
+  MLIRContext *ctx = module.getContext();
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(ctx));
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(module.getBody());
+  auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "kiln_kernels");
+  llvm::StringMap<unsigned> kernelIndex;
+  for (auto [i, kernel] : llvm::enumerate(program.kernels))
+    kernelIndex[kernel.symbol] = i;
+  shapes.assign(program.kernels.size(), LaunchShape());
+  SmallVector<func::FuncOp> kernels(module.getOps<func::FuncOp>());
+  for (func::FuncOp fn : kernels) {
+    auto it = kernelIndex.find(fn.getName());
+    if (it == kernelIndex.end())
+      return makeError("function " + fn.getName() +
+                       " is not a kernel of the plan (a kiln bug)");
+    FailureOr<LaunchShape> shape = mapKernelToThreads(fn, gpuModule);
+    if (failed(shape))
+      return makeError("mapping kernel " + fn.getName() +
+                       " onto GPU threads failed (see the errors above)");
+    cpu::ProgramKernel &kernel = program.kernels[it->second];
+    for (int d = 0; d < 3; ++d)
+      kernel.grid[d] = cpu::SymbolicSize::constant(shape->grid[d]);
+    shapes[it->second] = *shape;
+    fn.erase();
+  }
+  return llvm::Error::success();
+}
+
+/// The PTX of the gpu.module, through NVVM and LLVM NVPTX.
+static llvm::Expected<std::string> emitPTX(ModuleOp module,
+                                           const CUDACompileOptions &options) {
+  std::string pipeline =
+      "gpu.module(expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+      "convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts),"
+      "nvvm-attach-target{chip=" +
+      options.chip + " features=+ptx80 O=" + std::to_string(options.optLevel) +
+      "},gpu-module-to-binary{format=isa}";
+  if (llvm::Error e = cpu::runPipeline(
+          module, "lowering the kernels to PTX",
+          [&](PassManager &pm) { return cpu::addPipeline(pm, pipeline); }))
+    return std::move(e);
+  std::string ptx;
+  module.walk([&](gpu::BinaryOp binary) {
+    for (Attribute object : binary.getObjects())
+      if (auto o = dyn_cast<gpu::ObjectAttr>(object))
+        ptx += o.getObject().getValue().str();
+  });
+  if (ptx.empty())
+    return makeError("the NVPTX backend produced no PTX (a kiln bug)");
+  return ptx;
+}
+
+static std::string makeReport(const cpu::CPUProgram &program,
+                              const std::vector<LaunchShape> &shapes,
+                              const llvm::StringMap<KernelResources> *resources,
+                              const std::string &chip) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  uint64_t weightBytes = 0;
+  for (const cpu::ProgramConstant &c : program.constants)
+    weightBytes += c.data.size();
+  os << "target: cuda:" << chip << "\n";
+  os << "arena: " << program.arenaBytes.getConstant() << " bytes for "
+     << program.buffers.size() << " buffers\n";
+  os << "weights: " << weightBytes << " bytes in " << program.constants.size()
+     << " constants\n";
+  os << "kernels: " << program.kernels.size() << "\n";
+  for (auto [kernel, shape] : llvm::zip(program.kernels, shapes)) {
+    os << "  " << kernel.symbol << "  grid [" << shape.grid[0] << ", "
+       << shape.grid[1] << ", " << shape.grid[2] << "]  block ["
+       << shape.block[0] << ", " << shape.block[1] << ", " << shape.block[2]
+       << "]";
+    if (shape.singleThread)
+      os << " (one thread)";
+    if (resources) {
+      auto it = resources->find(kernel.symbol);
+      if (it != resources->end())
+        os << "  registers " << it->second.registers << "  spills "
+           << it->second.spillStores << "/" << it->second.spillLoads
+           << " B  stack " << it->second.stackFrame << " B  smem "
+           << it->second.sharedBytes << " B";
+    }
+    os << "  " << kernel.description << "\n";
+  }
+  return text;
+}
+
+llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
+                                       const CUDACompileOptions &options,
+                                       CUDACompileResult &result) {
+  if (!isSupportedChip(options.chip))
+    return makeError("chip '" + options.chip +
+                     "' is not supported; use sm_80, sm_86, sm_89, sm_90 or "
+                     "sm_90a");
+  cpu::CPUCompileOptions common;
+  common.stage = options.stage == CUDAStage::Linalg
+                     ? cpu::CompileStage::Linalg
+                     : cpu::CompileStage::Artifact;
+  common.vectorize = false;
+  common.externalWeightThreshold = options.externalWeightThreshold;
+  common.parameterFile = options.parameterFile;
+  cpu::CPUProgram program;
+  if (llvm::Error e = cpu::formKernelProgram(module, common,
+                                            cpu::KernelStyle::GPU, program))
+    return e;
+  if (options.stage == CUDAStage::Linalg)
+    return llvm::Error::success();
+  if (program.shapeKernel)
+    return makeError("output sizes depend on the inputs' values, which the "
+                     "CUDA target does not support yet; compile with "
+                     "--target=cpu");
+  if (!program.symbols.empty())
+    return makeError("the CUDA target needs static shapes, but dimension '" +
+                     program.symbols.front() +
+                     "' is symbolic; pin every input's shape with "
+                     "--input-shape NAME=DIMS");
+
+  std::vector<LaunchShape> shapes;
+  if (llvm::Error e = mapKernels(module, program, shapes))
+    return e;
+  if (options.stage == CUDAStage::Kernels) {
+    result.report = makeReport(program, shapes, nullptr, options.chip);
+    return llvm::Error::success();
+  }
+
+  llvm::Expected<std::string> ptx = emitPTX(module, options);
+  if (!ptx)
+    return ptx.takeError();
+  result.ptx = std::move(*ptx);
+
+  std::optional<AssembledPTX> assembled;
+  if (std::optional<std::string> ptxas = findPtxas(options.ptxasPath)) {
+    llvm::Expected<AssembledPTX> a =
+        assemblePTX(*ptxas, result.ptx, options.chip, options.optLevel);
+    if (!a)
+      return a.takeError();
+    assembled = std::move(*a);
+  } else {
+    result.warning = "ptxas not found (set KILN_PTXAS or put the CUDA "
+                     "toolkit's bin on PATH): the artifact carries PTX only, "
+                     "which the driver compiles when the model is loaded";
+  }
+  result.report = makeReport(program, shapes,
+                             assembled ? &assembled->resources : nullptr,
+                             options.chip);
+  if (options.stage == CUDAStage::PTX)
+    return llvm::Error::success();
+
+  result.artifact = cpu::toArtifact(program, common);
+  result.artifact.producer = "kiln-compile (cuda:" + options.chip + ")";
+  for (auto [desc, shape] : llvm::zip(result.artifact.kernels, shapes))
+    desc.block = shape.block;
+  result.artifact.codeFormat = artifact::ArtifactDesc::CodeFormat::Cuda;
+  result.artifact.codeTriple = "nvptx64-nvidia-cuda";
+  result.artifact.codeChip = options.chip;
+  result.artifact.codePtx.assign(result.ptx.begin(), result.ptx.end());
+  if (assembled)
+    result.artifact.codeObject = std::move(assembled->cubin);
+  return llvm::Error::success();
+}

@@ -1,0 +1,190 @@
+//===- ThreadMapping.cpp - CPU-style kernels onto GPU threads -------------===//
+
+#include "ThreadMapping.h"
+
+#include "KernelProgram.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::cuda;
+
+/// `op` as a linalg.generic whose parallel loops come first, so that the
+/// loop lowering makes one parallel loop of them around the reductions.
+static void moveParallelLoopsOutward(RewriterBase &rewriter,
+                                     linalg::LinalgOp op) {
+  rewriter.setInsertionPoint(op);
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic) {
+    FailureOr<linalg::GenericOp> generalized =
+        linalg::generalizeNamedOp(rewriter, op);
+    if (failed(generalized))
+      return;
+    generic = *generalized;
+  }
+  SmallVector<unsigned> order;
+  SmallVector<utils::IteratorType> iterators =
+      generic.getIteratorTypesArray();
+  for (auto [i, type] : llvm::enumerate(iterators))
+    if (type == utils::IteratorType::parallel)
+      order.push_back(i);
+  for (auto [i, type] : llvm::enumerate(iterators))
+    if (type != utils::IteratorType::parallel)
+      order.push_back(i);
+  bool identity = llvm::all_of(llvm::enumerate(order), [](auto e) {
+    return e.index() == e.value();
+  });
+  if (!identity)
+    (void)linalg::interchangeGenericOp(rewriter, generic, order);
+}
+
+LogicalResult kiln::cuda::lowerKernelsToParallelLoops(ModuleOp module) {
+  SmallVector<linalg::LinalgOp> ops;
+  module.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+  IRRewriter rewriter(module.getContext());
+  for (linalg::LinalgOp op : ops)
+    moveParallelLoopsOutward(rewriter, op);
+  if (llvm::Error e = cpu::runPipeline(
+          module, "lowering kernels to loops", [](PassManager &pm) {
+            return cpu::addPipeline(
+                pm, "func.func(convert-linalg-to-parallel-loops,"
+                    "canonicalize,cse)");
+          })) {
+    emitError(module.getLoc()) << llvm::toString(std::move(e));
+    return failure();
+  }
+  return success();
+}
+
+/// Whether `op` at most reads memory (a binding table entry, an element of
+/// an input that a size depends on): every thread may run it.
+static bool isReadOnly(Operation *op) {
+  if (isMemoryEffectFree(op))
+    return true;
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects || op->getNumRegions() != 0)
+    return false;
+  return effects.onlyHasEffect<MemoryEffects::Read>();
+}
+
+/// The one loop of `body` that writes, with every other op at most
+/// reading; null when the kernel's work has another form.
+static scf::ParallelOp findThreadLoop(Block &body) {
+  scf::ParallelOp loop;
+  for (Operation &op : body.without_terminator()) {
+    auto parallel = dyn_cast<scf::ParallelOp>(op);
+    if (parallel && !loop && parallel.getNumResults() == 0) {
+      loop = parallel;
+      continue;
+    }
+    if (!isReadOnly(&op))
+      return {};
+  }
+  return loop;
+}
+
+FailureOr<LaunchShape>
+kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
+  MLIRContext *ctx = fn.getContext();
+  Location loc = fn.getLoc();
+  Block &body = fn.getBody().front();
+  scf::ParallelOp loop = findThreadLoop(body);
+
+  LaunchShape shape;
+  SmallVector<int64_t> lbs, extents, steps;
+  int64_t iterations = 1;
+  if (loop) {
+    for (auto [lb, ub, step] : llvm::zip(
+             loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+      std::optional<int64_t> l = getConstantIntValue(lb),
+                             u = getConstantIntValue(ub),
+                             s = getConstantIntValue(step);
+      if (!l || !u || !s || *s <= 0)
+        return loop.emitError()
+               << "kiln CUDA codegen: kernel " << fn.getName()
+               << " has a loop whose extent is not a constant; the CUDA "
+                  "target needs static shapes (pin them with --input-shape)";
+      lbs.push_back(*l);
+      steps.push_back(*s);
+      extents.push_back(std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s)));
+      iterations *= extents.back();
+    }
+    int64_t threads =
+        std::min(kThreadsPerBlock, std::max<int64_t>(32, llvm::alignTo(
+                                                             iterations, 32)));
+    shape.block[0] = threads;
+    shape.grid[0] = llvm::divideCeil(iterations, threads);
+  } else {
+    shape.singleThread = true;
+  }
+
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(gpuModule.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto kernel = gpu::GPUFuncOp::create(b, loc, fn.getName(),
+                                       b.getFunctionType({ptr, ptr}, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {int32_t(shape.block[0]), int32_t(shape.block[1]),
+       int32_t(shape.block[2])}));
+  Block &entry = kernel.getBody().front();
+  b.setInsertionPointToStart(&entry);
+
+  IRMapping mapping;
+  mapping.map(fn.getArgument(0), entry.getArgument(0));
+  mapping.map(fn.getArgument(1), entry.getArgument(1));
+  // No workgroup grid on the GPU: every kernel is workgroup (0, 0, 0).
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  for (unsigned i = 2; i < fn.getNumArguments(); ++i)
+    mapping.map(fn.getArgument(i), zero);
+
+  Value threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value id = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, blockId, index(shape.block[0])),
+      threadId);
+  Value active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id,
+                                       index(loop ? iterations : 1));
+
+  if (!loop) {
+    auto guard = scf::IfOp::create(b, loc, active, /*withElse=*/false);
+    b.setInsertionPointToStart(guard.thenBlock());
+    for (Operation &op : body.without_terminator())
+      b.clone(op, mapping);
+  } else {
+    for (Operation &op : body.without_terminator())
+      if (&op != loop.getOperation())
+        b.clone(op, mapping);
+    auto guard = scf::IfOp::create(b, loc, active, /*withElse=*/false);
+    b.setInsertionPointToStart(guard.thenBlock());
+    // Innermost dimension fastest: consecutive threads, consecutive
+    // elements.
+    Value rest = id;
+    for (int64_t d = extents.size() - 1; d >= 0; --d) {
+      Value extent = index(extents[d]);
+      Value position = d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, extent);
+      Value iv = arith::AddIOp::create(
+          b, loc, index(lbs[d]),
+          arith::MulIOp::create(b, loc, position, index(steps[d])));
+      mapping.map(loop.getInductionVars()[d], iv);
+      if (d > 0)
+        rest = arith::DivUIOp::create(b, loc, rest, extent);
+    }
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, mapping);
+  }
+  b.setInsertionPointToEnd(&entry);
+  gpu::ReturnOp::create(b, loc);
+  return shape;
+}

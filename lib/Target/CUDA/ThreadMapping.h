@@ -1,0 +1,53 @@
+//===- ThreadMapping.h - CPU-style kernels onto GPU threads -----*- C++ -*-===//
+//
+// Kernel formation (lib/Target/CPU/KernelFormation.h) leaves one function
+// per kernel: it reads its buffers from a binding table and runs one op on
+// memrefs. Thread mapping turns each into a `gpu.func` kernel with the CUDA
+// kernel ABI (cuda_kernel_abi.h: the binding table and the dims table, both
+// in device memory): the op's loops become parallel loops with every
+// parallel dimension outermost, and the iterations of those parallel
+// dimensions are spread over the threads of a 1-D grid, one iteration per
+// thread, consecutive threads on the innermost dimension so that a warp's
+// accesses to row-major outputs coalesce. A reduction runs sequentially
+// inside its thread. A kernel whose work is not one parallel loop (a
+// reduction to a scalar, a recurrence) runs on a single thread.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_LIB_TARGET_CUDA_THREADMAPPING_H
+#define KILN_LIB_TARGET_CUDA_THREADMAPPING_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+#include <array>
+#include <cstdint>
+
+namespace kiln::cuda {
+
+/// How a kernel is launched.
+struct LaunchShape {
+  std::array<int64_t, 3> grid = {1, 1, 1};
+  std::array<uint32_t, 3> block = {1, 1, 1};
+  /// Whether all its work runs on one thread.
+  bool singleThread = false;
+};
+
+/// Threads per block of a mapped parallel loop.
+constexpr int64_t kThreadsPerBlock = 256;
+
+/// Makes every linalg op's parallel dimensions its outermost loops, then
+/// lowers linalg to loops (parallel loops for the parallel dimensions).
+/// Runs on the kernel functions of `module`.
+mlir::LogicalResult lowerKernelsToParallelLoops(mlir::ModuleOp module);
+
+/// Replaces kernel function `fn` (lowered by lowerKernelsToParallelLoops) by
+/// a `gpu.func` of the same name in `gpuModule`. Fails with a diagnostic
+/// when a loop extent is not a constant (the CUDA target needs static
+/// shapes).
+mlir::FailureOr<LaunchShape> mapKernelToThreads(mlir::func::FuncOp fn,
+                                                mlir::gpu::GPUModuleOp gpuModule);
+
+} // namespace kiln::cuda
+
+#endif // KILN_LIB_TARGET_CUDA_THREADMAPPING_H
