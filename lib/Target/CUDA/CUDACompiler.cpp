@@ -39,6 +39,8 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   for (auto [i, kernel] : llvm::enumerate(program.kernels))
     kernelIndex[kernel.symbol] = i;
   shapes.assign(program.kernels.size(), LaunchShape());
+  if (program.shapeKernel)
+    kernelIndex[program.shapeKernel->symbol] = shapes.size();
   SmallVector<func::FuncOp> kernels(module.getOps<func::FuncOp>());
   for (func::FuncOp fn : kernels) {
     auto it = kernelIndex.find(fn.getName());
@@ -49,10 +51,15 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
     if (failed(shape))
       return makeError("mapping kernel " + fn.getName() +
                        " onto GPU threads failed (see the errors above)");
-    cpu::ProgramKernel &kernel = program.kernels[it->second];
+    // The shape kernel writes the computed sizes on one thread.
+    bool isShapeKernel = it->second == shapes.size();
+    cpu::ProgramKernel &kernel = isShapeKernel
+                                     ? *program.shapeKernel
+                                     : program.kernels[it->second];
     for (int d = 0; d < 3; ++d)
       kernel.grid[d] = cpu::SymbolicSize::constant(shape->grid[d]);
-    shapes[it->second] = *shape;
+    if (!isShapeKernel)
+      shapes[it->second] = *shape;
     fn.erase();
   }
   return llvm::Error::success();
@@ -92,10 +99,20 @@ static std::string makeReport(const cpu::CPUProgram &program,
   for (const cpu::ProgramConstant &c : program.constants)
     weightBytes += c.data.size();
   os << "target: cuda:" << chip << "\n";
-  os << "arena: " << program.arenaBytes.getConstant() << " bytes for "
-     << program.buffers.size() << " buffers\n";
+  os << "arena: ";
+  if (program.arenaBytes.isConstant())
+    os << program.arenaBytes.getConstant() << " bytes";
+  else
+    os << "sized at run time";
+  os << " for " << program.buffers.size() << " buffers\n";
   os << "weights: " << weightBytes << " bytes in " << program.constants.size()
      << " constants\n";
+  if (program.shapeKernel) {
+    os << "computed before a run from the inputs' values:";
+    for (uint32_t s : program.computedSymbols)
+      os << " " << program.symbols[s];
+    os << " (" << program.shapeKernel->symbol << ", one thread)\n";
+  }
   os << "kernels: " << program.kernels.size() << "\n";
   for (auto [kernel, shape] : llvm::zip(program.kernels, shapes)) {
     os << "  " << kernel.symbol << "  grid [" << shape.grid[0] << ", "
@@ -137,16 +154,6 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
     return e;
   if (options.stage == CUDAStage::Linalg)
     return llvm::Error::success();
-  if (program.shapeKernel)
-    return makeError("output sizes depend on the inputs' values, which the "
-                     "CUDA target does not support yet; compile with "
-                     "--target=cpu");
-  if (!program.symbols.empty())
-    return makeError("the CUDA target needs static shapes, but dimension '" +
-                     program.symbols.front() +
-                     "' is symbolic; pin every input's shape with "
-                     "--input-shape NAME=DIMS");
-
   std::vector<LaunchShape> shapes;
   if (llvm::Error e = mapKernels(module, program, shapes))
     return e;
@@ -182,6 +189,7 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
   result.artifact.producer = "kiln-compile (cuda:" + options.chip + ")";
   for (auto [desc, shape] : llvm::zip(result.artifact.kernels, shapes))
     desc.block = shape.block;
+  // The shape kernel keeps the default launch: one block of one thread.
   result.artifact.codeFormat = artifact::ArtifactDesc::CodeFormat::Cuda;
   result.artifact.codeTriple = "nvptx64-nvidia-cuda";
   result.artifact.codeChip = options.chip;

@@ -2,6 +2,7 @@
 
 #include "ThreadMapping.h"
 
+#include "AccumulatorPromotion.h"
 #include "KernelProgram.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -98,30 +99,30 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
   Block &body = fn.getBody().front();
   scf::ParallelOp loop = findThreadLoop(body);
 
+  // Static extents give a grid of one thread per iteration; extents known
+  // only at run time (symbolic or computed sizes) a fixed grid whose
+  // threads stride over the iterations.
   LaunchShape shape;
-  SmallVector<int64_t> lbs, extents, steps;
-  int64_t iterations = 1;
+  std::optional<int64_t> iterations = 1;
   if (loop) {
     for (auto [lb, ub, step] : llvm::zip(
              loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
       std::optional<int64_t> l = getConstantIntValue(lb),
                              u = getConstantIntValue(ub),
                              s = getConstantIntValue(step);
-      if (!l || !u || !s || *s <= 0)
-        return loop.emitError()
-               << "kiln CUDA codegen: kernel " << fn.getName()
-               << " has a loop whose extent is not a constant; the CUDA "
-                  "target needs static shapes (pin them with --input-shape)";
-      lbs.push_back(*l);
-      steps.push_back(*s);
-      extents.push_back(std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s)));
-      iterations *= extents.back();
+      if (l && u && s && *s > 0 && iterations)
+        *iterations *= std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
+      else
+        iterations = std::nullopt;
     }
-    int64_t threads =
-        std::min(kThreadsPerBlock, std::max<int64_t>(32, llvm::alignTo(
-                                                             iterations, 32)));
-    shape.block[0] = threads;
-    shape.grid[0] = llvm::divideCeil(iterations, threads);
+    if (iterations) {
+      shape.block[0] = std::min(
+          kThreadsPerBlock, std::max<int64_t>(32, llvm::alignTo(*iterations, 32)));
+      shape.grid[0] = llvm::divideCeil(*iterations, shape.block[0]);
+    } else {
+      shape.block[0] = kThreadsPerBlock;
+      shape.grid[0] = kStridingBlocks;
+    }
   } else {
     shape.singleThread = true;
   }
@@ -154,37 +155,53 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
   Value id = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, blockId, index(shape.block[0])),
       threadId);
-  Value active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id,
-                                       index(loop ? iterations : 1));
 
   if (!loop) {
-    auto guard = scf::IfOp::create(b, loc, active, /*withElse=*/false);
+    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, id,
+                                        index(0));
+    auto guard = scf::IfOp::create(b, loc, first, /*withElse=*/false);
     b.setInsertionPointToStart(guard.thenBlock());
     for (Operation &op : body.without_terminator())
       b.clone(op, mapping);
-  } else {
-    for (Operation &op : body.without_terminator())
-      if (&op != loop.getOperation())
-        b.clone(op, mapping);
-    auto guard = scf::IfOp::create(b, loc, active, /*withElse=*/false);
-    b.setInsertionPointToStart(guard.thenBlock());
-    // Innermost dimension fastest: consecutive threads, consecutive
-    // elements.
-    Value rest = id;
-    for (int64_t d = extents.size() - 1; d >= 0; --d) {
-      Value extent = index(extents[d]);
-      Value position = d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, extent);
-      Value iv = arith::AddIOp::create(
-          b, loc, index(lbs[d]),
-          arith::MulIOp::create(b, loc, position, index(steps[d])));
-      mapping.map(loop.getInductionVars()[d], iv);
-      if (d > 0)
-        rest = arith::DivUIOp::create(b, loc, rest, extent);
-    }
-    for (Operation &op : loop.getBody()->without_terminator())
-      b.clone(op, mapping);
+    b.setInsertionPointToEnd(&entry);
+    gpu::ReturnOp::create(b, loc);
+    return shape;
   }
+
+  for (Operation &op : body.without_terminator())
+    if (&op != loop.getOperation())
+      b.clone(op, mapping);
+  SmallVector<Value> lbs, steps, extents;
+  Value total = index(1);
+  for (auto [lb, ub, step] :
+       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+    lbs.push_back(mapping.lookupOrDefault(lb));
+    steps.push_back(mapping.lookupOrDefault(step));
+    Value span = arith::SubIOp::create(b, loc, mapping.lookupOrDefault(ub),
+                                       lbs.back());
+    extents.push_back(arith::CeilDivSIOp::create(b, loc, span, steps.back()));
+    total = arith::MulIOp::create(b, loc, total, extents.back());
+  }
+  // Each thread takes iterations id, id + threads, ... (one of them when
+  // the grid covers the loop).
+  Value threads = index(shape.block[0] * shape.grid[0]);
+  auto stride = scf::ForOp::create(b, loc, id, total, threads);
+  b.setInsertionPointToStart(stride.getBody());
+  // Innermost dimension fastest: consecutive threads, consecutive elements.
+  Value rest = stride.getInductionVar();
+  for (int64_t d = extents.size() - 1; d >= 0; --d) {
+    Value position =
+        d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, extents[d]);
+    Value iv = arith::AddIOp::create(
+        b, loc, lbs[d], arith::MulIOp::create(b, loc, position, steps[d]));
+    mapping.map(loop.getInductionVars()[d], iv);
+    if (d > 0)
+      rest = arith::DivUIOp::create(b, loc, rest, extents[d]);
+  }
+  for (Operation &op : loop.getBody()->without_terminator())
+    b.clone(op, mapping);
   b.setInsertionPointToEnd(&entry);
   gpu::ReturnOp::create(b, loc);
+  promoteAccumulators(kernel);
   return shape;
 }

@@ -8,7 +8,8 @@
 // parallel dimension outermost, and the iterations of those parallel
 // dimensions are spread over the threads of a 1-D grid, one iteration per
 // thread, consecutive threads on the innermost dimension so that a warp's
-// accesses to row-major outputs coalesce. A reduction runs sequentially
+// accesses to row-major outputs coalesce (a fixed grid strides over loops
+// whose extent is known only at run time). A reduction runs sequentially
 // inside its thread. A kernel whose work is not one parallel loop (a
 // reduction to a scalar, a recurrence) runs on a single thread.
 //
@@ -35,6 +36,8 @@ struct LaunchShape {
 
 /// Threads per block of a mapped parallel loop.
 constexpr int64_t kThreadsPerBlock = 256;
+/// Blocks of a loop whose extent is known only at run time.
+constexpr int64_t kStridingBlocks = 264;
 
 /// Makes every linalg op's parallel dimensions its outermost loops, then
 /// lowers linalg to loops (parallel loops for the parallel dimensions).
@@ -42,9 +45,7 @@ constexpr int64_t kThreadsPerBlock = 256;
 mlir::LogicalResult lowerKernelsToParallelLoops(mlir::ModuleOp module);
 
 /// Replaces kernel function `fn` (lowered by lowerKernelsToParallelLoops) by
-/// a `gpu.func` of the same name in `gpuModule`. Fails with a diagnostic
-/// when a loop extent is not a constant (the CUDA target needs static
-/// shapes).
+/// a `gpu.func` of the same name in `gpuModule`.
 mlir::FailureOr<LaunchShape> mapKernelToThreads(mlir::func::FuncOp fn,
                                                 mlir::gpu::GPUModuleOp gpuModule);
 
