@@ -220,11 +220,15 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
       codePtx = b.CreateVector(desc.codePtx);
       codeChip = b.CreateString(desc.codeChip);
     }
+    // The format is written even when it is the default, so that the
+    // loader's tests can turn a CPU code object into a CUDA one in place.
+    b.ForceDefaults(true);
     auto code = fb::CreateCodeObject(
         b, cuda ? fb::CodeFormat::Cuda : fb::CodeFormat::ElfSharedObject,
         codeTriple,
         cuda ? KILN_CUDA_KERNEL_ABI_VERSION : KILN_CPU_KERNEL_ABI_VERSION,
         fnv1a64(desc.codeObject, desc.codePtx), codeData, codePtx, codeChip);
+    b.ForceDefaults(false);
     auto producer = b.CreateString(desc.producer);
     auto parameterFile = desc.parameterFile.empty()
                              ? flatbuffers::Offset<flatbuffers::String>()
