@@ -182,6 +182,59 @@ KILN_API kiln_status_t *kiln_model_load_file(const char *path,
 KILN_API kiln_status_t *kiln_model_load_memory(const void *data, size_t size,
                                                kiln_load_mode_t mode,
                                                kiln_model_t **out_model);
+/// Where a model's kernels run.
+typedef enum kiln_device_kind_t {
+  /// In load options: whatever the artifact was compiled for.
+  KILN_DEVICE_DEFAULT = 0,
+  /// x86 kernels on the runtime's thread pool (kernel_abi.h).
+  KILN_DEVICE_CPU = 1,
+  /// NVIDIA GPU kernels through the CUDA driver (cuda_kernel_abi.h).
+  KILN_DEVICE_CUDA = 2,
+} kiln_device_kind_t;
+
+/// Bits of kiln_model_load_options_t.flags.
+typedef enum kiln_load_flags_t {
+  /// When the artifact's parameter file is ABSENT, fill every external
+  /// constant with deterministic synthetic values instead of failing: floats
+  /// uniform in (-a, a), a = sqrt(3 / max(1, numel / largest dim)), from a
+  /// PRNG seeded by the constant's name (so a model's CPU and CUDA artifacts
+  /// get the same weights); every other dtype zero. For benchmarking models
+  /// whose weights do not travel. A parameter file that exists is used.
+  KILN_LOAD_SYNTHETIC_WEIGHTS = 1u << 0,
+} kiln_load_flags_t;
+
+/// Options of kiln_model_load_file_with_options. Initialize with
+/// kiln_model_load_options_init, so that fields added later get defaults.
+typedef struct kiln_model_load_options_t {
+  /// sizeof(kiln_model_load_options_t), set by kiln_model_load_options_init.
+  size_t struct_size;
+  /// kiln_load_flags_t bits; 0 by default.
+  uint32_t flags;
+  /// The device the caller expects: KILN_DEVICE_DEFAULT (any, the default)
+  /// or a kind the artifact must have been compiled for (else the load fails
+  /// with FAILED_PRECONDITION, before any device is touched).
+  kiln_device_kind_t device;
+  /// The CUDA device ordinal for CUDA artifacts; -1 (the default) means
+  /// $KILN_CUDA_DEVICE when set, else 0.
+  int32_t cuda_device;
+} kiln_model_load_options_t;
+
+/// Fills `options` with the defaults.
+KILN_API void kiln_model_load_options_init(kiln_model_load_options_t *options);
+/// As kiln_model_load_file, with `options` (NULL: the defaults). A CUDA
+/// artifact is loaded onto the GPU: module, kernels and constants, once per
+/// model. Without a CUDA driver or GPU it fails with UNAVAILABLE.
+KILN_API kiln_status_t *
+kiln_model_load_file_with_options(const char *path,
+                                  const kiln_model_load_options_t *options,
+                                  kiln_model_t **out_model);
+
+/// KILN_DEVICE_CPU or KILN_DEVICE_CUDA: where `model`'s kernels run.
+KILN_API kiln_device_kind_t kiln_model_device(const kiln_model_t *model);
+/// The target the artifact was compiled for: "cpu" or e.g. "cuda:sm_90".
+/// Borrowed from the model.
+KILN_API const char *kiln_model_target(const kiln_model_t *model);
+
 /// Adds a reference to `model` (for sharing across owners).
 KILN_API void kiln_model_retain(kiln_model_t *model);
 /// Drops one reference; the last one frees the model. NULL is a no-op.
@@ -229,6 +282,32 @@ typedef struct kiln_session_t kiln_session_t;
 /// *out_session and frees it with kiln_session_destroy.
 KILN_API kiln_status_t *kiln_session_create(kiln_model_t *model,
                                             kiln_session_t **out_session);
+/// Bits of kiln_session_options_t.flags.
+typedef enum kiln_session_flags_t {
+  /// CUDA: launch the kernels one by one on every run instead of capturing
+  /// them once as a CUDA graph and replaying it (also: KILN_CUDA_GRAPHS=0
+  /// in the environment). No effect on CPU models.
+  KILN_SESSION_NO_CUDA_GRAPH = 1u << 0,
+} kiln_session_flags_t;
+
+/// Options of kiln_session_create_with_options; initialize with
+/// kiln_session_options_init.
+typedef struct kiln_session_options_t {
+  /// sizeof(kiln_session_options_t), set by kiln_session_options_init.
+  size_t struct_size;
+  /// kiln_session_flags_t bits; 0 by default.
+  uint32_t flags;
+} kiln_session_options_t;
+
+/// Fills `options` with the defaults.
+KILN_API void kiln_session_options_init(kiln_session_options_t *options);
+/// As kiln_session_create, with `options` (NULL: the defaults). For a CUDA
+/// model this creates the session's stream and allocates its device memory
+/// (arena, inputs, outputs, binding tables).
+KILN_API kiln_status_t *
+kiln_session_create_with_options(kiln_model_t *model,
+                                 const kiln_session_options_t *options,
+                                 kiln_session_t **out_session);
 /// Frees the session and its outputs, and releases its model reference.
 /// NULL is a no-op.
 KILN_API void kiln_session_destroy(kiln_session_t *session);
@@ -277,6 +356,58 @@ kiln_session_get_output_by_name(kiln_session_t *session, const char *name,
 KILN_API kiln_status_t *kiln_session_copy_output(kiln_session_t *session,
                                                  size_t index, void *dst,
                                                  size_t dst_size);
+
+/*===------------------------ CUDA device memory --------------------------===*
+ *
+ * A CUDA session copies host inputs to the GPU, runs, and copies the outputs
+ * back into host memory, so the functions above work as for the CPU. Serving
+ * systems that keep tensors on the GPU bind device memory instead: a tensor
+ * bound so is neither copied in nor out. Device pointers are CUdeviceptr
+ * values of the model's device (the primary context) cast to void *, and
+ * must be aligned to KILN_CUDA_BUFFER_ALIGNMENT (256) bytes. The session
+ * reads and writes them on its stream (kiln_session_cuda_stream) during
+ * kiln_session_run, which returns after the stream is synchronized.
+ *
+ * On a CPU model these functions fail with FAILED_PRECONDITION.
+ *
+ *===----------------------------------------------------------------------===*/
+
+/// Binds input `name` to device memory holding `size_bytes` bytes of `dtype`
+/// of shape `dims` (checked as kiln_session_set_input). NULL `device_ptr`
+/// with 0 bytes is not allowed; to go back to host data, call
+/// kiln_session_set_input. The memory must stay valid until the run returns
+/// or the input is set again.
+KILN_API kiln_status_t *
+kiln_session_set_input_device(kiln_session_t *session, const char *name,
+                              kiln_dtype_t dtype, const int64_t *dims,
+                              size_t rank, const void *device_ptr,
+                              size_t size_bytes);
+/// The device memory input `index` is read from: the caller's bound pointer,
+/// or the session's own buffer (after a run, it holds the last host data
+/// copied in, so binding it with kiln_session_set_input_device reruns on
+/// resident data). `out_view->data` is a device pointer; dims and dtype are
+/// those of the signature.
+KILN_API kiln_status_t *
+kiln_session_get_input_device(kiln_session_t *session, size_t index,
+                              kiln_tensor_view_t *out_view);
+/// Makes runs write output `index` into device memory `device_ptr` of
+/// `size_bytes` (at least the output's size) instead of the session's device
+/// buffer, with no copy to the host: kiln_session_get_output then fails for
+/// it, kiln_session_get_output_device gives the pointer. NULL unbinds (the
+/// session's buffer and the host copy again).
+KILN_API kiln_status_t *kiln_session_set_output_device(kiln_session_t *session,
+                                                       size_t index,
+                                                       void *device_ptr,
+                                                       size_t size_bytes);
+/// Describes output `index` of the last successful run with `data` the
+/// device pointer it was written to (the caller's or the session's).
+KILN_API kiln_status_t *
+kiln_session_get_output_device(kiln_session_t *session, size_t index,
+                               kiln_tensor_view_t *out_view);
+/// The session's CUstream, as void *: work the caller queues on it runs in
+/// order with the session's runs.
+KILN_API kiln_status_t *kiln_session_cuda_stream(kiln_session_t *session,
+                                                 void **out_stream);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -8,14 +8,20 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CudaModel.h"
 #include "DTypeTable.h"
 #include "Model.h"
+#include "SyntheticWeights.h"
 
 #include "Artifact_generated.h"
+#include "kiln-runtime/cuda_kernel_abi.h"
 #include "kiln-runtime/kernel_abi.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <set>
+#include <sys/stat.h>
 
 namespace kiln::runtime {
 namespace fb = kiln::artifact::fb;
@@ -118,9 +124,42 @@ static bool inBounds(uint64_t offset, uint64_t size, uint64_t limit) {
   return offset <= limit && size <= limit - offset;
 }
 
+/// Stands in for an absent parameter file: a zeroed region as large as the
+/// external constants need, each then filled with synthetic values.
+static Status synthesizeParameters(kiln_model_t &model,
+                                   const fb::Artifact &artifact) {
+  uint64_t size = 0;
+  for (const fb::Constant *constant : *artifact.constants())
+    if (constant->location() == fb::ConstantLocation::External &&
+        inBounds(constant->offset(), constant->size(), UINT64_MAX))
+      size = std::max(size, constant->offset() + constant->size());
+  uint8_t *bytes = nullptr;
+  KILN_RETURN_IF_ERROR(model.parameters.allocateZeroed(size, bytes));
+  for (const fb::Constant *constant : *artifact.constants()) {
+    // Checked again (shape against size) by the caller; skip what is wrong.
+    uint64_t expected =
+        kiln_dtype_size(static_cast<kiln_dtype_t>(constant->dtype()));
+    std::vector<int64_t> dims;
+    if (const auto *shape = constant->dims())
+      for (uint32_t d = 0; d < shape->size(); ++d) {
+        int64_t dim = flatbuffers::ReadScalar<int64_t>(shape->Data() + 8 * d);
+        dims.push_back(dim);
+        expected *= static_cast<uint64_t>(dim < 0 ? 0 : dim);
+      }
+    if (constant->location() != fb::ConstantLocation::External ||
+        expected != constant->size() || expected == 0)
+      continue;
+    fillSyntheticWeights(constant->name()->str(),
+                         static_cast<kiln_dtype_t>(constant->dtype()), dims,
+                         bytes + constant->offset(), constant->size());
+  }
+  return nullptr;
+}
+
 static Status loadConstants(kiln_model_t &model, const fb::Artifact &artifact,
                             const uint8_t *weights, uint64_t weightsSize,
-                            const std::string &directory) {
+                            const std::string &directory,
+                            const LoadOptions &options) {
   const auto *constants = artifact.constants();
   if (!constants)
     return nullptr;
@@ -136,7 +175,21 @@ static Status loadConstants(kiln_model_t &model, const fb::Artifact &artifact,
       return invalid("the parameter file name contains a NUL byte");
     if (path[0] != '/' && !directory.empty())
       path = directory + "/" + path;
-    KILN_RETURN_IF_ERROR(model.parameters.mapFile(path, "parameter file"));
+    struct stat info;
+    bool absent = ::stat(path.c_str(), &info) != 0 && errno == ENOENT;
+    if (absent && options.syntheticWeights) {
+      KILN_RETURN_IF_ERROR(synthesizeParameters(model, artifact));
+    } else if (absent) {
+      return makeError(KILN_STATUS_IO_ERROR,
+                       "cannot open parameter file '%s': it does not exist "
+                       "(to run without the weights, on made-up values, load "
+                       "with "
+                       "KILN_LOAD_SYNTHETIC_WEIGHTS: kiln-run and kiln-bench "
+                       "--synthetic-weights)",
+                       path.c_str());
+    } else {
+      KILN_RETURN_IF_ERROR(model.parameters.mapFile(path, "parameter file"));
+    }
   }
   for (uint32_t i = 0; i < constants->size(); ++i) {
     const fb::Constant *constant = constants->Get(i);
@@ -175,6 +228,7 @@ static Status loadConstants(kiln_model_t &model, const fb::Artifact &artifact,
     if (!inBounds(constant->offset(), constant->size(), limit))
       return invalid("%s lies outside %s (truncated file?)", where, section);
     model.constants.push_back(base + constant->offset());
+    model.constantSizes.push_back(constant->size());
   }
   return nullptr;
 }
@@ -204,8 +258,55 @@ static Status findSymbolSources(kiln_model_t &model,
   return nullptr;
 }
 
-static Status loadCode(kiln_model_t &model, const fb::Artifact &artifact) {
+/// Checks a CUDA code object; the GPU sees it only after every other check
+/// (CudaModel::create), so that a malformed artifact is reported as such on
+/// machines without a GPU too.
+static Status checkCudaCode(kiln_model_t &model, const fb::Artifact &artifact,
+                            CudaCode &out) {
   const fb::CodeObject *code = artifact.code();
+  out.chip = code->chip() ? code->chip()->str() : "";
+  if (out.chip.find('\0') != std::string::npos)
+    return invalid("the code object's chip name contains a NUL byte");
+  model.device = KILN_DEVICE_CUDA;
+  model.target = "cuda:" + (out.chip.empty() ? "?" : out.chip);
+  if (code->abi_version() != KILN_CUDA_KERNEL_ABI_VERSION)
+    return makeError(KILN_STATUS_UNSUPPORTED_VERSION,
+                     "the kernels use CUDA kernel ABI version %u but this "
+                     "runtime implements version %u: recompile the model",
+                     code->abi_version(), KILN_CUDA_KERNEL_ABI_VERSION);
+  if (artifact.shape_kernel())
+    return invalid("the CUDA artifact has a shape kernel, which only CPU "
+                   "artifacts may have (data-dependent shapes are not "
+                   "supported on CUDA)");
+  if (!code->ptx() || code->ptx()->size() == 0)
+    return invalid("the CUDA code object has no PTX");
+  out.cubin = code->data()->data();
+  out.cubinSize = code->data()->size();
+  out.ptx = code->ptx()->data();
+  out.ptxSize = code->ptx()->size();
+  // FNV-1a runs over the cubin and then the PTX: the hash of the cubin is
+  // the state the PTX continues from.
+  uint64_t hash = fnv1a64(out.cubin, out.cubinSize);
+  for (size_t i = 0; i < out.ptxSize; ++i)
+    hash = (hash ^ out.ptx[i]) * 0x100000001b3ull;
+  if (hash != code->checksum())
+    return invalid("the code object's checksum does not match: the file is "
+                   "corrupted");
+  // The device arena, the binding tables and the captured graph are built
+  // once per session, so every size must be known at load time.
+  if (!model.symbols.empty())
+    return invalid("the CUDA artifact has symbolic dimensions (%s...); CUDA "
+                   "artifacts must have static shapes: compile with "
+                   "--input-shape",
+                   model.symbols[0]);
+  return nullptr;
+}
+
+static Status loadCode(kiln_model_t &model, const fb::Artifact &artifact,
+                       CudaCode &cudaCode) {
+  const fb::CodeObject *code = artifact.code();
+  if (code->format() == fb::CodeFormat::Cuda)
+    return checkCudaCode(model, artifact, cudaCode);
   if (code->format() != fb::CodeFormat::ElfSharedObject)
     return invalid("the code object has unknown format %s",
                    std::to_string(static_cast<int>(code->format())));
@@ -263,6 +364,30 @@ static Status loadKernel(kiln_model_t &model, const fb::Kernel *kernel,
     }
   }
   std::string symbol = kernel->symbol()->str();
+  launch.symbol = symbol;
+  if (const auto *block = kernel->block()) {
+    if (block->size() != 3)
+      return invalid("%s has a block of %s dimensions; it must have 3", where,
+                     str(block->size()));
+    uint64_t threads = 1;
+    for (uint32_t d = 0; d < 3; ++d) {
+      launch.block[d] = block->Get(d);
+      threads *= launch.block[d];
+    }
+    if (threads == 0 || threads > KILN_CUDA_MAX_BLOCK_THREADS)
+      return invalid("%s has a block of %s threads; each extent must be at "
+                     "least 1 and the product at most 1024",
+                     where,
+                     str(launch.block[0]) + "x" + str(launch.block[1]) + "x" +
+                         str(launch.block[2]));
+  }
+  launch.sharedBytes = kernel->shared_bytes();
+  if (model.device == KILN_DEVICE_CUDA) {
+    // Resolved in the module by CudaModel::create.
+    if (symbol.empty() || symbol.find('\0') != std::string::npos)
+      return invalid("%s has an empty or malformed symbol", where);
+    return nullptr;
+  }
   void *address = symbol.find('\0') == std::string::npos
                       ? model.code.lookup(symbol.c_str())
                       : nullptr;
@@ -299,7 +424,8 @@ static Status loadKernels(kiln_model_t &model, const fb::Artifact &artifact) {
   return nullptr;
 }
 
-Status loadArtifact(kiln_model_t &model, const std::string &directory) {
+Status loadArtifact(kiln_model_t &model, const std::string &directory,
+                    const LoadOptions &options) {
   const uint8_t *file = model.file.data();
   uint64_t fileSize = model.file.size();
   if (fileSize < 8)
@@ -356,7 +482,7 @@ Status loadArtifact(kiln_model_t &model, const std::string &directory) {
                    "byte %s but the file has %s bytes",
                    str(weightsOffset + weightsSize), str(fileSize));
   KILN_RETURN_IF_ERROR(loadConstants(model, artifact, file + weightsOffset,
-                                     weightsSize, directory));
+                                     weightsSize, directory, options));
 
   KILN_RETURN_IF_ERROR(convertExpr(artifact.arena_size(), model.symbols.size(),
                                    "the arena size", model.arenaSize));
@@ -374,8 +500,26 @@ Status loadArtifact(kiln_model_t &model, const std::string &directory) {
     }
   }
 
-  KILN_RETURN_IF_ERROR(loadCode(model, artifact));
-  return loadKernels(model, artifact);
+  CudaCode cudaCode;
+  KILN_RETURN_IF_ERROR(loadCode(model, artifact, cudaCode));
+  KILN_RETURN_IF_ERROR(loadKernels(model, artifact));
+  if (model.device == KILN_DEVICE_CUDA)
+    for (const BufferPlan &buffer : model.buffers)
+      if (buffer.offset.asConstant().value_or(0) % KILN_CUDA_BUFFER_ALIGNMENT !=
+          0)
+        return invalid("buffer '%s' is not %s-byte aligned in the arena, as "
+                       "CUDA kernels need",
+                       buffer.name, str(KILN_CUDA_BUFFER_ALIGNMENT));
+  if (options.device != KILN_DEVICE_DEFAULT && options.device != model.device)
+    return makeError(KILN_STATUS_FAILED_PRECONDITION,
+                     "the artifact was compiled for %s, not for %s: compile it "
+                     "with --target=%s, or run it on its own device",
+                     model.target.c_str(),
+                     options.device == KILN_DEVICE_CUDA ? "cuda" : "cpu",
+                     options.device == KILN_DEVICE_CUDA ? "cuda:sm_XX" : "cpu");
+  if (model.device == KILN_DEVICE_CUDA)
+    return CudaModel::create(model, cudaCode, options.cudaDevice, model.cuda);
+  return nullptr;
 }
 
 } // namespace kiln::runtime

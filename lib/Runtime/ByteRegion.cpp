@@ -81,6 +81,24 @@ Status ByteRegion::copy(const void *data, size_t size) {
   return nullptr;
 }
 
+Status ByteRegion::allocateZeroed(size_t size, uint8_t *&out) {
+  size_t rounded = (size + KILN_BUFFER_ALIGNMENT - 1) / KILN_BUFFER_ALIGNMENT *
+                   KILN_BUFFER_ALIGNMENT;
+  if (rounded < size)
+    return makeError(KILN_STATUS_OUT_OF_MEMORY, "%zu bytes are too many", size);
+  void *memory = std::aligned_alloc(KILN_BUFFER_ALIGNMENT,
+                                    rounded ? rounded : KILN_BUFFER_ALIGNMENT);
+  if (!memory)
+    return makeError(KILN_STATUS_OUT_OF_MEMORY, "cannot allocate %zu bytes",
+                     size);
+  std::memset(memory, 0, rounded ? rounded : KILN_BUFFER_ALIGNMENT);
+  kind = Kind::Owned;
+  bytes = static_cast<const uint8_t *>(memory);
+  length = size;
+  out = static_cast<uint8_t *>(memory);
+  return nullptr;
+}
+
 void ByteRegion::borrow(const void *data, size_t size) {
   kind = Kind::Borrowed;
   bytes = static_cast<const uint8_t *>(data);

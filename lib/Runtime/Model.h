@@ -37,6 +37,9 @@ public:
   Status mapFile(const std::string &path, const char *what);
   /// Copies `size` bytes into a 64-byte aligned allocation.
   Status copy(const void *data, size_t size);
+  /// A zero-filled, 64-byte aligned allocation of `size` bytes; `out` is
+  /// where the caller may write them.
+  Status allocateZeroed(size_t size, uint8_t *&out);
   void borrow(const void *data, size_t size);
 
   const uint8_t *data() const { return bytes; }
@@ -72,9 +75,24 @@ struct KernelBinding {
 
 struct KernelLaunch {
   std::string name;
+  /// The entry point's name in the code object.
+  std::string symbol;
+  /// CPU models only; CUDA models resolve `symbol` in their CudaModel.
   kiln_cpu_kernel_fn function = nullptr;
   SymbolicExpr grid[3];
   std::vector<KernelBinding> bindings;
+  /// CUDA only: threads per block and dynamic shared memory bytes.
+  uint32_t block[3] = {1, 1, 1};
+  uint32_t sharedBytes = 0;
+};
+
+class CudaModel;
+
+/// What kiln_model_load_options_t asks for, with the defaults resolved.
+struct LoadOptions {
+  bool syntheticWeights = false;
+  kiln_device_kind_t device = KILN_DEVICE_DEFAULT;
+  int32_t cudaDevice = -1;
 };
 
 } // namespace kiln::runtime
@@ -100,10 +118,21 @@ struct kiln_model_t {
   std::optional<kiln::runtime::KernelLaunch> shapeKernel;
   /// Constant data, 64-byte aligned, inside `file` or `parameters`.
   std::vector<const void *> constants;
+  std::vector<uint64_t> constantSizes;
   kiln::runtime::SymbolicExpr arenaSize;
   std::vector<kiln::runtime::BufferPlan> buffers;
   std::vector<kiln::runtime::KernelLaunch> kernels;
   kiln::runtime::CodeObject code;
+
+  /// KILN_DEVICE_CPU or KILN_DEVICE_CUDA; `target` says it for humans
+  /// ("cpu", "cuda:sm_90").
+  kiln_device_kind_t device = KILN_DEVICE_CPU;
+  std::string target = "cpu";
+  /// CUDA models: the module, functions and constants on the GPU.
+  std::unique_ptr<kiln::runtime::CudaModel> cuda;
+
+  kiln_model_t();
+  ~kiln_model_t();
 };
 
 namespace kiln::runtime {
@@ -111,7 +140,8 @@ namespace kiln::runtime {
 /// Validates the artifact held in `model->file` and fills `model`.
 /// `directory` is where a parameter file is looked up ("" for the current
 /// directory).
-Status loadArtifact(kiln_model_t &model, const std::string &directory);
+Status loadArtifact(kiln_model_t &model, const std::string &directory,
+                    const LoadOptions &options = {});
 
 } // namespace kiln::runtime
 

@@ -1,5 +1,6 @@
 //===- ModelApi.cpp - The C API: versions, options, dtypes, models --------===//
 
+#include "CudaModel.h"
 #include "DTypeTable.h"
 #include "Model.h"
 #include "ThreadPool.h"
@@ -16,6 +17,10 @@ static kiln_status_t *nullArgument(const char *function, const char *name) {
       .release();
 }
 
+// Out of line: CudaModel is complete only here.
+kiln_model_t::kiln_model_t() = default;
+kiln_model_t::~kiln_model_t() = default;
+
 extern "C" {
 
 const char *kiln_version(void) { return KILN_RUNTIME_VERSION; }
@@ -25,7 +30,7 @@ void kiln_artifact_format_version(uint32_t *out_major, uint32_t *out_minor) {
   if (out_major)
     *out_major = 1;
   if (out_minor)
-    *out_minor = 1;
+    *out_minor = 2;
 }
 
 void kiln_runtime_options_init(kiln_runtime_options_t *options) {
@@ -62,12 +67,47 @@ const char *kiln_dtype_name(kiln_dtype_t dtype) {
   return kiln::dtypes::lookup(dtype).name;
 }
 
-kiln_status_t *kiln_model_load_file(const char *path,
-                                    kiln_model_t **out_model) {
+void kiln_model_load_options_init(kiln_model_load_options_t *options) {
+  if (!options)
+    return;
+  std::memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+  options->device = KILN_DEVICE_DEFAULT;
+  options->cuda_device = -1;
+}
+
+/// Both kiln_model_load_file functions; `function` names the caller's.
+static kiln_status_t *loadFile(const char *function, const char *path,
+                               const kiln_model_load_options_t *options,
+                               kiln_model_t **out_model) {
+  LoadOptions load;
+  if (options) {
+    if (options->struct_size < sizeof(kiln_model_load_options_t))
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "%s: options.struct_size is %zu; initialize the "
+                       "options with kiln_model_load_options_init",
+                       function, options->struct_size)
+          .release();
+    if (options->flags & ~uint32_t{KILN_LOAD_SYNTHETIC_WEIGHTS})
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "%s: unknown flags 0x%x in options.flags", function,
+                       options->flags & ~uint32_t{KILN_LOAD_SYNTHETIC_WEIGHTS})
+          .release();
+    if (options->device != KILN_DEVICE_DEFAULT &&
+        options->device != KILN_DEVICE_CPU &&
+        options->device != KILN_DEVICE_CUDA)
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "%s: unknown device kind %d in options.device", function,
+                       static_cast<int>(options->device))
+          .release();
+    load.syntheticWeights = options->flags & KILN_LOAD_SYNTHETIC_WEIGHTS;
+    load.device = options->device;
+    load.cudaDevice = options->cuda_device;
+  }
   if (!path)
-    return nullArgument(__func__, "path");
+    return nullArgument(function, "path");
   if (!out_model)
-    return nullArgument(__func__, "out_model");
+    return nullArgument(function, "out_model");
   auto model = std::make_unique<kiln_model_t>();
   if (Status status = model->file.mapFile(path, "artifact"))
     return status.release();
@@ -76,11 +116,23 @@ kiln_status_t *kiln_model_load_file(const char *path,
   directory = slash == std::string::npos ? "" : directory.substr(0, slash + 1);
   if (directory.size() > 1 && directory.back() == '/')
     directory.pop_back();
-  if (Status status = loadArtifact(*model, directory))
+  if (Status status = loadArtifact(*model, directory, load))
     return prefixError(std::move(status), (std::string(path) + ": ").c_str())
         .release();
   *out_model = model.release();
   return nullptr;
+}
+
+kiln_status_t *kiln_model_load_file(const char *path,
+                                    kiln_model_t **out_model) {
+  return loadFile(__func__, path, nullptr, out_model);
+}
+
+kiln_status_t *
+kiln_model_load_file_with_options(const char *path,
+                                  const kiln_model_load_options_t *options,
+                                  kiln_model_t **out_model) {
+  return loadFile(__func__, path, options, out_model);
 }
 
 kiln_status_t *kiln_model_load_memory(const void *data, size_t size,
@@ -113,6 +165,14 @@ kiln_status_t *kiln_model_load_memory(const void *data, size_t size,
     return status.release();
   *out_model = model.release();
   return nullptr;
+}
+
+kiln_device_kind_t kiln_model_device(const kiln_model_t *model) {
+  return model ? model->device : KILN_DEVICE_DEFAULT;
+}
+
+const char *kiln_model_target(const kiln_model_t *model) {
+  return model ? model->target.c_str() : "";
 }
 
 void kiln_model_retain(kiln_model_t *model) {

@@ -6,7 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Model.h"
+#include "Session.h"
+#include "CudaSession.h"
 #include "ThreadPool.h"
 
 #include <algorithm>
@@ -18,48 +19,6 @@
 using namespace kiln::runtime;
 
 namespace {
-
-/// 64-byte aligned storage that only grows.
-class AlignedStorage {
-public:
-  AlignedStorage() = default;
-  AlignedStorage(const AlignedStorage &) = delete;
-  AlignedStorage &operator=(const AlignedStorage &) = delete;
-  ~AlignedStorage() { std::free(data); }
-  Status reserve(uint64_t size, const char *what) {
-    if (data && size <= capacity)
-      return nullptr;
-    uint64_t rounded = 0;
-    if (__builtin_add_overflow(size, KILN_BUFFER_ALIGNMENT - 1, &rounded))
-      return makeError(KILN_STATUS_OUT_OF_MEMORY, "%s is too large", what);
-    rounded = rounded / KILN_BUFFER_ALIGNMENT * KILN_BUFFER_ALIGNMENT;
-    if (rounded == 0)
-      rounded = KILN_BUFFER_ALIGNMENT;
-    void *grown = std::aligned_alloc(KILN_BUFFER_ALIGNMENT, rounded);
-    if (!grown)
-      return makeError(KILN_STATUS_OUT_OF_MEMORY,
-                       "cannot allocate %llu bytes for %s",
-                       static_cast<unsigned long long>(size), what);
-    std::free(data);
-    data = grown;
-    capacity = rounded;
-    return nullptr;
-  }
-  void *data = nullptr;
-  uint64_t capacity = 0;
-};
-
-struct BoundInput {
-  bool set = false;
-  const void *data = nullptr;
-  std::vector<int64_t> dims;
-};
-
-struct Output {
-  AlignedStorage storage;
-  std::vector<int64_t> dims;
-  uint64_t sizeBytes = 0;
-};
 
 /// What the workers need to run one kernel's grid.
 struct Dispatch {
@@ -105,73 +64,54 @@ Status byteSize(kiln_dtype_t dtype, const std::vector<int64_t> &dims,
 
 } // namespace
 
-namespace {
-/// With KILN_PROFILE set in the environment, each session times its kernels
-/// and prints the totals to stderr when destroyed: a developer's view of
-/// where a model spends its time.
-struct KernelProfile {
-  static bool enabled() {
-    static const bool on = std::getenv("KILN_PROFILE") != nullptr;
-    return on;
-  }
-  std::vector<double> seconds;
-  std::vector<uint64_t> calls;
+// With KILN_PROFILE set in the environment, each session times its kernels
+// and prints the totals to stderr when destroyed: a developer's view of
+// where a model spends its time.
+bool KernelProfile::enabled() {
+  static const bool on = std::getenv("KILN_PROFILE") != nullptr;
+  return on;
+}
 
-  void add(size_t kernel, double s) {
-    if (seconds.size() <= kernel) {
-      seconds.resize(kernel + 1);
-      calls.resize(kernel + 1);
-    }
-    seconds[kernel] += s;
-    ++calls[kernel];
+void KernelProfile::add(size_t kernel, double s) {
+  if (seconds.size() <= kernel) {
+    seconds.resize(kernel + 1);
+    calls.resize(kernel + 1);
   }
-  void print(const kiln_model_t &model) const {
-    double total = 0;
-    for (double s : seconds)
-      total += s;
-    if (total <= 0)
-      return;
-    std::vector<size_t> order(seconds.size());
-    for (size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return seconds[a] > seconds[b]; });
-    std::fprintf(stderr, "kiln profile: %.3f ms in kernels per run\n",
-                 1e3 * total / static_cast<double>(calls[order[0]]));
-    for (size_t i : order) {
-      if (calls[i] == 0)
-        continue;
-      std::fprintf(stderr, "  %6.2f%%  %9.3f ms  kernel %zu  %s\n",
-                   100.0 * seconds[i] / total,
-                   1e3 * seconds[i] / static_cast<double>(calls[i]), i,
-                   model.kernels[i].name.c_str());
-    }
+  seconds[kernel] += s;
+  ++calls[kernel];
+}
+
+void KernelProfile::print(const kiln_model_t &model) const {
+  double total = 0;
+  for (double s : seconds)
+    total += s;
+  if (total <= 0)
+    return;
+  std::vector<size_t> order(seconds.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return seconds[a] > seconds[b]; });
+  std::fprintf(stderr, "kiln profile: %.3f ms in kernels per run\n",
+               1e3 * total / static_cast<double>(calls[order[0]]));
+  for (size_t i : order) {
+    if (calls[i] == 0)
+      continue;
+    std::fprintf(stderr, "  %6.2f%%  %9.3f ms  kernel %zu  %s\n",
+                 100.0 * seconds[i] / total,
+                 1e3 * seconds[i] / static_cast<double>(calls[i]), i,
+                 model.kernels[i].name.c_str());
   }
-};
-} // namespace
+}
 
-struct kiln_session_t {
-  kiln_model_t *model;
-  KernelProfile profile;
-  std::vector<BoundInput> inputs;
-  std::vector<int64_t> symbolValues;
-  AlignedStorage arena;
-  std::vector<Output> outputs;
-  bool hasResults = false;
-  std::vector<void *> bindings;
-
-  Status setInput(size_t index, kiln_dtype_t dtype, const int64_t *dims,
-                  size_t rank, const void *data, size_t sizeBytes);
-  Status bindSymbols();
-  /// Runs the shape kernel, if any, on the bound inputs.
-  Status computeSymbols();
-  Status run();
-  Status output(size_t index, kiln_tensor_view_t &view);
-};
+// Out of line: CudaSession is complete only here.
+kiln_session_t::kiln_session_t() = default;
+kiln_session_t::~kiln_session_t() = default;
 
 Status kiln_session_t::setInput(size_t index, kiln_dtype_t dtype,
                                 const int64_t *dims, size_t rank,
-                                const void *data, size_t sizeBytes) {
+                                const void *data, size_t sizeBytes,
+                                bool onDevice) {
   const TensorSignature &tensor = model->inputs[index];
   const char *name = tensor.name.c_str();
   if (dtype != tensor.dtype)
@@ -218,9 +158,17 @@ Status kiln_session_t::setInput(size_t index, kiln_dtype_t dtype,
                      "input '%s': data is not aligned to its %zu-byte "
                      "elements",
                      name, kiln_dtype_size(dtype));
+  if (onDevice &&
+      (!data ||
+       reinterpret_cast<uintptr_t>(data) % KILN_CUDA_BUFFER_ALIGNMENT != 0))
+    return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                     "input '%s': the device pointer is NULL or not aligned "
+                     "to %d bytes",
+                     name, KILN_CUDA_BUFFER_ALIGNMENT);
   BoundInput &input = inputs[index];
   input.set = true;
   input.data = data;
+  input.onDevice = onDevice;
   input.dims = std::move(given);
   return nullptr;
 }
@@ -284,9 +232,37 @@ Status kiln_session_t::computeSymbols() {
   return nullptr;
 }
 
+Status kiln_session_t::prepareOutputs() {
+  const int64_t *symbols = symbolValues.data();
+  for (size_t o = 0; o < model->outputs.size(); ++o) {
+    const TensorSignature &tensor = model->outputs[o];
+    Output &output = outputs[o];
+    output.dims.resize(tensor.dims.size());
+    for (size_t d = 0; d < tensor.dims.size(); ++d) {
+      std::string what =
+          "output '" + tensor.name + "' dim " + std::to_string(d);
+      KILN_RETURN_IF_ERROR(
+          tensor.dims[d].evaluate(symbols, what.c_str(), output.dims[d]));
+    }
+    std::string what = "output '" + tensor.name + "'";
+    KILN_RETURN_IF_ERROR(
+        byteSize(tensor.dtype, output.dims, what, output.sizeBytes));
+    if (!output.device)
+      KILN_RETURN_IF_ERROR(
+          output.storage.reserve(output.sizeBytes, what.c_str()));
+  }
+  return nullptr;
+}
+
 Status kiln_session_t::run() {
   hasResults = false;
   KILN_RETURN_IF_ERROR(bindSymbols());
+  KILN_RETURN_IF_ERROR(prepareOutputs());
+  if (cuda) {
+    KILN_RETURN_IF_ERROR(cuda->run(*this));
+    hasResults = true;
+    return nullptr;
+  }
   const int64_t *symbols = symbolValues.data();
 
   int64_t arenaSize = 0;
@@ -312,23 +288,6 @@ Status kiln_session_t::run() {
                        static_cast<long long>(size),
                        static_cast<long long>(arenaSize));
     bufferPointers[b] = static_cast<uint8_t *>(arena.data) + offset;
-  }
-
-  for (size_t o = 0; o < model->outputs.size(); ++o) {
-    const TensorSignature &tensor = model->outputs[o];
-    Output &output = outputs[o];
-    output.dims.resize(tensor.dims.size());
-    for (size_t d = 0; d < tensor.dims.size(); ++d) {
-      std::string what =
-          "output '" + tensor.name + "' dim " + std::to_string(d);
-      KILN_RETURN_IF_ERROR(
-          tensor.dims[d].evaluate(symbols, what.c_str(), output.dims[d]));
-    }
-    std::string what = "output '" + tensor.name + "'";
-    KILN_RETURN_IF_ERROR(
-        byteSize(tensor.dtype, output.dims, what, output.sizeBytes));
-    KILN_RETURN_IF_ERROR(
-        output.storage.reserve(output.sizeBytes, what.c_str()));
   }
 
   std::shared_ptr<ThreadPool> pool = ThreadPool::global();
@@ -392,6 +351,12 @@ Status kiln_session_t::output(size_t index, kiln_tensor_view_t &view) {
                      "outputs",
                      index, outputs.size());
   const Output &out = outputs[index];
+  if (out.device)
+    return makeError(KILN_STATUS_FAILED_PRECONDITION,
+                     "output '%s' is bound to device memory "
+                     "(kiln_session_set_output_device) and is not copied to "
+                     "the host: use kiln_session_get_output_device",
+                     model->outputs[index].name.c_str());
   view.dtype = model->outputs[index].dtype;
   view.rank = out.dims.size();
   view.dims = out.dims.data();
@@ -408,20 +373,65 @@ static kiln_status_t *nullArgument(const char *function, const char *name) {
 
 extern "C" {
 
-kiln_status_t *kiln_session_create(kiln_model_t *model,
-                                   kiln_session_t **out_session) {
+void kiln_session_options_init(kiln_session_options_t *options) {
+  if (!options)
+    return;
+  std::memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+}
+
+/// Both kiln_session_create functions; `function` names the caller's.
+static kiln_status_t *createSession(const char *function, kiln_model_t *model,
+                                    const kiln_session_options_t *options,
+                                    kiln_session_t **out_session) {
   if (!model)
-    return nullArgument(__func__, "model");
+    return nullArgument(function, "model");
   if (!out_session)
-    return nullArgument(__func__, "out_session");
-  auto *session = new kiln_session_t();
-  kiln_model_retain(model);
-  session->model = model;
+    return nullArgument(function, "out_session");
+  uint32_t flags = 0;
+  if (options) {
+    if (options->struct_size < sizeof(kiln_session_options_t))
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "%s: options.struct_size is %zu; initialize the "
+                       "options with kiln_session_options_init",
+                       function, options->struct_size)
+          .release();
+    if (options->flags & ~uint32_t{KILN_SESSION_NO_CUDA_GRAPH})
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "%s: unknown flags 0x%x in options.flags", function,
+                       options->flags & ~uint32_t{KILN_SESSION_NO_CUDA_GRAPH})
+          .release();
+    flags = options->flags;
+  }
+  auto session = std::make_unique<kiln_session_t>();
   session->inputs.resize(model->inputs.size());
   session->symbolValues.assign(model->symbols.size(), 0);
   session->outputs = std::vector<Output>(model->outputs.size());
-  *out_session = session;
+  if (model->cuda) {
+    // KILN_CUDA_GRAPHS=0 turns graphs off for programs that do not expose
+    // the session options.
+    const char *env = std::getenv("KILN_CUDA_GRAPHS");
+    bool graphs = !(flags & KILN_SESSION_NO_CUDA_GRAPH) &&
+                  !(env && std::strcmp(env, "0") == 0);
+    if (Status status = CudaSession::create(*model, graphs, session->cuda))
+      return status.release();
+  }
+  kiln_model_retain(model);
+  session->model = model;
+  *out_session = session.release();
   return nullptr;
+}
+
+kiln_status_t *kiln_session_create(kiln_model_t *model,
+                                   kiln_session_t **out_session) {
+  return createSession(__func__, model, nullptr, out_session);
+}
+
+kiln_status_t *
+kiln_session_create_with_options(kiln_model_t *model,
+                                 const kiln_session_options_t *options,
+                                 kiln_session_t **out_session) {
+  return createSession(__func__, model, options, out_session);
 }
 
 void kiln_session_destroy(kiln_session_t *session) {

@@ -2,6 +2,8 @@
 //
 //   kiln-bench model.kiln [--threads N] [--runs N] [--warmup N]
 //              [--input NAME=FILE]... [--dim SYMBOL=VALUE]... [--json]
+//              [--device=cpu|cuda] [--no-cuda-graph] [--synthetic-weights]
+//              [--device-resident]
 //
 // Binds the given input files and makes up the others (pseudo-random values
 // of the signature's shape, symbolic dimensions from --dim), runs the model
@@ -12,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CommandLine.h"
+#include "DeviceOptions.h"
 #include "ModelInputs.h"
 #include "RuntimeHandles.h"
 #include "SyntheticInputs.h"
@@ -32,7 +35,10 @@ constexpr const char *kUsage = R"(usage: kiln-bench MODEL.kiln [options]
 
 Measures the latency of one run (kiln_session_run) of a compiled kiln model:
 warm-up runs first, then timed runs; prints the median, minimum, maximum,
-90th percentile and mean in milliseconds.
+90th percentile and mean in milliseconds. For a CUDA artifact a run is timed
+on the host clock and includes copying the inputs to the GPU, the kernels,
+copying the outputs back and the synchronization; --device-resident leaves
+the tensors on the GPU.
 
 Inputs not given with --input are made up: the shape the model declares,
 symbolic dimensions set with --dim (else taken from the given inputs, else
@@ -47,9 +53,16 @@ options:
   --warmup N             untimed runs before them (default 3)
   --threads N            threads running kernels, the caller included
                          (0: one per CPU or $KILN_NUM_THREADS, the default)
+@DEVICE_OPTIONS@
+  --device-resident      CUDA: after the first run, bind the session's device
+                         copies of the inputs and its device outputs, so the
+                         timed runs copy nothing between host and GPU (the
+                         number to compare with a framework's CUDA-graph
+                         latency)
   --json                 print one JSON object instead of text: model,
-                         threads, runs, warmup, median_ms, min_ms, max_ms,
-                         p90_ms, mean_ms, stddev_ms, inputs
+                         target, threads, runs, warmup, cuda_graph,
+                         device_resident, median_ms, min_ms, max_ms, p90_ms,
+                         mean_ms, stddev_ms, inputs
   --help, -h             print this help
 
 Exit status: 0 on success, 1 on an error (model, inputs, run), 2 on a usage
@@ -63,6 +76,8 @@ struct Options {
   int64_t runs = 20;
   int64_t warmup = 3;
   int64_t threads = -1; // -1: the runtime's default.
+  DeviceOptions device;
+  bool deviceResident = false;
   bool json = false;
   bool help = false;
 };
@@ -86,6 +101,9 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &err) {
       options.help = true;
     } else if (args.flag("--json")) {
       options.json = true;
+    } else if (args.flag("--device-resident")) {
+      options.deviceResident = true;
+    } else if (parseDeviceOption(args, options.device)) {
     } else if (args.option("--input", value)) {
       InputFileArg input;
       if (!splitAssignment(value, input.name, input.path))
@@ -192,14 +210,18 @@ std::string jsonString(const std::string &text) {
   return out + "\"";
 }
 
-void printJson(const Options &options, int64_t threads,
+void printJson(const Options &options, const char *target, int64_t threads,
                const std::vector<ModelInput> &inputs, const Latency &l) {
-  std::printf(
-      "{\"model\": %s, \"runtime_version\": %s, \"threads\": %lld, "
-      "\"runs\": %lld, \"warmup\": %lld, ",
-      jsonString(options.model).c_str(), jsonString(kiln_version()).c_str(),
-      static_cast<long long>(threads), static_cast<long long>(options.runs),
-      static_cast<long long>(options.warmup));
+  std::printf("{\"model\": %s, \"runtime_version\": %s, \"target\": %s, "
+              "\"threads\": %lld, \"runs\": %lld, \"warmup\": %lld, "
+              "\"cuda_graph\": %s, \"device_resident\": %s, ",
+              jsonString(options.model).c_str(),
+              jsonString(kiln_version()).c_str(), jsonString(target).c_str(),
+              static_cast<long long>(threads),
+              static_cast<long long>(options.runs),
+              static_cast<long long>(options.warmup),
+              options.device.noCudaGraph ? "false" : "true",
+              options.deviceResident ? "true" : "false");
   std::printf("\"median_ms\": %.6f, \"min_ms\": %.6f, \"max_ms\": %.6f, "
               "\"p90_ms\": %.6f, \"mean_ms\": %.6f, \"stddev_ms\": %.6f, ",
               l.median, l.min, l.max, l.p90, l.mean, l.stddev);
@@ -218,9 +240,9 @@ void printJson(const Options &options, int64_t threads,
   std::printf("]}\n");
 }
 
-void printText(const Options &options, int64_t threads,
+void printText(const Options &options, const char *target, int64_t threads,
                const std::vector<ModelInput> &inputs, const Latency &l) {
-  std::printf("model: %s\n", options.model.c_str());
+  std::printf("model: %s (%s)\n", options.model.c_str(), target);
   for (const ModelInput &input : inputs) {
     const HostTensor &t = *input.tensor;
     std::printf("input '%s': %s %s (%s)\n", input.info.name,
@@ -228,13 +250,54 @@ void printText(const Options &options, int64_t threads,
                 formatShape(t.dims.data(), t.dims.size()).c_str(),
                 input.source.c_str());
   }
-  std::printf("threads: %lld, runs: %lld (after %lld warm-up)\n",
-              static_cast<long long>(threads),
-              static_cast<long long>(options.runs),
-              static_cast<long long>(options.warmup));
+  if (std::string(target) == "cpu")
+    std::printf("threads: %lld, runs: %lld (after %lld warm-up)\n",
+                static_cast<long long>(threads),
+                static_cast<long long>(options.runs),
+                static_cast<long long>(options.warmup));
+  else
+    std::printf("cuda graph: %s, device-resident: %s, runs: %lld (after "
+                "%lld warm-up)\n",
+                options.device.noCudaGraph ? "off" : "on",
+                options.deviceResident ? "yes" : "no",
+                static_cast<long long>(options.runs),
+                static_cast<long long>(options.warmup));
   std::printf("latency (ms): median %.4f  min %.4f  max %.4f  p90 %.4f  "
               "mean %.4f  stddev %.4f\n",
               l.median, l.min, l.max, l.p90, l.mean, l.stddev);
+}
+
+/// Runs once to copy the inputs to the GPU, then binds the session's device
+/// copies of the inputs and its device outputs as caller device memory:
+/// later runs move no data between host and GPU.
+bool keepTensorsOnDevice(kiln_session_t *session, size_t numOutputs,
+                         const std::vector<ModelInput> &inputs,
+                         std::string &message) {
+  if (!checkStatus(kiln_session_run(session), message))
+    return false;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    kiln_tensor_view_t view;
+    if (!checkStatus(kiln_session_get_input_device(session, i, &view),
+                     message) ||
+        !checkStatus(kiln_session_set_input_device(
+                         session, inputs[i].info.name, view.dtype, view.dims,
+                         view.rank, view.data, view.size_bytes),
+                     message))
+      return false;
+  }
+  // All views first: binding an output invalidates the run's results.
+  std::vector<kiln_tensor_view_t> outputs(numOutputs);
+  for (size_t o = 0; o < numOutputs; ++o)
+    if (!checkStatus(kiln_session_get_output_device(session, o, &outputs[o]),
+                     message))
+      return false;
+  for (size_t o = 0; o < numOutputs; ++o)
+    if (!checkStatus(kiln_session_set_output_device(
+                         session, o, const_cast<void *>(outputs[o].data),
+                         outputs[o].size_bytes),
+                     message))
+      return false;
+  return true;
 }
 
 int run(const Options &options) {
@@ -247,22 +310,27 @@ int run(const Options &options) {
       return error(message);
   }
 
-  kiln_model_t *rawModel = nullptr;
-  if (!checkStatus(kiln_model_load_file(options.model.c_str(), &rawModel),
-                   message))
+  ModelPtr model;
+  if (!loadModel(options.model, options.device, model, message))
     return error(message);
-  ModelPtr model(rawModel);
+  if (options.deviceResident &&
+      kiln_model_device(model.get()) != KILN_DEVICE_CUDA)
+    return error("--device-resident needs a CUDA artifact; " + options.model +
+                 " was compiled for " + kiln_model_target(model.get()));
 
   std::vector<ModelInput> inputs;
   if (!readModelInputs(model.get(), options.inputs, inputs, message) ||
       !synthesizeMissingInputs(inputs, options.dims, message))
     return error(message);
 
-  kiln_session_t *rawSession = nullptr;
-  if (!checkStatus(kiln_session_create(model.get(), &rawSession), message))
+  SessionPtr session;
+  if (!createSession(model.get(), options.device, session, message))
     return error(message);
-  SessionPtr session(rawSession);
   if (!bindModelInputs(session.get(), inputs, message))
+    return error(message);
+  if (options.deviceResident &&
+      !keepTensorsOnDevice(session.get(), kiln_model_num_outputs(model.get()),
+                           inputs, message))
     return error(message);
 
   for (int64_t i = 0; i < options.warmup; ++i)
@@ -282,10 +350,11 @@ int run(const Options &options) {
 
   Latency latency = summarize(std::move(samples));
   int64_t threads = effectiveThreads(options.threads);
+  const char *target = kiln_model_target(model.get());
   if (options.json)
-    printJson(options, threads, inputs, latency);
+    printJson(options, target, threads, inputs, latency);
   else
-    printText(options, threads, inputs, latency);
+    printText(options, target, threads, inputs, latency);
   return 0;
 }
 
@@ -297,7 +366,7 @@ int main(int argc, char **argv) {
   if (!parseOptions(argc, argv, options, message))
     return usageError(message);
   if (options.help) {
-    std::fputs(kUsage, stdout);
+    std::fputs(withDeviceOptionsHelp(kUsage).c_str(), stdout);
     return 0;
   }
   return run(options);

@@ -2,6 +2,7 @@
 //
 //   kiln-run model.kiln [--input NAME=FILE]... [FILE]... [--output-dir DIR]
 //            [--output-format=npy|pb] [--threads N] [--quiet]
+//            [--device=cpu|cuda] [--no-cuda-graph] [--synthetic-weights]
 //
 // Loads the artifact with libkiln_runtime, binds the input tensor files
 // (.npy or ONNX TensorProto .pb), runs the model once and prints each output
@@ -11,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CommandLine.h"
+#include "DeviceOptions.h"
 #include "ElementValues.h"
 #include "ModelInputs.h"
 #include "RuntimeHandles.h"
@@ -41,6 +43,7 @@ options:
   --output-format=FMT    file format of --output-dir: npy (default) or pb
   --threads N            threads running kernels, the caller included
                          (0: one per CPU or $KILN_NUM_THREADS, the default)
+@DEVICE_OPTIONS@
   --quiet, -q            print nothing on success
   --version              print the runtime and artifact format versions
   --help, -h             print this help
@@ -58,6 +61,7 @@ struct Options {
   std::string outputDir;
   TensorFileFormat outputFormat = TensorFileFormat::Npy;
   int64_t threads = -1; // -1: the runtime's default.
+  DeviceOptions device;
   bool quiet = false;
   bool help = false;
   bool version = false;
@@ -84,6 +88,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &err) {
       options.version = true;
     } else if (args.flag("--quiet") || args.flag("-q")) {
       options.quiet = true;
+    } else if (parseDeviceOption(args, options.device)) {
     } else if (args.option("--input", value)) {
       InputFileArg input;
       if (!splitAssignment(value, input.name, input.path))
@@ -144,11 +149,9 @@ int run(const Options &options) {
   }
 
   std::string message;
-  kiln_model_t *rawModel = nullptr;
-  if (!checkStatus(kiln_model_load_file(options.model.c_str(), &rawModel),
-                   message))
+  ModelPtr model;
+  if (!loadModel(options.model, options.device, model, message))
     return error(message);
-  ModelPtr model(rawModel);
 
   std::vector<ModelInput> inputs;
   if (!readModelInputs(model.get(), options.inputs, inputs, message))
@@ -160,10 +163,9 @@ int run(const Options &options) {
                    "=FILE (the model's inputs: " + describeSignature(inputs) +
                    ")");
 
-  kiln_session_t *rawSession = nullptr;
-  if (!checkStatus(kiln_session_create(model.get(), &rawSession), message))
+  SessionPtr session;
+  if (!createSession(model.get(), options.device, session, message))
     return error(message);
-  SessionPtr session(rawSession);
   if (!bindModelInputs(session.get(), inputs, message))
     return error(message);
   if (!checkStatus(kiln_session_run(session.get()), message))
@@ -211,7 +213,7 @@ int main(int argc, char **argv) {
   if (!parseOptions(argc, argv, options, message))
     return usageError(message);
   if (options.help) {
-    std::fputs(kUsage, stdout);
+    std::fputs(withDeviceOptionsHelp(kUsage).c_str(), stdout);
     return 0;
   }
   if (options.version) {

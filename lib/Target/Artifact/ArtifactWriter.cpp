@@ -12,6 +12,7 @@
 
 #include "Artifact_generated.h"
 #include "DTypeTable.h"
+#include "kiln-runtime/cuda_kernel_abi.h"
 #include "kiln-runtime/kernel_abi.h"
 
 #include <fstream>
@@ -24,13 +25,16 @@ static uint64_t alignUp(uint64_t value) {
   return (value + kAlignment - 1) / kAlignment * kAlignment;
 }
 
-/// FNV-1a 64, as the runtime checks it (lib/Runtime/CodeObject.cpp).
-static uint64_t fnv1a64(const std::vector<uint8_t> &data) {
+/// FNV-1a 64 of `data` then `more`, as the runtime checks the code object
+/// (lib/Runtime/CodeObject.cpp).
+static uint64_t fnv1a64(const std::vector<uint8_t> &data,
+                        const std::vector<uint8_t> &more = {}) {
   uint64_t hash = 0xcbf29ce484222325ull;
-  for (uint8_t byte : data) {
-    hash ^= byte;
-    hash *= 0x100000001b3ull;
-  }
+  for (const std::vector<uint8_t> *part : {&data, &more})
+    for (uint8_t byte : *part) {
+      hash ^= byte;
+      hash *= 0x100000001b3ull;
+    }
   return hash;
 }
 
@@ -93,6 +97,26 @@ static bool check(const ArtifactDesc &desc, std::string &error) {
     for (const BindingDesc &binding : desc.shapeKernel->bindings)
       if (binding.kind != BindingKind::Input)
         return bad("the shape kernel may bind inputs only");
+  bool cuda = desc.codeFormat == ArtifactDesc::CodeFormat::Cuda;
+  if (cuda && desc.codePtx.empty())
+    return bad("a CUDA code object needs PTX (codePtx is empty)");
+  if (cuda && desc.shapeKernel)
+    return bad("CUDA artifacts cannot have a shape kernel");
+  if (!cuda && (!desc.codePtx.empty() || !desc.codeChip.empty()))
+    return bad("PTX and a chip are only for CUDA code objects");
+  for (const KernelDesc &kernel : desc.kernels) {
+    uint64_t threads = 1;
+    for (uint32_t extent : kernel.block)
+      threads *= extent;
+    if (kernel.block[0] == 0 || kernel.block[1] == 0 || kernel.block[2] == 0 ||
+        threads > 1024)
+      return bad("kernel '" + kernel.name + "' has a block of " +
+                 std::to_string(kernel.block[0]) + "x" +
+                 std::to_string(kernel.block[1]) + "x" +
+                 std::to_string(kernel.block[2]) +
+                 " threads; each extent must be at least 1 and the product "
+                 "at most 1024");
+  }
   std::vector<const KernelDesc *> allKernels;
   for (const KernelDesc &kernel : desc.kernels)
     allKernels.push_back(&kernel);
@@ -117,6 +141,7 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
                        std::string &error) {
   if (!check(desc, error))
     return false;
+  bool cuda = desc.codeFormat == ArtifactDesc::CodeFormat::Cuda;
 
   // Constant offsets within the weights section and the parameter file.
   std::vector<uint64_t> offsets;
@@ -129,7 +154,8 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
   }
 
   auto build = [&](uint64_t weightsOffset) {
-    flatbuffers::FlatBufferBuilder b(1024 + desc.codeObject.size());
+    flatbuffers::FlatBufferBuilder b(1024 + desc.codeObject.size() +
+                                     desc.codePtx.size());
     std::vector<flatbuffers::Offset<flatbuffers::String>> symbols;
     for (const std::string &symbol : desc.symbols)
       symbols.push_back(b.CreateString(symbol));
@@ -164,9 +190,17 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
       for (const BindingDesc &binding : kernel.bindings)
         bindings.emplace_back(static_cast<fb::BindingKind>(binding.kind),
                               binding.index);
-      return fb::CreateKernel(
-          b, b.CreateString(kernel.name), b.CreateString(kernel.symbol),
-          b.CreateVector(grid), b.CreateVectorOfStructs(bindings));
+      auto name = b.CreateString(kernel.name);
+      auto symbol = b.CreateString(kernel.symbol);
+      auto gridVector = b.CreateVector(grid);
+      auto bindingsVector = b.CreateVectorOfStructs(bindings);
+      // Block and shared memory mean something only on the GPU; CPU
+      // artifacts stay as they were before format 1.2.
+      flatbuffers::Offset<flatbuffers::Vector<uint32_t>> block;
+      if (cuda)
+        block = b.CreateVector(kernel.block.data(), kernel.block.size());
+      return fb::CreateKernel(b, name, symbol, gridVector, bindingsVector,
+                              block, cuda ? kernel.sharedBytes : 0);
     };
     std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
     for (const KernelDesc &kernel : desc.kernels)
@@ -178,10 +212,23 @@ bool serializeArtifact(const ArtifactDesc &desc, SerializedArtifact &out,
       shapeKernel = buildKernel(*desc.shapeKernel);
       computedSymbols = b.CreateVector(desc.computedSymbols);
     }
+    auto codeTriple = b.CreateString(desc.codeTriple);
     auto codeData = b.CreateVector(desc.codeObject);
+    flatbuffers::Offset<flatbuffers::Vector<uint8_t>> codePtx;
+    flatbuffers::Offset<flatbuffers::String> codeChip;
+    if (cuda) {
+      codePtx = b.CreateVector(desc.codePtx);
+      codeChip = b.CreateString(desc.codeChip);
+    }
+    // The format is written even when it is the default, so that the
+    // loader's tests can turn a CPU code object into a CUDA one in place.
+    b.ForceDefaults(true);
     auto code = fb::CreateCodeObject(
-        b, fb::CodeFormat::ElfSharedObject, b.CreateString(desc.codeTriple),
-        KILN_CPU_KERNEL_ABI_VERSION, fnv1a64(desc.codeObject), codeData);
+        b, cuda ? fb::CodeFormat::Cuda : fb::CodeFormat::ElfSharedObject,
+        codeTriple,
+        cuda ? KILN_CUDA_KERNEL_ABI_VERSION : KILN_CPU_KERNEL_ABI_VERSION,
+        fnv1a64(desc.codeObject, desc.codePtx), codeData, codePtx, codeChip);
+    b.ForceDefaults(false);
     auto producer = b.CreateString(desc.producer);
     auto parameterFile = desc.parameterFile.empty()
                              ? flatbuffers::Offset<flatbuffers::String>()

@@ -40,6 +40,18 @@ std::vector<uint8_t> testModelBytes();
 std::vector<float> referenceOutput(const std::vector<float> &x,
                                    const std::vector<float> &y, int64_t batch);
 
+/// A CUDA model with hand-written PTX (cuda_kernel_abi.h), static shapes:
+///
+///   inputs  x, y: float32[1000]; weight w: float32[1000] (cudaTestWeights)
+///   t = x + w (arena), out = t + y : float32[1000]
+///
+/// Its two kernels are one PTX entry, kiln_test_vadd, bound differently; a
+/// third launch has an empty grid and must be skipped. The code object has
+/// no cubin, so the driver JIT-compiles the PTX (chip "sm_90").
+artifact::ArtifactDesc cudaTestModelDesc();
+std::vector<float> cudaTestWeights();
+constexpr int64_t kCudaTestSize = 1000;
+
 } // namespace kiln::test
 
 #endif // KILN_TEST_UNIT_RUNTIME_TESTARTIFACTS_H

@@ -23,7 +23,7 @@ namespace kiln::artifact {
 
 /// The format version the writer produces (see Artifact.fbs).
 constexpr uint32_t kFormatMajor = 1;
-constexpr uint32_t kFormatMinor = 1;
+constexpr uint32_t kFormatMinor = 2;
 
 /// coeff * product(symbols): one term of a SizeExpr.
 struct SizeTerm {
@@ -91,7 +91,8 @@ struct KernelDesc {
   std::array<SizeExpr, 3> grid = {SizeExpr::of(1), SizeExpr::of(1),
                                   SizeExpr::of(1)};
   std::vector<BindingDesc> bindings;
-  /// CUDA: threads per block and dynamic shared memory bytes.
+  /// CUDA: threads per block (each >= 1, product <= 1024) and dynamic shared
+  /// memory per block in bytes. Not written for CPU code.
   std::array<uint32_t, 3> block = {1, 1, 1};
   uint32_t sharedBytes = 0;
 };
@@ -107,14 +108,18 @@ struct ArtifactDesc {
   /// Symbols computed from the inputs' values by `shapeKernel`.
   std::vector<uint32_t> computedSymbols;
   std::optional<KernelDesc> shapeKernel;
-  /// An ELF shared object exporting the kernels (kernel_abi.h).
+  /// ElfSharedObject: `codeObject` is an ELF shared object exporting the
+  /// kernels (kernel_abi.h). Cuda: `codePtx` holds the PTX of every kernel
+  /// (cuda_kernel_abi.h; required) and `codeObject` the cubin for `codeChip`
+  /// (may be empty).
+  enum class CodeFormat {
+    ElfSharedObject,
+    Cuda
+  } codeFormat = CodeFormat::ElfSharedObject;
   std::vector<uint8_t> codeObject;
   std::string codeTriple;
-  /// CUDA: codeObject is a cubin for codeChip (possibly empty) and codePtx
-  /// the PTX the driver compiles when the cubin does not fit the device.
-  enum class CodeFormat { ElfSharedObject, Cuda };
-  CodeFormat codeFormat = CodeFormat::ElfSharedObject;
   std::vector<uint8_t> codePtx;
+  /// The GPU architecture of the cubin, e.g. "sm_90".
   std::string codeChip;
   /// Where external constants go, relative to the artifact's directory;
   /// needed only when some constant is external.

@@ -1,0 +1,281 @@
+//===- CudaSession.cpp - One session's state on the GPU -------------------===//
+
+#include "CudaSession.h"
+
+#include <cstring>
+
+namespace kiln::runtime {
+using namespace cuda;
+
+namespace {
+
+uint64_t alignUp(uint64_t value) {
+  return (value + KILN_CUDA_BUFFER_ALIGNMENT - 1) / KILN_CUDA_BUFFER_ALIGNMENT *
+         KILN_CUDA_BUFFER_ALIGNMENT;
+}
+
+/// Bytes of a static tensor signature.
+uint64_t staticBytes(const TensorSignature &tensor) {
+  uint64_t bytes = kiln_dtype_size(tensor.dtype);
+  for (int64_t dim : tensor.staticDims)
+    bytes *= static_cast<uint64_t>(dim);
+  return bytes;
+}
+
+} // namespace
+
+CudaSession::CudaSession(const kiln_model_t &model, bool useGraph)
+    : model(model), device(*model.cuda), api(model.cuda->api),
+      useGraph(useGraph) {}
+
+Status CudaSession::create(const kiln_model_t &model, bool useGraph,
+                           std::unique_ptr<CudaSession> &out) {
+  std::unique_ptr<CudaSession> session(new CudaSession(model, useGraph));
+  ContextScope scope(session->api, session->device.context);
+  KILN_RETURN_IF_ERROR(scope.status());
+  const Driver &api = session->api;
+  KILN_CUDA_CHECK(
+      api.cuStreamCreate(&session->cudaStream, CU_STREAM_NON_BLOCKING),
+      "creating the session's CUDA stream");
+  KILN_RETURN_IF_ERROR(session->allocate());
+  out = std::move(session);
+  return nullptr;
+}
+
+CudaSession::~CudaSession() {
+  ContextScope scope(api, device.context);
+  if (cudaStream)
+    api.cuStreamSynchronize(cudaStream);
+  if (graph)
+    api.cuGraphExecDestroy(graph);
+  for (CUdeviceptr memory : {arena, io, tables})
+    if (memory)
+      api.cuMemFree(memory);
+  if (cudaStream)
+    api.cuStreamDestroy(cudaStream);
+}
+
+Status CudaSession::allocate() {
+  // The loader accepts only static CUDA artifacts: every size is a constant.
+  const int64_t noSymbols[1] = {0};
+  std::string where = " on " + device.deviceName;
+
+  int64_t arenaSize = 0;
+  KILN_RETURN_IF_ERROR(
+      model.arenaSize.evaluate(noSymbols, "the arena size", arenaSize));
+  KILN_CUDA_CHECK(
+      api.cuMemAlloc(&arena, alignUp(arenaSize ? arenaSize : 1)),
+      ("allocating the " + std::to_string(arenaSize) + "-byte arena" + where)
+          .c_str());
+  for (size_t b = 0; b < model.buffers.size(); ++b) {
+    const BufferPlan &plan = model.buffers[b];
+    std::string what = "buffer " + std::to_string(b) + " '" + plan.name + "'";
+    int64_t offset = 0, size = 0;
+    KILN_RETURN_IF_ERROR(
+        plan.offset.evaluate(noSymbols, (what + " offset").c_str(), offset));
+    KILN_RETURN_IF_ERROR(
+        plan.size.evaluate(noSymbols, (what + " size").c_str(), size));
+    if (offset > arenaSize || size > arenaSize - offset)
+      return makeError(KILN_STATUS_INVALID_ARTIFACT,
+                       "%s [%lld, +%lld) is outside the arena of %lld bytes",
+                       what.c_str(), static_cast<long long>(offset),
+                       static_cast<long long>(size),
+                       static_cast<long long>(arenaSize));
+    bufferPointers.push_back(arena + static_cast<uint64_t>(offset));
+  }
+
+  // Inputs and outputs: one allocation, each tensor 256-byte aligned.
+  std::vector<uint64_t> offsets;
+  uint64_t ioSize = 0;
+  for (const auto *list : {&model.inputs, &model.outputs})
+    for (const TensorSignature &tensor : *list) {
+      offsets.push_back(ioSize);
+      ioSize += alignUp(staticBytes(tensor));
+    }
+  KILN_CUDA_CHECK(api.cuMemAlloc(&io, ioSize ? ioSize : 1),
+                  ("allocating " + std::to_string(ioSize) +
+                   " bytes for the inputs and outputs" + where)
+                      .c_str());
+  size_t next = 0;
+  for (size_t i = 0; i < model.inputs.size(); ++i)
+    inputBuffers.push_back(io + offsets[next++]);
+  for (size_t o = 0; o < model.outputs.size(); ++o)
+    outputBuffers.push_back(io + offsets[next++]);
+
+  // The tables: every kernel's bindings, then the dims (at least one slot:
+  // the ABI promises a valid pointer). The dims of a static model are never
+  // read; they stay zero.
+  size_t slots = 0;
+  for (const KernelLaunch &kernel : model.kernels)
+    slots += kernel.bindings.size();
+  size_t dimSlots = model.symbols.empty() ? 1 : model.symbols.size();
+  hostTables.assign(slots + dimSlots, 0);
+  KILN_CUDA_CHECK(api.cuMemAlloc(&tables, hostTables.size() * 8),
+                  ("allocating the binding tables" + where).c_str());
+  size_t slot = 0;
+  for (const KernelLaunch &kernel : model.kernels) {
+    Launch launch;
+    launch.table = tables + slot * 8;
+    slot += kernel.bindings.size();
+    // The driver's limits: x up to 2^31 - 1 blocks, y and z up to 65535.
+    const int64_t limits[3] = {INT32_MAX, 65535, 65535};
+    for (int d = 0; d < 3; ++d) {
+      int64_t extent = 0;
+      std::string what =
+          "kernel '" + kernel.name + "' grid dim " + std::to_string(d);
+      KILN_RETURN_IF_ERROR(
+          kernel.grid[d].evaluate(noSymbols, what.c_str(), extent));
+      if (extent < 0 || extent > limits[d])
+        return makeError(KILN_STATUS_INVALID_ARTIFACT,
+                         "%s is %lld blocks; CUDA allows 0 to %lld",
+                         what.c_str(), static_cast<long long>(extent),
+                         static_cast<long long>(limits[d]));
+      launch.grid[d] = static_cast<unsigned>(extent);
+    }
+    launches.push_back(launch);
+  }
+  dims = tables + slots * 8;
+  return nullptr;
+}
+
+Status CudaSession::launchKernels() {
+  for (size_t k = 0; k < model.kernels.size(); ++k) {
+    const KernelLaunch &kernel = model.kernels[k];
+    Launch &launch = launches[k];
+    if (launch.grid[0] == 0 || launch.grid[1] == 0 || launch.grid[2] == 0)
+      continue;
+    // The two parameters of cuda_kernel_abi.h: the kernel's table, the dims.
+    void *parameters[] = {&launch.table, &dims};
+    CUresult result = api.cuLaunchKernel(
+        device.functions[k], launch.grid[0], launch.grid[1], launch.grid[2],
+        kernel.block[0], kernel.block[1], kernel.block[2], kernel.sharedBytes,
+        cudaStream, parameters, nullptr);
+    if (result != CUDA_SUCCESS) {
+      std::string what = "launching kernel '" + kernel.name + "' (symbol '" +
+                         kernel.symbol + "', grid " +
+                         std::to_string(launch.grid[0]) + "x" +
+                         std::to_string(launch.grid[1]) + "x" +
+                         std::to_string(launch.grid[2]) + ", block " +
+                         std::to_string(kernel.block[0]) + "x" +
+                         std::to_string(kernel.block[1]) + "x" +
+                         std::to_string(kernel.block[2]) + ", " +
+                         std::to_string(kernel.sharedBytes) +
+                         " bytes of shared memory) on " + device.deviceName;
+      return driverError(api, result, what.c_str());
+    }
+  }
+  return nullptr;
+}
+
+Status CudaSession::captureGraph() {
+  // Thread-local capture: other sessions' threads keep launching normally.
+  KILN_CUDA_CHECK(
+      api.cuStreamBeginCapture(cudaStream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+      "starting to capture the kernels as a CUDA graph");
+  Status launched = launchKernels();
+  CUgraph captured = nullptr;
+  // Always ended, even after a failed launch, so the stream stays usable.
+  CUresult ended = api.cuStreamEndCapture(cudaStream, &captured);
+  if (launched || ended != CUDA_SUCCESS) {
+    if (captured)
+      api.cuGraphDestroy(captured);
+    if (launched)
+      return prefixError(std::move(launched), "capturing a CUDA graph: ");
+    return driverError(api, ended, "capturing the kernels as a CUDA graph");
+  }
+  CUresult result = api.cuGraphInstantiateWithFlags(&graph, captured, 0);
+  // The executable graph is independent of the captured one.
+  api.cuGraphDestroy(captured);
+  if (result != CUDA_SUCCESS) {
+    graph = nullptr;
+    return driverError(api, result, "instantiating the CUDA graph");
+  }
+  return nullptr;
+}
+
+Status CudaSession::run(kiln_session_t &session) {
+  ContextScope scope(api, device.context);
+  KILN_RETURN_IF_ERROR(scope.status());
+
+  // Host inputs go to the session's buffers; device inputs are used as is.
+  std::vector<CUdeviceptr> inputs(model.inputs.size());
+  for (size_t i = 0; i < model.inputs.size(); ++i) {
+    const BoundInput &input = session.inputs[i];
+    if (input.onDevice) {
+      inputs[i] = reinterpret_cast<CUdeviceptr>(input.data);
+      continue;
+    }
+    inputs[i] = inputBuffers[i];
+    uint64_t bytes = staticBytes(model.inputs[i]);
+    if (bytes)
+      KILN_CUDA_CHECK(
+          api.cuMemcpyHtoDAsync(inputs[i], input.data, bytes, cudaStream),
+          ("copying input '" + model.inputs[i].name + "' to the GPU").c_str());
+  }
+  std::vector<CUdeviceptr> outputs(model.outputs.size());
+  for (size_t o = 0; o < model.outputs.size(); ++o)
+    outputs[o] = session.outputs[o].device
+                     ? reinterpret_cast<CUdeviceptr>(session.outputs[o].device)
+                     : outputBuffers[o];
+
+  size_t slot = 0;
+  for (const KernelLaunch &kernel : model.kernels)
+    for (const KernelBinding &binding : kernel.bindings) {
+      CUdeviceptr pointer = 0;
+      switch (binding.kind) {
+      case BindingKind::Input:
+        pointer = inputs[binding.index];
+        break;
+      case BindingKind::Output:
+        pointer = outputs[binding.index];
+        break;
+      case BindingKind::Buffer:
+        pointer = bufferPointers[binding.index];
+        break;
+      case BindingKind::Constant:
+        pointer = device.constants[binding.index];
+        break;
+      }
+      hostTables[slot++] = pointer;
+    }
+  // Pageable memory: the driver has staged the bytes when the call returns,
+  // so the host tables may change afterwards.
+  if (hostTables != uploadedTables) {
+    KILN_CUDA_CHECK(api.cuMemcpyHtoDAsync(tables, hostTables.data(),
+                                          hostTables.size() * 8, cudaStream),
+                    "copying the binding tables to the GPU");
+    uploadedTables = hostTables;
+  }
+
+  if (!useGraph) {
+    KILN_RETURN_IF_ERROR(launchKernels());
+  } else {
+    if (!graph)
+      KILN_RETURN_IF_ERROR(captureGraph());
+    KILN_CUDA_CHECK(
+        api.cuGraphLaunch(graph, cudaStream),
+        ("launching the CUDA graph of the kernels on " + device.deviceName)
+            .c_str());
+  }
+
+  for (size_t o = 0; o < model.outputs.size(); ++o) {
+    Output &output = session.outputs[o];
+    if (output.device || output.sizeBytes == 0)
+      continue;
+    KILN_CUDA_CHECK(
+        api.cuMemcpyDtoHAsync(output.storage.data, outputs[o], output.sizeBytes,
+                              cudaStream),
+        ("copying output '" + model.outputs[o].name + "' from the GPU")
+            .c_str());
+  }
+  CUresult result = api.cuStreamSynchronize(cudaStream);
+  if (result != CUDA_SUCCESS)
+    return driverError(api, result,
+                       ("running the model on " + device.deviceName +
+                        " (a kernel failed; run with KILN_CUDA_GRAPHS=0 and "
+                        "CUDA_LAUNCH_BLOCKING=1 to see which)")
+                           .c_str());
+  return nullptr;
+}
+
+} // namespace kiln::runtime
