@@ -274,10 +274,6 @@ static Status checkCudaCode(kiln_model_t &model, const fb::Artifact &artifact,
                      "the kernels use CUDA kernel ABI version %u but this "
                      "runtime implements version %u: recompile the model",
                      code->abi_version(), KILN_CUDA_KERNEL_ABI_VERSION);
-  if (artifact.shape_kernel())
-    return invalid("the CUDA artifact has a shape kernel, which only CPU "
-                   "artifacts may have (data-dependent shapes are not "
-                   "supported on CUDA)");
   if (!code->ptx() || code->ptx()->size() == 0)
     return invalid("the CUDA code object has no PTX");
   out.cubin = code->data()->data();
@@ -292,13 +288,6 @@ static Status checkCudaCode(kiln_model_t &model, const fb::Artifact &artifact,
   if (hash != code->checksum())
     return invalid("the code object's checksum does not match: the file is "
                    "corrupted");
-  // The device arena, the binding tables and the captured graph are built
-  // once per session, so every size must be known at load time.
-  if (!model.symbols.empty())
-    return invalid("the CUDA artifact has symbolic dimensions (%s...); CUDA "
-                   "artifacts must have static shapes: compile with "
-                   "--input-shape",
-                   model.symbols[0]);
   return nullptr;
 }
 

@@ -159,6 +159,17 @@ Status CudaModel::resolveKernels(const kiln_model_t &model) {
                       (where + ": raising its shared memory limit").c_str());
     functions.push_back(function);
   }
+  if (model.shapeKernel) {
+    CUresult result = api.cuModuleGetFunction(
+        &shapeFunction, module, model.shapeKernel->symbol.c_str());
+    if (result != CUDA_SUCCESS)
+      return driverError(api, result,
+                         ("the shape kernel (symbol '" +
+                          model.shapeKernel->symbol +
+                          "'): the PTX has no such entry")
+                             .c_str(),
+                         KILN_STATUS_INVALID_ARTIFACT);
+  }
   return nullptr;
 }
 

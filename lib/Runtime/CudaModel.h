@@ -46,6 +46,8 @@ public:
   cuda::CUmodule module = nullptr;
   /// One per model kernel, in order.
   std::vector<cuda::CUfunction> functions;
+  /// The shape kernel's, when the model has one.
+  cuda::CUfunction shapeFunction = nullptr;
   /// The device address of every constant, 256-byte aligned.
   std::vector<cuda::CUdeviceptr> constants;
 

@@ -14,10 +14,10 @@ uint64_t alignUp(uint64_t value) {
          KILN_CUDA_BUFFER_ALIGNMENT;
 }
 
-/// Bytes of a static tensor signature.
-uint64_t staticBytes(const TensorSignature &tensor) {
-  uint64_t bytes = kiln_dtype_size(tensor.dtype);
-  for (int64_t dim : tensor.staticDims)
+/// Bytes of a bound input.
+uint64_t inputBytes(kiln_dtype_t dtype, const std::vector<int64_t> &dims) {
+  uint64_t bytes = kiln_dtype_size(dtype);
+  for (int64_t dim : dims)
     bytes *= static_cast<uint64_t>(dim);
   return bytes;
 }
@@ -37,7 +37,7 @@ Status CudaSession::create(const kiln_model_t &model, bool useGraph,
   KILN_CUDA_CHECK(
       api.cuStreamCreate(&session->cudaStream, CU_STREAM_NON_BLOCKING),
       "creating the session's CUDA stream");
-  KILN_RETURN_IF_ERROR(session->allocate());
+  KILN_RETURN_IF_ERROR(session->allocateTables());
   out = std::move(session);
   return nullptr;
 }
@@ -48,33 +48,153 @@ CudaSession::~CudaSession() {
     api.cuStreamSynchronize(cudaStream);
   if (graph)
     api.cuGraphExecDestroy(graph);
-  for (CUdeviceptr memory : {arena, io, tables})
+  for (CUdeviceptr memory : {arena, outputMemory, tables})
     if (memory)
       api.cuMemFree(memory);
+  for (const InputBuffer &input : inputBuffers)
+    if (input.pointer)
+      api.cuMemFree(input.pointer);
   if (cudaStream)
     api.cuStreamDestroy(cudaStream);
 }
 
-Status CudaSession::allocate() {
-  // The loader accepts only static CUDA artifacts: every size is a constant.
-  const int64_t noSymbols[1] = {0};
+Status CudaSession::allocateTables() {
+  // The tables: the shape kernel's bindings, every kernel's bindings, then
+  // the dims (at least one slot: the ABI promises a valid pointer). Their
+  // size does not depend on the shapes, so the graph's pointers to them
+  // stay valid.
+  size_t slots = model.shapeKernel ? model.shapeKernel->bindings.size() : 0;
+  for (const KernelLaunch &kernel : model.kernels)
+    slots += kernel.bindings.size();
+  size_t dimSlots = model.symbols.empty() ? 1 : model.symbols.size();
+  hostTables.assign(slots + dimSlots, 0);
+  KILN_CUDA_CHECK(
+      api.cuMemAlloc(&tables, hostTables.size() * 8),
+      ("allocating the binding tables on " + device.deviceName).c_str());
+  dims = tables + slots * 8;
+  inputBuffers.resize(model.inputs.size());
+  launches.resize(model.kernels.size());
+  size_t slot = model.shapeKernel ? model.shapeKernel->bindings.size() : 0;
+  for (size_t k = 0; k < model.kernels.size(); ++k) {
+    launches[k].table = tables + slot * 8;
+    slot += model.kernels[k].bindings.size();
+  }
+  return nullptr;
+}
+
+Status CudaSession::uploadInputs(kiln_session_t &session) {
+  for (size_t i = 0; i < model.inputs.size(); ++i) {
+    const BoundInput &input = session.inputs[i];
+    if (input.onDevice)
+      continue;
+    InputBuffer &buffer = inputBuffers[i];
+    uint64_t bytes = inputBytes(model.inputs[i].dtype, input.dims);
+    if (bytes > buffer.capacity || !buffer.pointer) {
+      if (buffer.pointer) {
+        // The stream may still read the old buffer.
+        KILN_CUDA_CHECK(api.cuStreamSynchronize(cudaStream),
+                        "waiting for the GPU before growing an input");
+        api.cuMemFree(buffer.pointer);
+        buffer.pointer = 0;
+      }
+      KILN_CUDA_CHECK(api.cuMemAlloc(&buffer.pointer, alignUp(bytes ? bytes : 1)),
+                      ("allocating " + std::to_string(bytes) +
+                       " bytes for input '" + model.inputs[i].name + "' on " +
+                       device.deviceName)
+                          .c_str());
+      buffer.capacity = bytes;
+    }
+    if (bytes)
+      KILN_CUDA_CHECK(
+          api.cuMemcpyHtoDAsync(buffer.pointer, input.data, bytes, cudaStream),
+          ("copying input '" + model.inputs[i].name + "' to the GPU").c_str());
+  }
+  return nullptr;
+}
+
+CUdeviceptr CudaSession::inputPointer(const kiln_session_t &session,
+                                      size_t index) const {
+  const BoundInput &input = session.inputs[index];
+  return input.onDevice ? reinterpret_cast<CUdeviceptr>(input.data)
+                        : inputBuffers[index].pointer;
+}
+
+Status CudaSession::uploadTables(kiln_session_t &session) {
+  std::copy(session.symbolValues.begin(), session.symbolValues.end(),
+            hostTables.begin() + (dims - tables) / 8);
+  // Pageable memory: the driver has staged the bytes when the call returns,
+  // so the host tables may change afterwards.
+  if (hostTables != uploadedTables) {
+    KILN_CUDA_CHECK(api.cuMemcpyHtoDAsync(tables, hostTables.data(),
+                                          hostTables.size() * 8, cudaStream),
+                    "copying the binding tables to the GPU");
+    uploadedTables = hostTables;
+  }
+  return nullptr;
+}
+
+Status CudaSession::computeSymbols(kiln_session_t &session) {
+  ContextScope scope(api, device.context);
+  KILN_RETURN_IF_ERROR(scope.status());
+  KILN_RETURN_IF_ERROR(uploadInputs(session));
+  if (!model.shapeKernel)
+    return nullptr;
+  const KernelLaunch &kernel = *model.shapeKernel;
+  for (size_t b = 0; b < kernel.bindings.size(); ++b)
+    hostTables[b] = inputPointer(session, kernel.bindings[b].index);
+  KILN_RETURN_IF_ERROR(uploadTables(session));
+  CUdeviceptr table = tables;
+  void *parameters[] = {&table, &dims};
+  KILN_CUDA_CHECK(api.cuLaunchKernel(device.shapeFunction, 1, 1, 1, 1, 1, 1, 0,
+                                     cudaStream, parameters, nullptr),
+                  ("launching the shape kernel (symbol '" + kernel.symbol +
+                   "') on " + device.deviceName)
+                      .c_str());
+  KILN_CUDA_CHECK(api.cuMemcpyDtoHAsync(session.symbolValues.data(), dims,
+                                        session.symbolValues.size() * 8,
+                                        cudaStream),
+                  "copying the computed sizes from the GPU");
+  KILN_CUDA_CHECK(api.cuStreamSynchronize(cudaStream),
+                  ("running the shape kernel on " + device.deviceName).c_str());
+  return nullptr;
+}
+
+Status CudaSession::plan(const std::vector<int64_t> &symbolValues,
+                         const kiln_session_t &session) {
+  const int64_t *symbols = symbolValues.data();
   std::string where = " on " + device.deviceName;
+  if (graph) {
+    // The grids change with the shapes: capture again.
+    api.cuGraphExecDestroy(graph);
+    graph = nullptr;
+  }
+  if (arena || outputMemory) {
+    KILN_CUDA_CHECK(api.cuStreamSynchronize(cudaStream),
+                    "waiting for the GPU before planning new shapes");
+    for (CUdeviceptr *memory : {&arena, &outputMemory})
+      if (*memory) {
+        api.cuMemFree(*memory);
+        *memory = 0;
+      }
+  }
+  bufferPointers.clear();
+  outputBuffers.clear();
 
   int64_t arenaSize = 0;
   KILN_RETURN_IF_ERROR(
-      model.arenaSize.evaluate(noSymbols, "the arena size", arenaSize));
+      model.arenaSize.evaluate(symbols, "the arena size", arenaSize));
   KILN_CUDA_CHECK(
       api.cuMemAlloc(&arena, alignUp(arenaSize ? arenaSize : 1)),
       ("allocating the " + std::to_string(arenaSize) + "-byte arena" + where)
           .c_str());
   for (size_t b = 0; b < model.buffers.size(); ++b) {
-    const BufferPlan &plan = model.buffers[b];
-    std::string what = "buffer " + std::to_string(b) + " '" + plan.name + "'";
+    const BufferPlan &buffer = model.buffers[b];
+    std::string what = "buffer " + std::to_string(b) + " '" + buffer.name + "'";
     int64_t offset = 0, size = 0;
     KILN_RETURN_IF_ERROR(
-        plan.offset.evaluate(noSymbols, (what + " offset").c_str(), offset));
+        buffer.offset.evaluate(symbols, (what + " offset").c_str(), offset));
     KILN_RETURN_IF_ERROR(
-        plan.size.evaluate(noSymbols, (what + " size").c_str(), size));
+        buffer.size.evaluate(symbols, (what + " size").c_str(), size));
     if (offset > arenaSize || size > arenaSize - offset)
       return makeError(KILN_STATUS_INVALID_ARTIFACT,
                        "%s [%lld, +%lld) is outside the arena of %lld bytes",
@@ -84,39 +204,22 @@ Status CudaSession::allocate() {
     bufferPointers.push_back(arena + static_cast<uint64_t>(offset));
   }
 
-  // Inputs and outputs: one allocation, each tensor 256-byte aligned.
+  // The outputs: one allocation, each tensor 256-byte aligned.
   std::vector<uint64_t> offsets;
-  uint64_t ioSize = 0;
-  for (const auto *list : {&model.inputs, &model.outputs})
-    for (const TensorSignature &tensor : *list) {
-      offsets.push_back(ioSize);
-      ioSize += alignUp(staticBytes(tensor));
-    }
-  KILN_CUDA_CHECK(api.cuMemAlloc(&io, ioSize ? ioSize : 1),
-                  ("allocating " + std::to_string(ioSize) +
-                   " bytes for the inputs and outputs" + where)
+  uint64_t outputBytes = 0;
+  for (const Output &output : session.outputs) {
+    offsets.push_back(outputBytes);
+    outputBytes += alignUp(output.sizeBytes);
+  }
+  KILN_CUDA_CHECK(api.cuMemAlloc(&outputMemory, outputBytes ? outputBytes : 1),
+                  ("allocating " + std::to_string(outputBytes) +
+                   " bytes for the outputs" + where)
                       .c_str());
-  size_t next = 0;
-  for (size_t i = 0; i < model.inputs.size(); ++i)
-    inputBuffers.push_back(io + offsets[next++]);
-  for (size_t o = 0; o < model.outputs.size(); ++o)
-    outputBuffers.push_back(io + offsets[next++]);
+  for (uint64_t offset : offsets)
+    outputBuffers.push_back(outputMemory + offset);
 
-  // The tables: every kernel's bindings, then the dims (at least one slot:
-  // the ABI promises a valid pointer). The dims of a static model are never
-  // read; they stay zero.
-  size_t slots = 0;
-  for (const KernelLaunch &kernel : model.kernels)
-    slots += kernel.bindings.size();
-  size_t dimSlots = model.symbols.empty() ? 1 : model.symbols.size();
-  hostTables.assign(slots + dimSlots, 0);
-  KILN_CUDA_CHECK(api.cuMemAlloc(&tables, hostTables.size() * 8),
-                  ("allocating the binding tables" + where).c_str());
-  size_t slot = 0;
-  for (const KernelLaunch &kernel : model.kernels) {
-    Launch launch;
-    launch.table = tables + slot * 8;
-    slot += kernel.bindings.size();
+  for (size_t k = 0; k < model.kernels.size(); ++k) {
+    const KernelLaunch &kernel = model.kernels[k];
     // The driver's limits: x up to 2^31 - 1 blocks, y and z up to 65535.
     const int64_t limits[3] = {INT32_MAX, 65535, 65535};
     for (int d = 0; d < 3; ++d) {
@@ -124,17 +227,17 @@ Status CudaSession::allocate() {
       std::string what =
           "kernel '" + kernel.name + "' grid dim " + std::to_string(d);
       KILN_RETURN_IF_ERROR(
-          kernel.grid[d].evaluate(noSymbols, what.c_str(), extent));
+          kernel.grid[d].evaluate(symbols, what.c_str(), extent));
       if (extent < 0 || extent > limits[d])
         return makeError(KILN_STATUS_INVALID_ARTIFACT,
                          "%s is %lld blocks; CUDA allows 0 to %lld",
                          what.c_str(), static_cast<long long>(extent),
                          static_cast<long long>(limits[d]));
-      launch.grid[d] = static_cast<unsigned>(extent);
+      launches[k].grid[d] = static_cast<unsigned>(extent);
     }
-    launches.push_back(launch);
   }
-  dims = tables + slots * 8;
+  plannedSymbols = symbolValues;
+  planned = true;
   return nullptr;
 }
 
@@ -196,35 +299,22 @@ Status CudaSession::captureGraph() {
 Status CudaSession::run(kiln_session_t &session) {
   ContextScope scope(api, device.context);
   KILN_RETURN_IF_ERROR(scope.status());
+  // The inputs are on the GPU already (computeSymbols).
+  if (!planned || session.symbolValues != plannedSymbols)
+    KILN_RETURN_IF_ERROR(plan(session.symbolValues, session));
 
-  // Host inputs go to the session's buffers; device inputs are used as is.
-  std::vector<CUdeviceptr> inputs(model.inputs.size());
-  for (size_t i = 0; i < model.inputs.size(); ++i) {
-    const BoundInput &input = session.inputs[i];
-    if (input.onDevice) {
-      inputs[i] = reinterpret_cast<CUdeviceptr>(input.data);
-      continue;
-    }
-    inputs[i] = inputBuffers[i];
-    uint64_t bytes = staticBytes(model.inputs[i]);
-    if (bytes)
-      KILN_CUDA_CHECK(
-          api.cuMemcpyHtoDAsync(inputs[i], input.data, bytes, cudaStream),
-          ("copying input '" + model.inputs[i].name + "' to the GPU").c_str());
-  }
   std::vector<CUdeviceptr> outputs(model.outputs.size());
   for (size_t o = 0; o < model.outputs.size(); ++o)
     outputs[o] = session.outputs[o].device
                      ? reinterpret_cast<CUdeviceptr>(session.outputs[o].device)
                      : outputBuffers[o];
-
-  size_t slot = 0;
+  size_t slot = model.shapeKernel ? model.shapeKernel->bindings.size() : 0;
   for (const KernelLaunch &kernel : model.kernels)
     for (const KernelBinding &binding : kernel.bindings) {
       CUdeviceptr pointer = 0;
       switch (binding.kind) {
       case BindingKind::Input:
-        pointer = inputs[binding.index];
+        pointer = inputPointer(session, binding.index);
         break;
       case BindingKind::Output:
         pointer = outputs[binding.index];
@@ -238,14 +328,7 @@ Status CudaSession::run(kiln_session_t &session) {
       }
       hostTables[slot++] = pointer;
     }
-  // Pageable memory: the driver has staged the bytes when the call returns,
-  // so the host tables may change afterwards.
-  if (hostTables != uploadedTables) {
-    KILN_CUDA_CHECK(api.cuMemcpyHtoDAsync(tables, hostTables.data(),
-                                          hostTables.size() * 8, cudaStream),
-                    "copying the binding tables to the GPU");
-    uploadedTables = hostTables;
-  }
+  KILN_RETURN_IF_ERROR(uploadTables(session));
 
   if (!useGraph) {
     KILN_RETURN_IF_ERROR(launchKernels());

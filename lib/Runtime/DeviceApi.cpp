@@ -9,6 +9,8 @@
 
 #include "CudaSession.h"
 
+#include <algorithm>
+
 using namespace kiln::runtime;
 
 namespace {
@@ -76,12 +78,21 @@ kiln_status_t *kiln_session_get_input_device(kiln_session_t *session,
     return status.release();
   const TensorSignature &tensor = model.inputs[index];
   const BoundInput &input = session->inputs[index];
+  // A symbolic input has the shape it was last set with.
+  bool symbolic = std::any_of(tensor.staticDims.begin(), tensor.staticDims.end(),
+                              [](int64_t d) { return d < 0; });
+  if (symbolic && !input.set)
+    return makeError(KILN_STATUS_FAILED_PRECONDITION,
+                     "input '%s' has symbolic dimensions and is not set yet",
+                     tensor.name.c_str())
+        .release();
+  const std::vector<int64_t> &dims = symbolic ? input.dims : tensor.staticDims;
   uint64_t bytes = kiln_dtype_size(tensor.dtype);
-  for (int64_t dim : tensor.staticDims)
+  for (int64_t dim : dims)
     bytes *= static_cast<uint64_t>(dim);
   out_view->dtype = tensor.dtype;
-  out_view->rank = tensor.staticDims.size();
-  out_view->dims = tensor.staticDims.data();
+  out_view->rank = dims.size();
+  out_view->dims = dims.data();
   out_view->data =
       input.set && input.onDevice
           ? input.data

@@ -215,12 +215,14 @@ Status kiln_session_t::bindSymbols() {
 }
 
 Status kiln_session_t::computeSymbols() {
-  if (!model->shapeKernel)
+  // On the GPU the inputs move to the device first, and the shape kernel
+  // runs there.
+  if (cuda)
+    KILN_RETURN_IF_ERROR(cuda->computeSymbols(*this));
+  else if (model->shapeKernel)
+    runShapeKernel();
+  else
     return nullptr;
-  bindings.clear();
-  for (const KernelBinding &binding : model->shapeKernel->bindings)
-    bindings.push_back(const_cast<void *>(inputs[binding.index].data));
-  model->shapeKernel->function(bindings.data(), symbolValues.data(), 0, 0, 0);
   for (uint32_t s : model->computedSymbols)
     if (symbolValues[s] < 0)
       return makeError(KILN_STATUS_INVALID_ARGUMENT,
@@ -230,6 +232,13 @@ Status kiln_session_t::computeSymbols() {
                        model->symbols[s].c_str(),
                        static_cast<long long>(symbolValues[s]));
   return nullptr;
+}
+
+void kiln_session_t::runShapeKernel() {
+  bindings.clear();
+  for (const KernelBinding &binding : model->shapeKernel->bindings)
+    bindings.push_back(const_cast<void *>(inputs[binding.index].data));
+  model->shapeKernel->function(bindings.data(), symbolValues.data(), 0, 0, 0);
 }
 
 Status kiln_session_t::prepareOutputs() {

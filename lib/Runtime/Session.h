@@ -103,6 +103,8 @@ struct kiln_session_t {
   kiln::runtime::Status bindSymbols();
   /// Runs the shape kernel, if any, on the bound inputs.
   kiln::runtime::Status computeSymbols();
+  /// The CPU shape kernel, writing the computed symbols.
+  void runShapeKernel();
   kiln::runtime::Status run();
   kiln::runtime::Status output(size_t index, kiln_tensor_view_t &view);
 };

@@ -100,8 +100,6 @@ static bool check(const ArtifactDesc &desc, std::string &error) {
   bool cuda = desc.codeFormat == ArtifactDesc::CodeFormat::Cuda;
   if (cuda && desc.codePtx.empty())
     return bad("a CUDA code object needs PTX (codePtx is empty)");
-  if (cuda && desc.shapeKernel)
-    return bad("CUDA artifacts cannot have a shape kernel");
   if (!cuda && (!desc.codePtx.empty() || !desc.codeChip.empty()))
     return bad("PTX and a chip are only for CUDA code objects");
   for (const KernelDesc &kernel : desc.kernels) {
