@@ -4,6 +4,7 @@
 # llvm_tools_dir) and then loads this file.
 
 import os
+import shutil
 import subprocess
 
 import lit.formats
@@ -68,6 +69,13 @@ def _onnx_test_data(python):
         return None
     return result.stdout.strip() if result.returncode == 0 else None
 
+
+# CUDA's ptxas, for the tests of cubins and ptxas's resource report.
+_ptxas = shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas" if os.access("/usr/local/cuda/bin/ptxas", os.X_OK) else None)
+if _ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.insert(0, ("%ptxas", _ptxas))
 
 onnx_data = _onnx_test_data(config.kiln_python)
 if onnx_data:

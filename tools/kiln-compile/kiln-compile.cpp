@@ -67,7 +67,8 @@ static cl::opt<bool> cpuVectorize(
 static cl::opt<std::string>
     ptxasPath("ptxas",
               cl::desc("cuda: the ptxas that assembles the cubin (default: "
-                       "$KILN_PTXAS, PATH, /usr/local/cuda/bin)"),
+                       "$KILN_PTXAS, PATH, /usr/local/cuda/bin; 'none': "
+                       "PTX only, compiled by the driver at load)"),
               cl::value_desc("path"), cl::init(""), cl::cat(category));
 static cl::opt<bool>
     report("report",

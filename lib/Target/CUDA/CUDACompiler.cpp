@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -65,15 +66,18 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   return llvm::Error::success();
 }
 
-/// The PTX of the gpu.module, through NVVM and LLVM NVPTX.
-static llvm::Expected<std::string> emitPTX(ModuleOp module,
-                                           const CUDACompileOptions &options) {
+/// The PTX of the gpu.module, through NVVM and LLVM NVPTX, with math
+/// functions from the libdevice of `toolkit` (when there is one).
+static llvm::Expected<std::string>
+emitPTX(ModuleOp module, const CUDACompileOptions &options,
+        const std::optional<std::string> &toolkit) {
   std::string pipeline =
       "gpu.module(expand-strided-metadata,lower-affine,convert-scf-to-cf,"
       "convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts),"
       "nvvm-attach-target{chip=" +
       options.chip + " features=+ptx80 O=" + std::to_string(options.optLevel) +
-      "},gpu-module-to-binary{format=isa}";
+      "},gpu-module-to-binary{format=isa" +
+      (toolkit ? " toolkit=" + *toolkit : "") + "}";
   if (llvm::Error e = cpu::runPipeline(
           module, "lowering the kernels to PTX",
           [&](PassManager &pm) { return cpu::addPipeline(pm, pipeline); }))
@@ -86,6 +90,10 @@ static llvm::Expected<std::string> emitPTX(ModuleOp module,
   });
   if (ptx.empty())
     return makeError("the NVPTX backend produced no PTX (a kiln bug)");
+  if (!toolkit && StringRef(ptx).contains(".extern .func"))
+    return makeError("the kernels call math functions from CUDA's libdevice, "
+                     "which was not found: install the CUDA toolkit or set "
+                     "CUDA_HOME to it");
   return ptx;
 }
 
@@ -162,19 +170,26 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
     return llvm::Error::success();
   }
 
-  llvm::Expected<std::string> ptx = emitPTX(module, options);
+  if (!options.ptxasPath.empty() && options.ptxasPath != "none" &&
+      !llvm::sys::fs::can_execute(options.ptxasPath))
+    return makeError("--ptxas=" + options.ptxasPath +
+                     " is not an executable; give the path of CUDA's ptxas, "
+                     "or 'none' for an artifact with PTX only");
+  std::optional<std::string> ptxas = findPtxas(options.ptxasPath);
+  llvm::Expected<std::string> ptx =
+      emitPTX(module, options, findLibdeviceToolkit(ptxas.value_or("")));
   if (!ptx)
     return ptx.takeError();
   result.ptx = std::move(*ptx);
 
   std::optional<AssembledPTX> assembled;
-  if (std::optional<std::string> ptxas = findPtxas(options.ptxasPath)) {
+  if (ptxas) {
     llvm::Expected<AssembledPTX> a =
         assemblePTX(*ptxas, result.ptx, options.chip, options.optLevel);
     if (!a)
       return a.takeError();
     assembled = std::move(*a);
-  } else {
+  } else if (options.ptxasPath != "none") {
     result.warning = "ptxas not found (set KILN_PTXAS or put the CUDA "
                      "toolkit's bin on PATH): the artifact carries PTX only, "
                      "which the driver compiles when the model is loaded";

@@ -19,9 +19,12 @@ static llvm::Error makeError(const llvm::Twine &message) {
 }
 
 std::optional<std::string> kiln::cuda::findPtxas(llvm::StringRef explicitPath) {
+  if (explicitPath == "none")
+    return std::nullopt;
   if (!explicitPath.empty())
     return explicitPath.str();
-  if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_PTXAS"))
+  if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_PTXAS");
+      env && !env->empty())
     return *env;
   std::vector<std::string> extra;
   if (std::optional<std::string> home =
@@ -35,6 +38,26 @@ std::optional<std::string> kiln::cuda::findPtxas(llvm::StringRef explicitPath) {
   found = llvm::sys::findProgramByName("ptxas", paths);
   if (found)
     return *found;
+  return std::nullopt;
+}
+
+std::optional<std::string>
+kiln::cuda::findLibdeviceToolkit(llvm::StringRef ptxas) {
+  std::vector<std::string> candidates;
+  for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
+    if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
+      candidates.push_back(*value);
+  if (!ptxas.empty())
+    candidates.push_back(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
+            .str());
+  candidates.push_back("/usr/local/cuda");
+  for (const std::string &root : candidates) {
+    llvm::SmallString<256> libdevice(root);
+    llvm::sys::path::append(libdevice, "nvvm", "libdevice", "libdevice.10.bc");
+    if (!root.empty() && llvm::sys::fs::exists(libdevice))
+      return root;
+  }
   return std::nullopt;
 }
 

@@ -33,9 +33,14 @@ struct AssembledPTX {
   llvm::StringMap<KernelResources> resources;
 };
 
-/// ptxas from `explicitPath`, else $KILN_PTXAS, PATH, $CUDA_HOME/bin or
-/// /usr/local/cuda/bin; nullopt when none is found.
+/// ptxas from `explicitPath` ("none": nullopt), else $KILN_PTXAS, PATH,
+/// $CUDA_HOME/bin or /usr/local/cuda/bin; nullopt when none is found.
 std::optional<std::string> findPtxas(llvm::StringRef explicitPath);
+
+/// The CUDA toolkit whose libdevice (nvvm/libdevice/libdevice.10.bc) the
+/// kernels' math functions link: $CUDA_HOME, $CUDA_PATH, the toolkit of
+/// `ptxas`, /usr/local/cuda; nullopt when none has it.
+std::optional<std::string> findLibdeviceToolkit(llvm::StringRef ptxas);
 
 /// Assembles `ptx` for `chip` (e.g. sm_90) with the ptxas at `ptxas`.
 llvm::Expected<AssembledPTX> assemblePTX(llvm::StringRef ptxas,

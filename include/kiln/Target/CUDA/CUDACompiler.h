@@ -43,8 +43,9 @@ struct CUDACompileOptions {
   uint64_t externalWeightThreshold = 0;
   std::string parameterFile;
   /// ptxas to assemble the cubin with; empty: $KILN_PTXAS, then ptxas on
-  /// PATH, then /usr/local/cuda/bin. Without one the artifact carries PTX
-  /// only, which the driver compiles when the model is loaded.
+  /// PATH, then /usr/local/cuda/bin; "none": do not assemble. Without one
+  /// the artifact carries PTX only, which the driver compiles when the
+  /// model is loaded.
   std::string ptxasPath;
 };
 
