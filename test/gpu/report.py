@@ -109,17 +109,19 @@ def cmd_conformance(args):
     if not rows:
         write_json(args.json, "FAIL", "the runner reported no case")
         return 0
-    per_suite, regressions, not_run, xfail = {}, [], 0, {}
+    per_suite, regressions, not_run, xfail = {}, [], [], {}
     for r in rows:
         s = per_suite.setdefault(r["suite"], {"gpu_pass": 0, "cases": 0, "regressions": 0,
-                                              "gains": 0})
+                                              "gains": 0, "not_run": 0})
         s["cases"] += 1
         s["gpu_pass"] += r["ok"]
         if r["suite"] not in xfail:
             xfail[r["suite"]] = parse_xfail(args.xfail / f"{r['suite']}.txt")
         listed = r["case"] in xfail[r["suite"]]
-        not_run += r["reason"].startswith("not run:")
-        if not r["ok"] and not listed:
+        if r["reason"].startswith("not run:"):  # the time cap: neither pass nor fail
+            s["not_run"] += 1
+            not_run.append(f"{r['suite']}/{r['case']}: {r['reason']}")
+        elif not r["ok"] and not listed:
             s["regressions"] += 1
             regressions.append(f"{r['suite']}/{r['case']}: "
                                + ("CRASH " if r["crash"] else "") + r["reason"])
@@ -130,13 +132,16 @@ def cmd_conformance(args):
     args.regressions.write_text(
         "# Cases that pass on the CPU (not in test/conformance/xfail) but not on the GPU,\n"
         "# with the GPU run's reason (compile: ... happened at pack time).\n"
-        + "".join(line + "\n" for line in regressions))
+        + "".join(line + "\n" for line in regressions)
+        + ("# Not run (the step's time cap came first):\n" if not_run else "")
+        + "".join(line + "\n" for line in not_run))
     gpu = sum(s["gpu_pass"] for s in per_suite.values())
     ref = sum(s["cpu_pass"] or 0 for s in per_suite.values())
     reason = f"{gpu}/{ref} of the CPU's passes, {len(regressions)} regressions"
     if not_run:
-        reason += f", {not_run} cases not run (time cap)"
-    write_json(args.json, "PASS" if not regressions else "FAIL", reason, suites=per_suite)
+        reason += f", {len(not_run)} cases not run (time cap)"
+    write_json(args.json, "PASS" if not regressions and not not_run else "FAIL", reason,
+               suites=per_suite)
     return 0
 
 
@@ -176,11 +181,11 @@ def cmd_summary(args):
     conf = steps.get("conformance", {}).get("detail", {}).get("suites")
     if conf:
         lines += ["", f"{'suite':18} {'GPU pass':>8} {'CPU pass':>8} {'ratio':>7} "
-                  f"{'regress':>7} {'gains':>5}"]
+                  f"{'regress':>7} {'gains':>5} {'not run':>7}"]
         for name, s in conf.items():
             ratio = f"{s['gpu_pass'] / s['cpu_pass']:.3f}" if s["cpu_pass"] else "-"
             lines.append(f"{name:18} {s['gpu_pass']:>8} {s['cpu_pass'] or '-':>8} {ratio:>7} "
-                         f"{s['regressions']:>7} {s['gains']:>5}")
+                         f"{s['regressions']:>7} {s['gains']:>5} {s['not_run']:>7}")
     bench_md = args.work / "bench-table.md"
     if bench_md.exists():
         lines += ["", bench_md.read_text().rstrip()]
