@@ -639,8 +639,11 @@ def main_compile_only(args):
              if (d / "model.onnx").is_file() and (not args.filter or args.filter.search(d.name))]
 
     def run(c):
-        return compile_only(args.kiln_compile, c[0], c[1], args.timeout, args.kiln_arg,
-                            args.artifacts_dir)
+        try:
+            return compile_only(args.kiln_compile, c[0], c[1], args.timeout, args.kiln_arg,
+                                args.artifacts_dir)
+        except OSError as e:  # e.g. kiln-compile replaced by a rebuild: one failed case
+            return Result(c[0], c[1].name, False, reason=f"compile: {e}")
     run = with_time_limit(run, args.time_limit)
     results = collections.defaultdict(list)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:

@@ -74,14 +74,18 @@ def kiln_run(kiln, artifact, inputs, out_dir, run_args, timeout):
 
 
 def check_outputs(outputs, refs, names):
-    details, ok = [], True
+    """(ok, detail, largest float error or None)."""
+    details, ok, worst = [], True, None
     if len(outputs) != len(refs):
-        return False, f"{len(outputs)} outputs instead of {len(refs)}"
+        return False, f"{len(outputs)} outputs instead of {len(refs)}", None
     for name, got, want in zip(names, outputs, refs):
         good, detail = compare(got, want)
         ok &= good
         details.append(f"{name}: {detail}")
-    return ok, "; ".join(details)
+        if detail.startswith("rel L2"):
+            err = float(detail.split()[-1])
+            worst = err if worst is None else max(worst, err)
+    return ok, "; ".join(details), worst
 
 
 def check_zoo(args, work):
@@ -104,7 +108,7 @@ def check_zoo(args, work):
             row["detail"] = error
             return row
         refs = [np.load(args.pack / r) for r in entry["refs"]]
-        ok, row["detail"] = check_outputs(outputs, refs, entry["outputs"])
+        ok, row["detail"], row["rel_l2"] = check_outputs(outputs, refs, entry["outputs"])
         row["status"] = "PASS" if ok else "FAIL"
         if entry.get("note"):
             row["detail"] += f" [{entry['note']}]"
@@ -122,8 +126,9 @@ def check_big(args, work):
     deadline = time.monotonic() + args.time_limit
     rows = []
     for name, entry in index["models"].items():
-        def row(label, status, detail):
-            rows.append({"label": f"{name} {label}", "status": status, "detail": detail})
+        def row(label, status, detail, rel_l2=None):
+            rows.append({"label": f"{name} {label}", "status": status, "detail": detail,
+                         "rel_l2": rel_l2})
             print(f"{status:7} {name} {label}: {detail}", flush=True)
 
         if entry.get("error") or "refs" not in entry:
@@ -164,7 +169,7 @@ def check_big(args, work):
                 row(label, "FAIL", error)
                 continue
             first = [o[:1] for o in outputs]
-            ok, detail = check_outputs(first, refs, entry["outputs"])
+            ok, detail, worst = check_outputs(first, refs, entry["outputs"])
             if n > 1 and ok:
                 if all(np.array_equal(o[0], o[1]) for o in outputs):
                     ok, detail = False, detail + "; samples 0 and 1 give identical outputs"
@@ -172,7 +177,8 @@ def check_big(args, work):
                              if np.issubdtype(o.dtype, np.floating)):
                     ok, detail = False, detail + "; non-finite values in samples 1.."
             scope = "sample 0 vs CPU reference" if n > 1 else "vs CPU reference"
-            row(label, "PASS" if ok else "FAIL", f"{scope}: {detail} ({took:.1f}s with load)")
+            row(label, "PASS" if ok else "FAIL", f"{scope}: {detail} ({took:.1f}s with load)",
+                worst)
     return rows, None
 
 
@@ -205,6 +211,9 @@ def main():
         status = "PASS" if not failed else "FAIL"
         reason = f"{passed}/{len(rows)} passed" + (
             f"; first failure {failed[0]['label']}: {failed[0]['detail'][:120]}" if failed else "")
+        if args.what == "big":  # the numbers themselves belong in the table
+            reason += "; rel L2 " + ", ".join(
+                f"{r['label']} {r['rel_l2']:.1e}" for r in rows if r.get("rel_l2") is not None)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"status": status, "reason": reason, "rows": rows},
                                     indent=1) + "\n")

@@ -177,7 +177,7 @@ def cmd_summary(args):
     lines.append(f"{'step':12} {'result':8} {'s':>5}  reason")
     for name in STEPS:
         s = steps.get(name, {"status": "SKIPPED", "seconds": "", "reason": "not reached"})
-        lines.append(f"{name:12} {s['status']:8} {s['seconds']:>5}  {cell(s['reason'], 100)}")
+        lines.append(f"{name:12} {s['status']:8} {s['seconds']:>5}  {cell(s['reason'], 140)}")
     conf = steps.get("conformance", {}).get("detail", {}).get("suites")
     if conf:
         lines += ["", f"{'suite':18} {'GPU pass':>8} {'CPU pass':>8} {'ratio':>7} "
