@@ -258,6 +258,8 @@ def run_kiln(args, index, log):
                          ("--device-resident", "--device-resident")):
         if flag == "--synthetic-weights" and index.get("weights") != "synthetic":
             continue
+        if flag == "--device-resident" and not cuda:  # a CUDA-only flag
+            continue
         if cuda or has_flag(args.kiln_bench, flag):
             base.append(wanted)
     for model in MODELS:

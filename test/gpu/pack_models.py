@@ -24,10 +24,12 @@ both sides run with `--synthetic-weights`, which fills each absent
 constant from its name, identically on every device. The reference is a
 CPU artifact at batch 1 (`--target=cpu --cpu-vectorize=false`: plain loops
 and unpacked constants, so the synthetic values are those of the
-artifact under test) run here. While kiln-run has no --synthetic-weights,
-a --target=cpu pack (the local dry run) keeps the real parameter files in
-W/params and records where they are ("weights": "params"); a CUDA pack
-then has no big models. Writes DIR/big/index.json.
+artifact under test) run here. A --target=cpu pack (the local dry run)
+keeps the real parameter files in W/params and records where they are
+("weights": "params"): its vectorized artifacts pack their weights, so
+synthetic ones would not match the plain reference's. A CUDA pack without a
+kiln-run that knows --synthetic-weights has no big models. Writes
+DIR/big/index.json.
 """
 
 import argparse
@@ -237,9 +239,13 @@ def big_inputs(model, batch, seq, seed):
 
 
 def pack_big(args, log):
-    synthetic = tool_has(args.kiln_run, "--synthetic-weights")
-    plain_cpu = tool_has(args.kiln_compile, "--cpu-vectorize")
     cuda = args.target != "cpu"
+    # A --target=cpu pack (the dry run, never carried) keeps the real weights:
+    # its artifacts are the default, vectorized ones with packed weights, whose
+    # constants differ from the plain reference's, so synthetic weights would
+    # differ too; with real ones the dry run compares two CPU code generators.
+    synthetic = cuda and tool_has(args.kiln_run, "--synthetic-weights")
+    plain_cpu = tool_has(args.kiln_compile, "--cpu-vectorize")
     root = args.out / "big"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
