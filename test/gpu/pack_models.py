@@ -325,6 +325,8 @@ def pack_big(args, log):
         t0 = time.time()
         rc, out = run(cmd, log, timeout=args.reference_timeout)
         entry["reference_seconds"] = round(time.time() - t0, 1)
+        # The reference's own parameter file (up to 440 MB) is not needed again.
+        Path(str(ref_artifact) + ".params").unlink(missing_ok=True)
         if rc != 0:
             entry["error"] = f"CPU reference run failed: {one_line(out)}"
             print(f"  big {name}: {entry['error']}", flush=True)
