@@ -15,6 +15,17 @@ mode needs numpy and onnx (the project's venv). Import only (without
 --kiln-run): `KILN_COMPILE model.onnx --emit=kiln -o /dev/null` must exit 0;
 this mode uses only the standard library.
 
+Split mode, for a machine without the compiler (the GPU check,
+scripts/gpu-check): `--compile-only --artifacts-dir DIR` compiles every case
+here into DIR/<suite>/<case>/model.kiln and copies its test_data_set_*
+folders next to it (bfloat16 inputs already relabelled), so DIR needs no
+ONNX file; a compile failure is recorded in DIR/<suite>/<case>/case.json
+with its reason. `--precompiled DIR --kiln-run PATH` then runs and compares
+those cases there, without kiln-compile (a recorded compile failure is a
+failure of its case); `--kiln-run-arg` passes extra arguments to kiln-run,
+e.g. --kiln-run-arg=--device=cuda. `--results-json FILE` writes every
+case's result (any mode).
+
 Results are compared against a per-suite expected-failures file
 `<expected-failures-dir>/<suite>.txt`, one entry per line:
 
@@ -34,6 +45,10 @@ Usage:
       --suite simple=/usr/share/libonnx-testdata/data/simple \\
       --expected-failures-dir test/conformance/xfail \\
       [--jobs N] [--timeout SECS] [--filter REGEX] [--update] [--verbose]
+  run_conformance.py --kiln-compile build/bin/kiln-compile --compile-only \
+      --artifacts-dir DIR --suite ... [--kiln-arg=--target=cuda:sm_90]
+  run_conformance.py --precompiled DIR --kiln-run build/bin/kiln-run \
+      [--kiln-run-arg=--device=cuda] --expected-failures-dir test/conformance/xfail
 
 --update rewrites the expected-failures files to match the current results
 (existing reasons are kept; new crashes are not added) and exits 0.
@@ -43,6 +58,7 @@ Usage:
 import argparse
 import collections
 import concurrent.futures
+import json
 import os
 import re
 import shutil
@@ -50,6 +66,7 @@ import signal
 import tempfile
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,19 +149,25 @@ def run_case(kiln, suite, case_dir, timeout, extra_args=()):
                   reason=failure_reason(err, model, case_dir.name, proc.returncode))
 
 
-def run_end_to_end(kiln, kiln_run, suite, case_dir, timeout, extra_args, workdir):
-    """Compiles the case to an artifact (input shapes pinned from its first
-    data set), runs every data set with kiln-run and compares the outputs
-    with the expected ones (rtol 1e-3, atol 1e-7, as the ONNX backend
-    runner). Failures name their stage: import/codegen, run, or mismatch."""
-    import numpy as np  # the end-to-end mode runs in the project's venv
+def read_pb(path):
     import onnx
-    from onnx import numpy_helper
+    tensor = onnx.TensorProto()
+    tensor.ParseFromString(path.read_bytes())
+    return tensor
+
+
+def by_index(paths):
+    """input_*.pb / output_*.pb in numeric order (input_10 after input_9)."""
+    return sorted(paths, key=lambda p: int(p.stem.split("_")[1]))
+
+
+def prepare_case(suite, case_dir):
+    """Reads a case's model and first data set: (data_sets, graph_inputs,
+    --input-shape arguments), or a failed Result."""
+    import onnx
 
     case = case_dir.name
     model_path = case_dir.resolve() / "model.onnx"
-    out_dir = Path(workdir) / suite / case
-    out_dir.mkdir(parents=True, exist_ok=True)
     data_sets = sorted(d for d in case_dir.glob("test_data_set_*") if d.is_dir())
     if not data_sets:
         return Result(suite, case, False, reason="no test data set")
@@ -155,38 +178,69 @@ def run_end_to_end(kiln, kiln_run, suite, case_dir, timeout, extra_args, workdir
     initializers = {t.name for t in graph.initializer}
     graph_inputs = [i for i in graph.input if i.name not in initializers]
     input_names = [i.name for i in graph_inputs]
-
-    def read_pb(path):
-        tensor = onnx.TensorProto()
-        tensor.ParseFromString(path.read_bytes())
-        return tensor
-
-    first_inputs = sorted(data_sets[0].glob("input_*.pb"),
-                          key=lambda p: int(p.stem.split("_")[1]))
     shapes = []
-    for name, path in zip(input_names, first_inputs):
+    for name, path in zip(input_names, by_index(data_sets[0].glob("input_*.pb"))):
         dims = list(read_pb(path).dims)
         shapes.append(f"--input-shape={name}=" + ("x".join(map(str, dims)) if dims else "scalar"))
-    artifact = out_dir / "model.kiln"
+    return data_sets, graph_inputs, shapes
+
+
+def compile_case(kiln, suite, case_dir, timeout, extra_args, artifact):
+    """Compiles the case to `artifact` with its input shapes pinned from its
+    first data set: (data_sets, graph_inputs), or a failed Result whose
+    reason starts with its stage."""
+    prepared = prepare_case(suite, case_dir)
+    if isinstance(prepared, Result):
+        return prepared
+    data_sets, graph_inputs, shapes = prepared
+    case, model_path = case_dir.name, case_dir.resolve() / "model.onnx"
     rc, err = _run([kiln, str(model_path), "-o", str(artifact), *shapes, *extra_args],
                    case_dir.parent, timeout)
     if rc is None or rc != 0:
         return Result(suite, case, False, crash=rc is not None and rc < 0, stderr=err,
                       reason="compile: " + (f"timeout after {timeout:g}s" if rc is None
                                             else failure_reason(err, model_path, case, rc)))
+    return data_sets, graph_inputs
+
+
+def run_end_to_end(kiln, kiln_run, suite, case_dir, timeout, extra_args, workdir,
+                   run_args=()):
+    """Compiles the case to an artifact (input shapes pinned from its first
+    data set), runs every data set with kiln-run and compares the outputs
+    with the expected ones (rtol 1e-3, atol 1e-7, as the ONNX backend
+    runner). Failures name their stage: import/codegen, run, or mismatch."""
+    out_dir = Path(workdir) / suite / case_dir.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    artifact = out_dir / "model.kiln"
+    compiled = compile_case(kiln, suite, case_dir, timeout, extra_args, artifact)
+    if isinstance(compiled, Result):
+        return compiled
+    data_sets, graph_inputs = compiled
+    return run_data_sets(kiln_run, run_args, suite, case_dir.name, artifact, data_sets,
+                         graph_inputs, out_dir, case_dir.parent, timeout)
+
+
+def run_data_sets(kiln_run, run_args, suite, case, artifact, data_sets, graph_inputs,
+                  out_dir, cwd, timeout):
+    """Runs every data set through kiln-run and compares each output with its
+    output_*.pb. graph_inputs (the model's inputs) is None for precompiled
+    cases, whose input files were already relabelled when they were packed."""
+    from onnx import numpy_helper
+
     for data_set in data_sets:
-        inputs = sorted(data_set.glob("input_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
-        inputs = [as_declared(path, value, out_dir / data_set.name)
-                  for path, value in zip(inputs, graph_inputs)]
-        expected = sorted(data_set.glob("output_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
+        inputs = by_index(data_set.glob("input_*.pb"))
+        if graph_inputs is not None:
+            inputs = [as_declared(path, value, out_dir / data_set.name)
+                      for path, value in zip(inputs, graph_inputs)]
+        expected = by_index(data_set.glob("output_*.pb"))
         results = out_dir / data_set.name
-        results.mkdir(exist_ok=True)
+        results.mkdir(parents=True, exist_ok=True)
         for old in results.glob("output_*.pb"):
             old.unlink()
         # TensorProto outputs: .npy has no bfloat16.
         rc, err = _run([kiln_run, str(artifact), *map(str, inputs), "--output-dir",
-                        str(results), "--output-format=pb", "--quiet"],
-                       case_dir.parent, timeout)
+                        str(results), "--output-format=pb", "--quiet", *run_args],
+                       cwd, timeout)
         if rc is None or rc != 0:
             return Result(suite, case, False, crash=rc is not None and rc < 0, stderr=err,
                           reason="run: " + (f"timeout after {timeout:g}s" if rc is None
@@ -202,6 +256,55 @@ def run_end_to_end(kiln, kiln_run, suite, case_dir, timeout, extra_args, workdir
                 return Result(suite, case, False,
                               reason=f"mismatch: output {i} ({data_set.name}): {problem}")
     return Result(suite, case, True)
+
+
+CASE_INFO = "case.json"  # marks a case folder of an --artifacts-dir
+
+
+def compile_only(kiln, suite, case_dir, timeout, extra_args, artifacts_dir):
+    """--compile-only: compiles the case into ARTIFACTS/<suite>/<case>/model.kiln
+    and copies its data sets next to it, inputs as kiln-run must read them
+    (the machine that runs them may have no onnx able to relabel them).
+    case.json records whether it compiled and why not."""
+    dest = Path(artifacts_dir) / suite / case_dir.name
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    compiled = compile_case(kiln, suite, case_dir, timeout, extra_args, dest / "model.kiln")
+    if isinstance(compiled, Result):
+        result = compiled
+    else:
+        data_sets, graph_inputs = compiled
+        for data_set in data_sets:
+            target = dest / data_set.name
+            target.mkdir()
+            inputs = by_index(data_set.glob("input_*.pb"))
+            for path, value in zip(inputs, graph_inputs):
+                fixed = as_declared(path, value, target)  # writes a relabelled copy there
+                if fixed == path:
+                    shutil.copyfile(path, target / path.name)
+            for path in data_set.glob("output_*.pb"):
+                shutil.copyfile(path, target / path.name)
+        result = Result(suite, case_dir.name, True)
+    info = {"suite": suite, "case": case_dir.name, "compiled": result.ok,
+            "crash": result.crash, "reason": result.reason,
+            "stderr": result.stderr[-2000:]}
+    (dest / CASE_INFO).write_text(json.dumps(info, indent=1) + "\n")
+    return result
+
+
+def run_precompiled(kiln_run, run_args, suite, case_dir, timeout, workdir):
+    """--precompiled: runs and compares a case that --compile-only packed. A
+    case that did not compile fails with its recorded reason."""
+    info = json.loads((case_dir / CASE_INFO).read_text())
+    if not info["compiled"]:
+        return Result(suite, case_dir.name, False, crash=info["crash"],
+                      reason=info["reason"], stderr=info.get("stderr", ""))
+    out_dir = Path(workdir) / suite / case_dir.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data_sets = sorted(d for d in case_dir.glob("test_data_set_*") if d.is_dir())
+    return run_data_sets(kiln_run, run_args, suite, case_dir.name,
+                         case_dir.resolve() / "model.kiln", data_sets, None, out_dir,
+                         case_dir, timeout)
 
 
 def as_declared(path, graph_input, work):
@@ -288,10 +391,13 @@ def summary_line(name, passed, total, xfail, unexpected):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--kiln-compile", required=True, help="path to kiln-compile")
-    p.add_argument("--suite", action="append", required=True, metavar="NAME=DIR",
-                   help="a suite directory of test_*/model.onnx cases (repeatable)")
-    p.add_argument("--expected-failures-dir", required=True, type=Path)
+    p.add_argument("--kiln-compile", help="path to kiln-compile (required unless "
+                   "--precompiled)")
+    p.add_argument("--suite", action="append", default=[], metavar="NAME=DIR",
+                   help="a suite directory of test_*/model.onnx cases (repeatable; "
+                        "with --precompiled: NAME alone selects a packed suite)")
+    p.add_argument("--expected-failures-dir", type=Path,
+                   help="where <suite>.txt lists live (required unless --compile-only)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--timeout", type=float, default=60.0, help="per-case seconds")
     p.add_argument("--update", action="store_true",
@@ -306,7 +412,34 @@ def parse_args(argv):
     p.add_argument("--kiln-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for kiln-compile (repeatable), e.g. "
                         "--kiln-arg=--verify-declared-types")
+    p.add_argument("--kiln-run-arg", action="append", default=[], metavar="ARG",
+                   help="extra argument for kiln-run (repeatable), e.g. "
+                        "--kiln-run-arg=--device=cuda")
+    p.add_argument("--compile-only", action="store_true",
+                   help="compile every case into --artifacts-dir with its data sets "
+                        "(for --precompiled on another machine); runs nothing")
+    p.add_argument("--artifacts-dir", type=Path, help="where --compile-only writes")
+    p.add_argument("--precompiled", type=Path, metavar="DIR",
+                   help="run and compare the cases --compile-only wrote to DIR, "
+                        "without kiln-compile (needs --kiln-run)")
+    p.add_argument("--results-json", type=Path, metavar="FILE",
+                   help="also write every case's result to FILE")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECS",
+                   help="cases not started after SECS fail as 'not run: time limit'")
     args = p.parse_args(argv)
+    if args.precompiled:
+        return parse_precompiled_args(p, args)
+    if not args.kiln_compile:
+        p.error("--kiln-compile is required (unless --precompiled)")
+    if not args.suite:
+        p.error("at least one --suite is required")
+    if args.compile_only:
+        if not args.artifacts_dir:
+            p.error("--compile-only needs --artifacts-dir")
+        if args.kiln_run:
+            p.error("--compile-only runs nothing: drop --kiln-run")
+    elif not args.expected_failures_dir:
+        p.error("--expected-failures-dir is required (unless --compile-only)")
     suites = {}
     for spec in args.suite:
         name, sep, directory = spec.partition("=")
@@ -326,13 +459,38 @@ def parse_args(argv):
     return args
 
 
+def parse_precompiled_args(p, args):
+    """--precompiled DIR: the suites are DIR's (index.json keeps their order),
+    or those named by --suite NAME."""
+    if args.compile_only or args.kiln_compile:
+        p.error("--precompiled runs packed artifacts: no --compile-only or --kiln-compile")
+    if not args.kiln_run or not os.access(args.kiln_run, os.X_OK):
+        p.error("--precompiled needs --kiln-run with an executable")
+    if not args.expected_failures_dir:
+        p.error("--expected-failures-dir is required")
+    args.kiln_run = os.path.abspath(args.kiln_run)
+    index = args.precompiled / "index.json"
+    if not index.is_file():
+        p.error(f"--precompiled {args.precompiled}: no index.json (not a --compile-only dir)")
+    packed = json.loads(index.read_text())["suites"]
+    names = [spec.partition("=")[0] for spec in args.suite] or packed
+    unknown = [n for n in names if n not in packed]
+    if unknown:
+        p.error(f"--suite {', '.join(unknown)}: not in {args.precompiled}")
+    args.suites = {n: args.precompiled / n for n in names}
+    return args
+
+
 MODE = "import"
 
 
 def main(argv=None):
     global MODE
     args = parse_args(argv)
-    MODE = "end-to-end" if args.kiln_run else "import"
+    if args.compile_only:
+        return main_compile_only(args)
+    MODE = ("precompiled" if args.precompiled else
+            "end-to-end" if args.kiln_run else "import")
     try:
         expected = {s: parse_expected(args.expected_failures_dir / f"{s}.txt")
                     for s in args.suites}
@@ -343,25 +501,36 @@ def main(argv=None):
     def selected(case):
         return not args.filter or args.filter.search(case)
 
+    marker = CASE_INFO if args.precompiled else "model.onnx"
     cases = []  # (suite, case_dir), sorted by suite order then name
     for suite, directory in args.suites.items():
         for d in sorted(directory.glob("test_*"), key=lambda d: d.name):
-            if (d / "model.onnx").is_file() and selected(d.name):
+            if (d / marker).is_file() and selected(d.name):
                 cases.append((suite, d))
 
     results = collections.defaultdict(list)
     workdir = args.work_dir or tempfile.mkdtemp(prefix="kiln-conformance-")
-    if args.kiln_run:
+    if args.precompiled:
+        def run(c):
+            try:
+                return run_precompiled(args.kiln_run, args.kiln_run_arg, c[0], c[1],
+                                       args.timeout, workdir)
+            finally:
+                if not args.work_dir:
+                    shutil.rmtree(Path(workdir) / c[0] / c[1].name, ignore_errors=True)
+    elif args.kiln_run:
         def run(c):
             try:
                 return run_end_to_end(args.kiln_compile, args.kiln_run, c[0], c[1],
-                                      args.timeout, args.kiln_arg, workdir)
+                                      args.timeout, args.kiln_arg, workdir,
+                                      args.kiln_run_arg)
             finally:
                 if not args.work_dir:
                     shutil.rmtree(Path(workdir) / c[0] / c[1].name, ignore_errors=True)
     else:
         def run(c):
             return run_case(args.kiln_compile, c[0], c[1], args.timeout, args.kiln_arg)
+    run = with_time_limit(run, args.time_limit)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         futures = pool.map(run, cases)
         for r in futures:  # in submission order, so --verbose output is stable
@@ -397,9 +566,10 @@ def main(argv=None):
                 unexpected_lines.append(f"UNEXPECTED FAIL {suite}/{r.case}: {r.reason}")
                 if args.verbose and r.stderr.strip():
                     unexpected_lines.extend("    " + l for l in r.stderr.rstrip().splitlines())
-        existing = {d.name for d in directory.glob("test_*") if (d / "model.onnx").is_file()}
+        existing = {d.name for d in directory.glob("test_*") if (d / marker).is_file()}
         for case in sorted(listed):
-            if case not in existing and selected(case):
+            # A pack may hold a subset of a suite (gpu-check pack --quick).
+            if case not in existing and selected(case) and not args.precompiled:
                 unexpected += 1
                 unexpected_lines.append(f"STALE {suite}/{case}")
         summaries.append(summary_line(suite, passed, len(results[suite]), xfail, unexpected))
@@ -429,8 +599,72 @@ def main(argv=None):
         print(f"updated expected-failures files in {args.expected_failures_dir}")
     if not args.work_dir:
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.results_json:
+        write_results_json(args.results_json, results, expected)
     print(f"{MODE} conformance: {totals[0]} passed, {totals[3]} failed")
     return 0 if args.update or totals[3] == 0 else 1
+
+
+def with_time_limit(run, limit):
+    """run, except that cases not started `limit` seconds from now fail
+    without running, so that a capped run still reports every case."""
+    if limit is None:
+        return run
+    deadline = time.monotonic() + limit
+
+    def limited(c):
+        if time.monotonic() > deadline:
+            return Result(c[0], c[1].name, False, reason=f"not run: time limit ({limit:g}s)")
+        return run(c)
+    return limited
+
+
+def write_results_json(path, results, expected):
+    rows = [{"suite": r.suite, "case": r.case, "ok": r.ok, "crash": r.crash,
+             "reason": r.reason, "expected_failure": r.case in expected.get(r.suite, {})}
+            for suite in results for r in results[suite]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rows, indent=0) + "\n")
+
+
+def main_compile_only(args):
+    """--compile-only: fills --artifacts-dir; prints how many cases compiled
+    per suite. Exits 0 whatever compiled: the run that counts is the one on
+    the machine that runs the artifacts."""
+    global MODE
+    MODE = "compile-only"
+    args.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    cases = [(suite, d) for suite, directory in args.suites.items()
+             for d in sorted(directory.glob("test_*"), key=lambda d: d.name)
+             if (d / "model.onnx").is_file() and (not args.filter or args.filter.search(d.name))]
+
+    def run(c):
+        try:
+            return compile_only(args.kiln_compile, c[0], c[1], args.timeout, args.kiln_arg,
+                                args.artifacts_dir)
+        except OSError as e:  # e.g. kiln-compile replaced by a rebuild: one failed case
+            return Result(c[0], c[1].name, False, reason=f"compile: {e}")
+    run = with_time_limit(run, args.time_limit)
+    results = collections.defaultdict(list)
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        for r in pool.map(run, cases):
+            results[r.suite].append(r)
+            if args.verbose:
+                print(f"{'OK' if r.ok else 'FAIL':5} {r.suite}/{r.case}"
+                      + (f": {r.reason}" if r.reason else ""), flush=True)
+    index = {"suites": list(args.suites), "kiln_args": args.kiln_arg,
+             "filter": args.filter.pattern if args.filter else None}
+    (args.artifacts_dir / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+    if args.results_json:
+        write_results_json(args.results_json, results, {})
+    done = 0
+    for suite in args.suites:
+        n = sum(r.ok for r in results[suite])
+        done += n
+        print(f"compile-only {suite}: {n}/{len(results[suite])} compiled")
+    print(f"compile-only conformance: {done} compiled, "
+          f"{sum(map(len, results.values())) - done} failed to compile")
+    return 0
 
 
 if __name__ == "__main__":
