@@ -88,9 +88,13 @@ static bool writeAll(int fd, const uint8_t *data, size_t size) {
 
 /// dlopen through an anonymous memory file: nothing is left on disk.
 /// Sets `unavailable` when the failure is the environment's (no memfd, no
-/// /proc), not the object's.
+/// /proc), not the object's. The file stays open (`fd`) while the object
+/// is loaded: dlopen knows a library by its path, /proc/self/fd/N, and
+/// would hand out this one again for a later code object whose file got the
+/// same number.
 static void *openThroughMemfd(const uint8_t *data, size_t size,
-                              std::string &error, bool &unavailable) {
+                              std::string &error, bool &unavailable,
+                              int &openFd) {
   int fd = ::memfd_create("kiln-kernels", MFD_CLOEXEC);
   if (fd < 0) {
     error = std::string("memfd_create: ") + std::strerror(errno);
@@ -109,7 +113,10 @@ static void *openThroughMemfd(const uint8_t *data, size_t size,
   } else {
     error = std::string("writing the memfd: ") + std::strerror(errno);
   }
-  ::close(fd);
+  if (handle)
+    openFd = fd;
+  else
+    ::close(fd);
   return handle;
 }
 
@@ -141,7 +148,7 @@ Status CodeObject::load(const uint8_t *data, size_t size) {
   KILN_RETURN_IF_ERROR(checkElfHeader(data, size));
   std::string error;
   bool unavailable = false;
-  handle = openThroughMemfd(data, size, error, unavailable);
+  handle = openThroughMemfd(data, size, error, unavailable, memfd);
   if (!handle && unavailable)
     handle = openThroughTempFile(data, size, error);
   if (!handle)
@@ -170,6 +177,8 @@ void *CodeObject::lookup(const char *symbol) const {
 CodeObject::~CodeObject() {
   if (handle)
     ::dlclose(handle);
+  if (memfd >= 0)
+    ::close(memfd);
 }
 
 } // namespace kiln::runtime

@@ -37,6 +37,8 @@ public:
 
 private:
   void *handle = nullptr;
+  /// The memory file `handle` was loaded from, open while it is loaded.
+  int memfd = -1;
 };
 
 } // namespace kiln::runtime

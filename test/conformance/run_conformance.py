@@ -61,11 +61,13 @@ import concurrent.futures
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import tempfile
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,7 +223,7 @@ def run_end_to_end(kiln, kiln_run, suite, case_dir, timeout, extra_args, workdir
 
 
 def run_data_sets(kiln_run, run_args, suite, case, artifact, data_sets, graph_inputs,
-                  out_dir, cwd, timeout):
+                  out_dir, cwd, timeout, batch=None):
     """Runs every data set through kiln-run and compares each output with its
     output_*.pb. graph_inputs (the model's inputs) is None for precompiled
     cases, whose input files were already relabelled when they were packed."""
@@ -238,9 +240,11 @@ def run_data_sets(kiln_run, run_args, suite, case, artifact, data_sets, graph_in
         for old in results.glob("output_*.pb"):
             old.unlink()
         # TensorProto outputs: .npy has no bfloat16.
-        rc, err = _run([kiln_run, str(artifact), *map(str, inputs), "--output-dir",
-                        str(results), "--output-format=pb", "--quiet", *run_args],
-                       cwd, timeout)
+        args = [Path(cwd, artifact).resolve(), *(Path(cwd, i).resolve() for i in inputs),
+                "--output-dir", results.resolve(), "--output-format=pb", "--quiet",
+                *run_args]
+        rc, err = (batch.run(args, timeout) if batch else
+                   _run([kiln_run, *map(str, args)], cwd, timeout))
         if rc is None or rc != 0:
             return Result(suite, case, False, crash=rc is not None and rc < 0, stderr=err,
                           reason="run: " + (f"timeout after {timeout:g}s" if rc is None
@@ -292,7 +296,7 @@ def compile_only(kiln, suite, case_dir, timeout, extra_args, artifacts_dir):
     return result
 
 
-def run_precompiled(kiln_run, run_args, suite, case_dir, timeout, workdir):
+def run_precompiled(kiln_run, run_args, suite, case_dir, timeout, workdir, batch=None):
     """--precompiled: runs and compares a case that --compile-only packed. A
     case that did not compile fails with its recorded reason."""
     info = json.loads((case_dir / CASE_INFO).read_text())
@@ -304,7 +308,7 @@ def run_precompiled(kiln_run, run_args, suite, case_dir, timeout, workdir):
     data_sets = sorted(d for d in case_dir.glob("test_data_set_*") if d.is_dir())
     return run_data_sets(kiln_run, run_args, suite, case_dir.name,
                          case_dir.resolve() / "model.kiln", data_sets, None, out_dir,
-                         case_dir, timeout)
+                         case_dir, timeout, batch)
 
 
 def as_declared(path, graph_input, work):
@@ -348,6 +352,62 @@ def compare(got, want):
         return (f"{int(bad.sum())} of {want.size} elements differ, first at {list(index)}: "
                 f"{got[index]!r} instead of {want[index]!r}")
     return None
+
+
+class BatchRunner:
+    """Runs kiln-run commands through one `kiln-run --batch` process per
+    thread: on a GPU, starting a process (and a CUDA context) per case costs
+    more than most cases. A worker that dies (a crash) is started again."""
+
+    END = "kiln-run-batch: exit "
+
+    def __init__(self, kiln_run):
+        self.kiln_run = kiln_run
+        self.local = threading.local()
+
+    def _worker(self):
+        proc = getattr(self.local, "proc", None)
+        if proc is None or proc.poll() is not None:
+            # Unbuffered: select() on the pipe then sees every byte.
+            proc = subprocess.Popen([self.kiln_run, "--batch"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    bufsize=0, start_new_session=True)
+            self.local.proc = proc
+        return proc
+
+    def _stop(self, proc):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        self.local.proc = None
+
+    def run(self, args, timeout):
+        """(exit status, negative for a signal, or None on timeout; stderr).
+        `args` are kiln-run's arguments with absolute paths."""
+        proc = self._worker()
+        try:
+            proc.stdin.write(("\t".join(map(str, args)) + "\n").encode())
+            proc.stdin.flush()
+        except BrokenPipeError:
+            self._stop(proc)
+            return -1, "kiln-run --batch exited before the run"
+        deadline = time.monotonic() + timeout
+        lines = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([proc.stderr], [], [], left)[0]:
+                self._stop(proc)
+                return None, "".join(lines)
+            line = proc.stderr.readline().decode(errors="replace")
+            if not line:
+                rc = proc.wait()
+                self.local.proc = None
+                return (rc if rc < 0 else -1), "".join(lines)
+            if line.startswith(self.END):
+                return int(line[len(self.END):]), "".join(lines)
+            lines.append(line)
 
 
 def _run(cmd, cwd, timeout):
@@ -422,6 +482,9 @@ def parse_args(argv):
     p.add_argument("--precompiled", type=Path, metavar="DIR",
                    help="run and compare the cases --compile-only wrote to DIR, "
                         "without kiln-compile (needs --kiln-run)")
+    p.add_argument("--kiln-run-batch", action="store_true",
+                   help="with --precompiled: run the cases through one `kiln-run --batch` "
+                        "process per job instead of a process per case")
     p.add_argument("--results-json", type=Path, metavar="FILE",
                    help="also write every case's result to FILE")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECS",
@@ -511,10 +574,12 @@ def main(argv=None):
     results = collections.defaultdict(list)
     workdir = args.work_dir or tempfile.mkdtemp(prefix="kiln-conformance-")
     if args.precompiled:
+        batch = BatchRunner(args.kiln_run) if args.kiln_run_batch else None
+
         def run(c):
             try:
                 return run_precompiled(args.kiln_run, args.kiln_run_arg, c[0], c[1],
-                                       args.timeout, workdir)
+                                       args.timeout, workdir, batch)
             finally:
                 if not args.work_dir:
                     shutil.rmtree(Path(workdir) / c[0] / c[1].name, ignore_errors=True)

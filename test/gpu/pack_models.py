@@ -316,6 +316,10 @@ def pack_big(args, log):
             entry["error"] = f"CPU reference did not compile: {one_line(out)}"
             print(f"  big {name}: {entry['error']}", flush=True)
             continue
+        if synthetic:
+            # Absent weights are what --synthetic-weights fills: the
+            # reference must see the same values as the device.
+            Path(str(ref_artifact) + ".params").unlink(missing_ok=True)
         ref_dir = args.work / "big-ref" / name
         shutil.rmtree(ref_dir, ignore_errors=True)
         cmd = [args.kiln_run, ref_artifact, "--output-dir", ref_dir, "--quiet",

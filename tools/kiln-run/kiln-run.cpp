@@ -3,6 +3,7 @@
 //   kiln-run model.kiln [--input NAME=FILE]... [FILE]... [--output-dir DIR]
 //            [--output-format=npy|pb] [--threads N] [--quiet]
 //            [--device=cpu|cuda] [--no-cuda-graph] [--synthetic-weights]
+//   kiln-run --batch < JOBS
 //
 // Loads the artifact with libkiln_runtime, binds the input tensor files
 // (.npy or ONNX TensorProto .pb), runs the model once and prints each output
@@ -20,7 +21,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
 #include <system_error>
+#include <vector>
 
 using namespace kiln::tools;
 
@@ -50,7 +53,16 @@ options:
 
 Exit status: 0 on success, 1 on an error (model, inputs, run, files), 2 on a
 usage error.
+
+kiln-run --batch runs many models in one process (a test suite on a GPU,
+where creating the CUDA context for every process would dominate): each
+line of standard input is one run's arguments, separated by tabs; after
+each run it prints "kiln-run-batch: exit N" (N as the exit status above) on
+standard error, after that run's messages, and flushes.
 )";
+
+/// Ends each run of --batch on standard error.
+constexpr const char *kBatchEnd = "kiln-run-batch: exit";
 
 /// How many values of each output the summary shows.
 constexpr uint64_t kPreviewValues = 8;
@@ -138,7 +150,9 @@ void printOutput(size_t index, const char *name,
       formatElements(view.dtype, view.data, count, kPreviewValues).c_str());
 }
 
-int run(const Options &options) {
+/// One run. `keep`, when given, receives the model, so that a batch holds
+/// it until the next model is loaded (the GPU context stays alive).
+int run(const Options &options, ModelPtr *keep = nullptr) {
   if (options.threads >= 0) {
     kiln_runtime_options_t runtimeOptions;
     kiln_runtime_options_init(&runtimeOptions);
@@ -202,12 +216,62 @@ int run(const Options &options) {
     if (!options.quiet)
       std::printf("  written to %s\n", path.c_str());
   }
+  if (keep)
+    *keep = std::move(model);
   return 0;
+}
+
+/// --batch: every line of standard input is one run's tab-separated
+/// arguments.
+int runBatch() {
+  ModelPtr previous;
+  std::string line;
+  int c;
+  while (true) {
+    line.clear();
+    while ((c = std::getchar()) != EOF && c != '\n')
+      line.push_back(static_cast<char>(c));
+    if (line.empty() && c == EOF)
+      return 0;
+    std::vector<std::string> words{"kiln-run"};
+    size_t start = 0;
+    while (start <= line.size()) {
+      size_t tab = line.find('\t', start);
+      if (tab == std::string::npos)
+        tab = line.size();
+      if (tab > start)
+        words.push_back(line.substr(start, tab - start));
+      start = tab + 1;
+    }
+    std::vector<char *> argv;
+    for (std::string &word : words)
+      argv.push_back(word.data());
+    Options options;
+    std::string message;
+    int rc;
+    ModelPtr current;
+    if (!parseOptions(static_cast<int>(argv.size()), argv.data(), options,
+                      message))
+      rc = usageError(message);
+    else if (options.help || options.version)
+      rc = usageError("--help and --version are not runs");
+    else
+      rc = run(options, &current);
+    if (current)
+      previous = std::move(current);
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s %d\n", kBatchEnd, rc);
+    std::fflush(stderr);
+    if (c == EOF)
+      return 0;
+  }
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc == 2 && std::string(argv[1]) == "--batch")
+    return runBatch();
   Options options;
   std::string message;
   if (!parseOptions(argc, argv, options, message))

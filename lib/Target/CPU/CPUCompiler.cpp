@@ -21,6 +21,8 @@
 #include "KernelProgram.h"
 
 #include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
+#include "kiln-runtime/cuda_kernel_abi.h"
+#include "kiln-runtime/kernel_abi.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -488,7 +490,7 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   replaceMemrefCopies(module, /*vectorRows=*/cpu);
   if (!cpu) {
     std::string planError;
-    if (!planMemory(program, planError))
+    if (!planMemory(program, planError, KILN_CUDA_BUFFER_ALIGNMENT))
       return makeError("memory planning: " + planError);
     return llvm::Error::success();
   }
@@ -506,7 +508,7 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
       return makeError("expanding erf and exp failed");
   }
   std::string planError;
-  if (!planMemory(program, planError))
+  if (!planMemory(program, planError, KILN_BUFFER_ALIGNMENT))
     return makeError("memory planning: " + planError);
   return llvm::Error::success();
 }

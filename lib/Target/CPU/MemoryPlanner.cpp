@@ -2,8 +2,6 @@
 
 #include "MemoryPlanner.h"
 
-#include "kiln-runtime/kernel_abi.h"
-
 #include <algorithm>
 #include <map>
 
@@ -17,9 +15,8 @@ struct Placement {
 };
 } // namespace
 
-static int64_t alignUp(int64_t v) {
-  return (v + KILN_BUFFER_ALIGNMENT - 1) / KILN_BUFFER_ALIGNMENT *
-         KILN_BUFFER_ALIGNMENT;
+static int64_t alignUp(int64_t v, int64_t alignment) {
+  return (v + alignment - 1) / alignment * alignment;
 }
 
 /// Greedy by size: the largest buffers first, each at the lowest offset
@@ -52,7 +49,8 @@ static int64_t placeGroup(std::vector<Placement> &group,
   return total;
 }
 
-bool kiln::cpu::planMemory(CPUProgram &program, std::string &error) {
+bool kiln::cpu::planMemory(CPUProgram &program, std::string &error,
+                           int64_t alignment) {
   std::map<SymbolicSize::Monomial, std::vector<Placement>> groups;
   for (size_t i = 0; i < program.buffers.size(); ++i) {
     auto scaled = program.buffers[i].bytes.asScaledMonomial();
@@ -64,7 +62,7 @@ bool kiln::cpu::planMemory(CPUProgram &program, std::string &error) {
     }
     // A zero-sized buffer still gets a distinct, aligned address.
     groups[scaled->second].push_back(
-        {i, alignUp(std::max<int64_t>(scaled->first, 1))});
+        {i, alignUp(std::max<int64_t>(scaled->first, 1), alignment)});
   }
   SymbolicSize base = SymbolicSize::constant(0);
   for (auto &[monomial, group] : groups) {

@@ -20,7 +20,9 @@ namespace kiln::cpu {
 
 /// Fills each buffer's offset and the program's arena size. Fails with a
 /// message when a buffer's size has a form the planner cannot place.
-bool planMemory(CPUProgram &program, std::string &error);
+/// Every offset is a multiple of `alignment` bytes (the kernels' promise:
+/// KILN_BUFFER_ALIGNMENT on the CPU, KILN_CUDA_BUFFER_ALIGNMENT on the GPU).
+bool planMemory(CPUProgram &program, std::string &error, int64_t alignment);
 
 } // namespace kiln::cpu
 
