@@ -97,11 +97,11 @@ Status CudaSession::uploadInputs(kiln_session_t &session) {
         api.cuMemFree(buffer.pointer);
         buffer.pointer = 0;
       }
-      KILN_CUDA_CHECK(api.cuMemAlloc(&buffer.pointer, alignUp(bytes ? bytes : 1)),
-                      ("allocating " + std::to_string(bytes) +
-                       " bytes for input '" + model.inputs[i].name + "' on " +
-                       device.deviceName)
-                          .c_str());
+      KILN_CUDA_CHECK(
+          api.cuMemAlloc(&buffer.pointer, alignUp(bytes ? bytes : 1)),
+          ("allocating " + std::to_string(bytes) + " bytes for input '" +
+           model.inputs[i].name + "' on " + device.deviceName)
+              .c_str());
       buffer.capacity = bytes;
     }
     if (bytes)

@@ -79,8 +79,9 @@ kiln_status_t *kiln_session_get_input_device(kiln_session_t *session,
   const TensorSignature &tensor = model.inputs[index];
   const BoundInput &input = session->inputs[index];
   // A symbolic input has the shape it was last set with.
-  bool symbolic = std::any_of(tensor.staticDims.begin(), tensor.staticDims.end(),
-                              [](int64_t d) { return d < 0; });
+  bool symbolic =
+      std::any_of(tensor.staticDims.begin(), tensor.staticDims.end(),
+                  [](int64_t d) { return d < 0; });
   if (symbolic && !input.set)
     return makeError(KILN_STATUS_FAILED_PRECONDITION,
                      "input '%s' has symbolic dimensions and is not set yet",

@@ -256,8 +256,7 @@ int main(int argc, char **argv) {
   }
   if (emit == "artifact") {
     std::string error;
-    if (!kiln::artifact::writeArtifactFile(artifact, outputFile,
-                                           error))
+    if (!kiln::artifact::writeArtifactFile(artifact, outputFile, error))
       return fail(outputFile + ": " + error);
     return 0;
   }

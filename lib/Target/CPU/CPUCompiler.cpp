@@ -8,6 +8,7 @@
 #include "FlatConvolution.h"
 #include "Fusion.h"
 #include "KernelFormation.h"
+#include "KernelProgram.h"
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
 #include "PadLowering.h"
@@ -18,11 +19,10 @@
 #include "SubByteStorage.h"
 #include "Vectorization.h"
 #include "WeightPacking.h"
-#include "KernelProgram.h"
 
-#include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 #include "kiln-runtime/cuda_kernel_abi.h"
 #include "kiln-runtime/kernel_abi.h"
+#include "kiln/Conversion/KilnToLinalg/KilnToLinalg.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -340,9 +340,8 @@ static std::string formatSize(const SymbolicSize &size,
   return text;
 }
 
-artifact::ArtifactDesc
-kiln::cpu::toArtifact(const CPUProgram &program,
-                      const CPUCompileOptions &options) {
+artifact::ArtifactDesc kiln::cpu::toArtifact(const CPUProgram &program,
+                                             const CPUCompileOptions &options) {
   artifact::ArtifactDesc desc;
   desc.producer = "kiln-compile (cpu)";
   desc.symbols = program.symbols;

@@ -74,8 +74,9 @@ static bool promoteOne(RewriterBase &rewriter, scf::ForOp loop) {
     auto newLoop = cast<scf::ForOp>(grown->getOperation());
     rewriter.replaceOp(load, newLoop.getRegionIterArgs().back());
     rewriter.setInsertionPointAfter(newLoop);
-    memref::StoreOp::create(rewriter, store.getLoc(), newLoop.getResults().back(),
-                            store.getMemRef(), store.getIndices());
+    memref::StoreOp::create(rewriter, store.getLoc(),
+                            newLoop.getResults().back(), store.getMemRef(),
+                            store.getIndices());
     rewriter.eraseOp(store);
     return true;
   }

@@ -1,4 +1,5 @@
-//===- AccumulatorPromotion.h - Reductions accumulate in registers -*- C++ -*-===//
+//===- AccumulatorPromotion.h - Reductions accumulate in registers -*- C++
+//-*-===//
 //
 // The loop lowering of a linalg reduction loads the output element, adds to
 // it and stores it back on every iteration. On the GPU the element lives in

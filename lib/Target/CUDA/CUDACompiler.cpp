@@ -54,9 +54,8 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
                        " onto GPU threads failed (see the errors above)");
     // The shape kernel writes the computed sizes on one thread.
     bool isShapeKernel = it->second == shapes.size();
-    cpu::ProgramKernel &kernel = isShapeKernel
-                                     ? *program.shapeKernel
-                                     : program.kernels[it->second];
+    cpu::ProgramKernel &kernel =
+        isShapeKernel ? *program.shapeKernel : program.kernels[it->second];
     for (int d = 0; d < 3; ++d)
       kernel.grid[d] = cpu::SymbolicSize::constant(shape->grid[d]);
     if (!isShapeKernel)
@@ -158,7 +157,7 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
   common.parameterFile = options.parameterFile;
   cpu::CPUProgram program;
   if (llvm::Error e = cpu::formKernelProgram(module, common,
-                                            cpu::KernelStyle::GPU, program))
+                                             cpu::KernelStyle::GPU, program))
     return e;
   if (options.stage == CUDAStage::Linalg)
     return llvm::Error::success();
@@ -194,9 +193,9 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
                      "toolkit's bin on PATH): the artifact carries PTX only, "
                      "which the driver compiles when the model is loaded";
   }
-  result.report = makeReport(program, shapes,
-                             assembled ? &assembled->resources : nullptr,
-                             options.chip);
+  result.report =
+      makeReport(program, shapes, assembled ? &assembled->resources : nullptr,
+                 options.chip);
   if (options.stage == CUDAStage::PTX)
     return llvm::Error::success();
 

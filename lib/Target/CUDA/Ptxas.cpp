@@ -27,8 +27,7 @@ std::optional<std::string> kiln::cuda::findPtxas(llvm::StringRef explicitPath) {
       env && !env->empty())
     return *env;
   std::vector<std::string> extra;
-  if (std::optional<std::string> home =
-          llvm::sys::Process::GetEnv("CUDA_HOME"))
+  if (std::optional<std::string> home = llvm::sys::Process::GetEnv("CUDA_HOME"))
     extra.push_back(*home + "/bin");
   extra.push_back("/usr/local/cuda/bin");
   llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("ptxas");
@@ -112,9 +111,9 @@ llvm::Expected<AssembledPTX> kiln::cuda::assemblePTX(llvm::StringRef ptxas,
                                                      llvm::StringRef chip,
                                                      unsigned optLevel) {
   llvm::SmallString<128> ptxFile, cubinFile, logFile;
-  for (auto [file, suffix] : {std::pair{&ptxFile, "ptx"},
-                              std::pair{&cubinFile, "cubin"},
-                              std::pair{&logFile, "log"}})
+  for (auto [file, suffix] :
+       {std::pair{&ptxFile, "ptx"}, std::pair{&cubinFile, "cubin"},
+        std::pair{&logFile, "log"}})
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("kiln", suffix, *file))
       return makeError("cannot create a temporary file: " + ec.message());
@@ -131,8 +130,8 @@ llvm::Expected<AssembledPTX> kiln::cuda::assemblePTX(llvm::StringRef ptxas,
   }
   std::string arch = ("-arch=" + chip).str();
   std::string opt = "-O" + std::to_string(std::min(optLevel, 3u));
-  llvm::SmallVector<llvm::StringRef> args = {ptxas,  arch,      opt, "-v",
-                                             "-o",   cubinFile, ptxFile};
+  llvm::SmallVector<llvm::StringRef> args = {ptxas, arch,      opt,    "-v",
+                                             "-o",  cubinFile, ptxFile};
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, logFile.str(),
                                                 logFile.str()};
   std::string message;

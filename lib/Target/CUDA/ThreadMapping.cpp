@@ -32,17 +32,15 @@ static void moveParallelLoopsOutward(RewriterBase &rewriter,
     generic = *generalized;
   }
   SmallVector<unsigned> order;
-  SmallVector<utils::IteratorType> iterators =
-      generic.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
   for (auto [i, type] : llvm::enumerate(iterators))
     if (type == utils::IteratorType::parallel)
       order.push_back(i);
   for (auto [i, type] : llvm::enumerate(iterators))
     if (type != utils::IteratorType::parallel)
       order.push_back(i);
-  bool identity = llvm::all_of(llvm::enumerate(order), [](auto e) {
-    return e.index() == e.value();
-  });
+  bool identity = llvm::all_of(llvm::enumerate(order),
+                               [](auto e) { return e.index() == e.value(); });
   if (!identity)
     (void)linalg::interchangeGenericOp(rewriter, generic, order);
 }
@@ -116,8 +114,9 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
         iterations = std::nullopt;
     }
     if (iterations) {
-      shape.block[0] = std::min(
-          kThreadsPerBlock, std::max<int64_t>(32, llvm::alignTo(*iterations, 32)));
+      shape.block[0] =
+          std::min(kThreadsPerBlock,
+                   std::max<int64_t>(32, llvm::alignTo(*iterations, 32)));
       shape.grid[0] = llvm::divideCeil(*iterations, shape.block[0]);
     } else {
       shape.block[0] = kThreadsPerBlock;
@@ -137,9 +136,9 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
   auto kernel = gpu::GPUFuncOp::create(b, loc, fn.getName(),
                                        b.getFunctionType({ptr, ptr}, {}));
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-      {int32_t(shape.block[0]), int32_t(shape.block[1]),
-       int32_t(shape.block[2])}));
+  kernel.setKnownBlockSizeAttr(
+      b.getDenseI32ArrayAttr({int32_t(shape.block[0]), int32_t(shape.block[1]),
+                              int32_t(shape.block[2])}));
   Block &entry = kernel.getBody().front();
   b.setInsertionPointToStart(&entry);
 
@@ -161,8 +160,8 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
       threadId);
 
   if (!loop) {
-    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, id,
-                                        index(0));
+    Value first =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, id, index(0));
     auto guard = scf::IfOp::create(b, loc, first, /*withElse=*/false);
     b.setInsertionPointToStart(guard.thenBlock());
     for (Operation &op : body.without_terminator())
@@ -181,8 +180,8 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
        llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
     lbs.push_back(mapping.lookupOrDefault(lb));
     steps.push_back(mapping.lookupOrDefault(step));
-    Value span = arith::SubIOp::create(b, loc, mapping.lookupOrDefault(ub),
-                                       lbs.back());
+    Value span =
+        arith::SubIOp::create(b, loc, mapping.lookupOrDefault(ub), lbs.back());
     extents.push_back(arith::CeilDivSIOp::create(b, loc, span, steps.back()));
     total = arith::MulIOp::create(b, loc, total, extents.back());
   }

@@ -46,8 +46,8 @@ mlir::LogicalResult lowerKernelsToParallelLoops(mlir::ModuleOp module);
 
 /// Replaces kernel function `fn` (lowered by lowerKernelsToParallelLoops) by
 /// a `gpu.func` of the same name in `gpuModule`.
-mlir::FailureOr<LaunchShape> mapKernelToThreads(mlir::func::FuncOp fn,
-                                                mlir::gpu::GPUModuleOp gpuModule);
+mlir::FailureOr<LaunchShape>
+mapKernelToThreads(mlir::func::FuncOp fn, mlir::gpu::GPUModuleOp gpuModule);
 
 } // namespace kiln::cuda
 

@@ -167,7 +167,6 @@ TEST(CudaArtifact, LoaderRejectsMalformedCudaCode) {
   EXPECT_EQ(load(serialize(desc)),
             "INVALID_ARTIFACT: buffer 't' is not 256-byte aligned in the "
             "arena, as CUDA kernels need");
-
 }
 
 // Symbolic sizes and sizes computed by a shape kernel on the GPU are valid
