@@ -2,6 +2,8 @@
 
 #include "CudaSession.h"
 
+#include "ArenaPlan.h"
+
 #include <cstring>
 
 namespace kiln::runtime {
@@ -181,41 +183,28 @@ Status CudaSession::plan(const std::vector<int64_t> &symbolValues,
   outputBuffers.clear();
 
   int64_t arenaSize = 0;
-  KILN_RETURN_IF_ERROR(
-      model.arenaSize.evaluate(symbols, "the arena size", arenaSize));
+  std::vector<int64_t> offsets;
+  KILN_RETURN_IF_ERROR(evaluateArenaPlan(
+      model, symbols, KILN_CUDA_BUFFER_ALIGNMENT, arenaSize, offsets));
   KILN_CUDA_CHECK(
       api.cuMemAlloc(&arena, alignUp(arenaSize ? arenaSize : 1)),
       ("allocating the " + std::to_string(arenaSize) + "-byte arena" + where)
           .c_str());
-  for (size_t b = 0; b < model.buffers.size(); ++b) {
-    const BufferPlan &buffer = model.buffers[b];
-    std::string what = "buffer " + std::to_string(b) + " '" + buffer.name + "'";
-    int64_t offset = 0, size = 0;
-    KILN_RETURN_IF_ERROR(
-        buffer.offset.evaluate(symbols, (what + " offset").c_str(), offset));
-    KILN_RETURN_IF_ERROR(
-        buffer.size.evaluate(symbols, (what + " size").c_str(), size));
-    if (offset > arenaSize || size > arenaSize - offset)
-      return makeError(KILN_STATUS_INVALID_ARTIFACT,
-                       "%s [%lld, +%lld) is outside the arena of %lld bytes",
-                       what.c_str(), static_cast<long long>(offset),
-                       static_cast<long long>(size),
-                       static_cast<long long>(arenaSize));
+  for (int64_t offset : offsets)
     bufferPointers.push_back(arena + static_cast<uint64_t>(offset));
-  }
 
   // The outputs: one allocation, each tensor 256-byte aligned.
-  std::vector<uint64_t> offsets;
+  std::vector<uint64_t> outputOffsets;
   uint64_t outputBytes = 0;
   for (const Output &output : session.outputs) {
-    offsets.push_back(outputBytes);
+    outputOffsets.push_back(outputBytes);
     outputBytes += alignUp(output.sizeBytes);
   }
   KILN_CUDA_CHECK(api.cuMemAlloc(&outputMemory, outputBytes ? outputBytes : 1),
                   ("allocating " + std::to_string(outputBytes) +
                    " bytes for the outputs" + where)
                       .c_str());
-  for (uint64_t offset : offsets)
+  for (uint64_t offset : outputOffsets)
     outputBuffers.push_back(outputMemory + offset);
 
   for (size_t k = 0; k < model.kernels.size(); ++k) {

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Session.h"
+#include "ArenaPlan.h"
 #include "CudaSession.h"
 #include "ThreadPool.h"
 
@@ -275,29 +276,14 @@ Status kiln_session_t::run() {
   const int64_t *symbols = symbolValues.data();
 
   int64_t arenaSize = 0;
-  KILN_RETURN_IF_ERROR(
-      model->arenaSize.evaluate(symbols, "the arena size", arenaSize));
+  std::vector<int64_t> offsets;
+  KILN_RETURN_IF_ERROR(evaluateArenaPlan(*model, symbols, KILN_BUFFER_ALIGNMENT,
+                                         arenaSize, offsets));
   KILN_RETURN_IF_ERROR(
       arena.reserve(static_cast<uint64_t>(arenaSize), "the arena"));
   std::vector<void *> bufferPointers(model->buffers.size());
-  for (size_t b = 0; b < model->buffers.size(); ++b) {
-    const BufferPlan &plan = model->buffers[b];
-    std::string what = "buffer " + std::to_string(b) + " '" + plan.name + "'";
-    int64_t offset = 0, size = 0;
-    KILN_RETURN_IF_ERROR(
-        plan.offset.evaluate(symbols, (what + " offset").c_str(), offset));
-    KILN_RETURN_IF_ERROR(
-        plan.size.evaluate(symbols, (what + " size").c_str(), size));
-    if (offset % KILN_BUFFER_ALIGNMENT != 0 || offset > arenaSize ||
-        size > arenaSize - offset)
-      return makeError(KILN_STATUS_INVALID_ARTIFACT,
-                       "%s [%lld, +%lld) is misaligned or outside the arena "
-                       "of %lld bytes",
-                       what.c_str(), static_cast<long long>(offset),
-                       static_cast<long long>(size),
-                       static_cast<long long>(arenaSize));
-    bufferPointers[b] = static_cast<uint8_t *>(arena.data) + offset;
-  }
+  for (size_t b = 0; b < model->buffers.size(); ++b)
+    bufferPointers[b] = static_cast<uint8_t *>(arena.data) + offsets[b];
 
   std::shared_ptr<ThreadPool> pool = ThreadPool::global();
   for (const KernelLaunch &kernel : model->kernels) {

@@ -385,7 +385,7 @@ artifact::ArtifactDesc kiln::cpu::toArtifact(const CPUProgram &program,
   return desc;
 }
 
-std::string kiln::cpu::makeReport(const CPUProgram &program) {
+std::string kiln::cpu::describePlan(const CPUProgram &program) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "arena: " << formatSize(program.arenaBytes, program.symbols)
@@ -401,6 +401,12 @@ std::string kiln::cpu::makeReport(const CPUProgram &program) {
       os << " " << program.symbols[s];
     os << " (" << program.shapeKernel->symbol << ")\n";
   }
+  return text;
+}
+
+std::string kiln::cpu::makeReport(const CPUProgram &program) {
+  std::string text = describePlan(program);
+  llvm::raw_string_ostream os(text);
   os << "kernels: " << program.kernels.size() << "\n";
   for (const ProgramKernel &k : program.kernels) {
     os << "  " << k.symbol << "  grid [";

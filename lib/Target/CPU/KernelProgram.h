@@ -41,7 +41,10 @@ llvm::Error formKernelProgram(mlir::ModuleOp module,
 artifact::ArtifactDesc toArtifact(const CPUProgram &program,
                                   const CPUCompileOptions &options);
 
-/// The arena, the weights and one line per kernel, for --report.
+/// The arena, the weights and the computed sizes, for --report.
+std::string describePlan(const CPUProgram &program);
+
+/// describePlan and one line per kernel, for the CPU target's --report.
 std::string makeReport(const CPUProgram &program);
 
 /// Appends a textual pipeline of upstream passes.

@@ -102,24 +102,7 @@ static std::string makeReport(const cpu::CPUProgram &program,
                               const std::string &chip) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  uint64_t weightBytes = 0;
-  for (const cpu::ProgramConstant &c : program.constants)
-    weightBytes += c.data.size();
-  os << "target: cuda:" << chip << "\n";
-  os << "arena: ";
-  if (program.arenaBytes.isConstant())
-    os << program.arenaBytes.getConstant() << " bytes";
-  else
-    os << "sized at run time";
-  os << " for " << program.buffers.size() << " buffers\n";
-  os << "weights: " << weightBytes << " bytes in " << program.constants.size()
-     << " constants\n";
-  if (program.shapeKernel) {
-    os << "computed before a run from the inputs' values:";
-    for (uint32_t s : program.computedSymbols)
-      os << " " << program.symbols[s];
-    os << " (" << program.shapeKernel->symbol << ", one thread)\n";
-  }
+  os << "target: cuda:" << chip << "\n" << cpu::describePlan(program);
   os << "kernels: " << program.kernels.size() << "\n";
   for (auto [kernel, shape] : llvm::zip(program.kernels, shapes)) {
     os << "  " << kernel.symbol << "  grid [" << shape.grid[0] << ", "

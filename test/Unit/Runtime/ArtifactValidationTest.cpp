@@ -224,8 +224,8 @@ TEST(ArtifactValidation, BufferOutsideTheArenaFailsTheRun) {
   ASSERT_KILN_OK(kiln_session_set_input(session.get(), "y", KILN_DTYPE_FLOAT32,
                                         yd, 2, y, sizeof y));
   EXPECT_EQ(takeError(kiln_session_run(session.get())),
-            "INVALID_ARTIFACT: buffer 0 't' [64, +32) is misaligned or "
-            "outside the arena of 32 bytes");
+            "INVALID_ARTIFACT: buffer 0 't' [64, +32) is not 64-byte aligned "
+            "or outside the arena of 32 bytes");
 }
 
 } // namespace
