@@ -59,7 +59,7 @@ struct KilnConvertToLinalgPass
 
     // A dry run first: the conversion driver stops at the first op it cannot
     // legalize with a generic message, while a user needs every op that the
-    // CPU code generator lacks, by name.
+    // code generators lack, by name.
     DenseSet<Operation *> legalizable;
     ConversionConfig analysis;
     analysis.legalizableOps = &legalizable;
@@ -74,7 +74,7 @@ struct KilnConvertToLinalgPass
       bool hasPattern =
           frozen.getOpSpecificNativePatterns().count(op->getName());
       op->emitError() << op->getName()
-                      << " is not supported by the CPU code generator yet"
+                      << " is not supported by kiln's code generators yet"
                       << (hasPattern ? " for these operand types, shapes or "
                                        "attributes"
                                      : "");
