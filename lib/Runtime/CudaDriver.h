@@ -1,5 +1,4 @@
-//===- CudaDriver.h - The CUDA driver API, reached through dlopen -*- C++
-//-*-===//
+//===- CudaDriver.h - The CUDA driver API through dlopen --------*- C++ -*-===//
 //
 // libkiln_runtime never links CUDA: the same library must load on machines
 // without a GPU. The driver (libcuda.so.1) is dlopen'ed on first use and its

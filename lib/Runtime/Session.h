@@ -1,5 +1,4 @@
-//===- Session.h - Session state shared by the CPU and CUDA paths -*- C++
-//-*-===//
+//===- Session.h - Session state of both devices ----------------*- C++ -*-===//
 //
 // kiln_session_t is defined here so that the CUDA device's code
 // (CudaSession.cpp) sees the bound inputs and the outputs that the C API

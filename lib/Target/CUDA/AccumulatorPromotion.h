@@ -1,5 +1,4 @@
-//===- AccumulatorPromotion.h - Reductions accumulate in registers -*- C++
-//-*-===//
+//===- AccumulatorPromotion.h - Accumulators in registers -------*- C++ -*-===//
 //
 // The loop lowering of a linalg reduction loads the output element, adds to
 // it and stores it back on every iteration. On the GPU the element lives in
