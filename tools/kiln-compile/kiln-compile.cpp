@@ -64,6 +64,11 @@ static cl::opt<bool> cpuVectorize(
              "e.g. for a reference that shares its constants with a cuda "
              "artifact)"),
     cl::init(true), cl::cat(category));
+static cl::opt<int64_t> cudaOutputsPerThread(
+    "cuda-outputs-per-thread",
+    cl::desc("cuda, experimental: outputs of a reduction (matrix product, "
+             "convolution) each thread computes, 1 to 16 (default 1)"),
+    cl::init(1), cl::cat(category));
 static cl::opt<std::string>
     ptxasPath("ptxas",
               cl::desc("cuda: the ptxas that assembles the cubin (default: "
@@ -229,6 +234,7 @@ int main(int argc, char **argv) {
     options.externalWeightThreshold = externalWeights;
     options.parameterFile = parameterFile;
     options.ptxasPath = ptxasPath;
+    options.outputsPerThread = cudaOutputsPerThread;
     kiln::cuda::CUDACompileResult compiled;
     if (llvm::Error e = kiln::cuda::compileForCUDA(**module, options, compiled))
       return fail(inputFile + ": " + llvm::toString(std::move(e)));

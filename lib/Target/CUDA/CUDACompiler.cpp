@@ -26,6 +26,7 @@ bool kiln::cuda::isSupportedChip(llvm::StringRef chip) {
 /// The kernels as gpu.funcs in one gpu.module, their launch shapes in
 /// `program` and `shapes` (by kernel).
 static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
+                              int64_t outputsPerThread,
                               std::vector<LaunchShape> &shapes) {
   if (failed(lowerKernelsToParallelLoops(module)))
     return makeError("lowering the kernels to loops failed (see the errors "
@@ -48,7 +49,8 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
     if (it == kernelIndex.end())
       return makeError("function " + fn.getName() +
                        " is not a kernel of the plan (a kiln bug)");
-    FailureOr<LaunchShape> shape = mapKernelToThreads(fn, gpuModule);
+    FailureOr<LaunchShape> shape =
+        mapKernelToThreads(fn, gpuModule, outputsPerThread);
     if (failed(shape))
       return makeError("mapping kernel " + fn.getName() +
                        " onto GPU threads failed (see the errors above)");
@@ -111,6 +113,8 @@ static std::string makeReport(const cpu::CPUProgram &program,
        << "]";
     if (shape.singleThread)
       os << " (one thread)";
+    if (shape.outputsPerThread > 1)
+      os << " (" << shape.outputsPerThread << " outputs a thread)";
     if (resources) {
       auto it = resources->find(kernel.symbol);
       if (it != resources->end())
@@ -145,7 +149,11 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
   if (options.stage == CUDAStage::Linalg)
     return llvm::Error::success();
   std::vector<LaunchShape> shapes;
-  if (llvm::Error e = mapKernels(module, program, shapes))
+  if (options.outputsPerThread < 1 || options.outputsPerThread > 16)
+    return makeError("outputs per thread must be from 1 to 16, not " +
+                     llvm::Twine(options.outputsPerThread));
+  if (llvm::Error e =
+          mapKernels(module, program, options.outputsPerThread, shapes))
     return e;
   if (options.stage == CUDAStage::Kernels) {
     result.report = makeReport(program, shapes, nullptr, options.chip);

@@ -90,8 +90,80 @@ static scf::ParallelOp findThreadLoop(Block &body) {
   return loop;
 }
 
+/// Clones the ops of `body` once per mapping, in lockstep: a loop whose
+/// bounds are the same in every copy becomes one loop carrying every copy's
+/// values, its body cloned in lockstep again, so that a load the copies
+/// share is issued once per iteration. Legal because the copies are
+/// iterations of a parallel loop: independent, in any interleaving.
+static void cloneInLockstep(OpBuilder &b, Block &body,
+                            MutableArrayRef<IRMapping> copies) {
+  for (Operation &op : body.without_terminator()) {
+    auto loop = dyn_cast<scf::ForOp>(op);
+    auto same = [&](Value v) {
+      return llvm::all_of(copies, [&](IRMapping &m) {
+        return m.lookupOrDefault(v) == copies.front().lookupOrDefault(v);
+      });
+    };
+    if (!loop || !same(loop.getLowerBound()) || !same(loop.getUpperBound()) ||
+        !same(loop.getStep())) {
+      for (IRMapping &mapping : copies)
+        b.clone(op, mapping);
+      continue;
+    }
+    IRMapping &first = copies.front();
+    SmallVector<Value> inits;
+    for (IRMapping &mapping : copies)
+      for (Value init : loop.getInitArgs())
+        inits.push_back(mapping.lookupOrDefault(init));
+    auto jammed = scf::ForOp::create(
+        b, loop.getLoc(), first.lookupOrDefault(loop.getLowerBound()),
+        first.lookupOrDefault(loop.getUpperBound()),
+        first.lookupOrDefault(loop.getStep()), inits);
+    size_t carried = loop.getInitArgs().size();
+    for (auto [c, mapping] : llvm::enumerate(copies)) {
+      mapping.map(loop.getInductionVar(), jammed.getInductionVar());
+      for (size_t i = 0; i < carried; ++i)
+        mapping.map(loop.getRegionIterArgs()[i],
+                    jammed.getRegionIterArgs()[c * carried + i]);
+    }
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(jammed.getBody());
+    cloneInLockstep(b, *loop.getBody(), copies);
+    SmallVector<Value> yielded;
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    for (IRMapping &mapping : copies)
+      for (Value v : yield.getOperands())
+        yielded.push_back(mapping.lookupOrDefault(v));
+    if (!yielded.empty() || jammed.getBody()->empty() ||
+        !isa<scf::YieldOp>(jammed.getBody()->back()))
+      scf::YieldOp::create(b, loop.getLoc(), yielded);
+    for (auto [c, mapping] : llvm::enumerate(copies))
+      for (size_t i = 0; i < carried; ++i)
+        mapping.map(loop.getResult(i), jammed.getResult(c * carried + i));
+  }
+}
+
+/// The parallel dimension whose iterations a thread takes `factor` of
+/// (blocked), or nullopt: only for loops with static `extents` whose body
+/// reduces (an scf.for), never the innermost dimension (which keeps a
+/// warp's accesses coalesced), and the longest that `factor` divides.
+static std::optional<unsigned> chooseCoarsenedDim(scf::ParallelOp loop,
+                                                  ArrayRef<int64_t> extents,
+                                                  int64_t factor) {
+  if (factor <= 1 || extents.size() < 2 ||
+      loop.getBody()->getOps<scf::ForOp>().empty())
+    return std::nullopt;
+  std::optional<unsigned> best;
+  for (unsigned d = 0; d + 1 < extents.size(); ++d)
+    if (extents[d] % factor == 0 && extents[d] >= factor &&
+        (!best || extents[d] > extents[*best]))
+      best = d;
+  return best;
+}
+
 FailureOr<LaunchShape>
-kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
+kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
+                               int64_t coarsening) {
   MLIRContext *ctx = fn.getContext();
   Location loc = fn.getLoc();
   Block &body = fn.getBody().front();
@@ -102,16 +174,30 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
   // threads stride over the iterations.
   LaunchShape shape;
   std::optional<int64_t> iterations = 1;
+  SmallVector<int64_t> staticExtents;
+  std::optional<unsigned> coarsened;
   if (loop) {
     for (auto [lb, ub, step] : llvm::zip(
              loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
       std::optional<int64_t> l = getConstantIntValue(lb),
                              u = getConstantIntValue(ub),
                              s = getConstantIntValue(step);
-      if (l && u && s && *s > 0 && iterations)
-        *iterations *= std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
-      else
+      if (l && u && s && *s > 0 && iterations) {
+        staticExtents.push_back(
+            std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s)));
+        *iterations *= staticExtents.back();
+      } else {
         iterations = std::nullopt;
+      }
+    }
+    if (iterations)
+      coarsened = chooseCoarsenedDim(loop, staticExtents, coarsening);
+    if (coarsened) {
+      // Its accumulators in registers first, so that the copies' reductions
+      // become one loop carrying all of them.
+      promoteAccumulators(loop.getOperation());
+      *iterations /= coarsening;
+      shape.outputsPerThread = coarsening;
     }
     if (iterations) {
       shape.block[0] =
@@ -183,6 +269,8 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
     Value span =
         arith::SubIOp::create(b, loc, mapping.lookupOrDefault(ub), lbs.back());
     extents.push_back(arith::CeilDivSIOp::create(b, loc, span, steps.back()));
+    if (coarsened && extents.size() - 1 == *coarsened)
+      extents.back() = index(staticExtents[*coarsened] / coarsening);
     total = arith::MulIOp::create(b, loc, total, extents.back());
   }
   // Each thread takes iterations id, id + threads, ... (one of them when
@@ -195,14 +283,29 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
   for (int64_t d = extents.size() - 1; d >= 0; --d) {
     Value position =
         d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, extents[d]);
+    if (coarsened && d == *coarsened)
+      position = arith::MulIOp::create(b, loc, position, index(coarsening));
     Value iv = arith::AddIOp::create(
         b, loc, lbs[d], arith::MulIOp::create(b, loc, position, steps[d]));
     mapping.map(loop.getInductionVars()[d], iv);
     if (d > 0)
       rest = arith::DivUIOp::create(b, loc, rest, extents[d]);
   }
-  for (Operation &op : loop.getBody()->without_terminator())
-    b.clone(op, mapping);
+  if (!coarsened) {
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, mapping);
+  } else {
+    // The thread's `coarsening` consecutive iterations along the dimension.
+    SmallVector<IRMapping> copies(coarsening, mapping);
+    Value base = mapping.lookup(loop.getInductionVars()[*coarsened]);
+    for (int64_t c = 1; c < coarsening; ++c)
+      copies[c].map(loop.getInductionVars()[*coarsened],
+                    arith::AddIOp::create(
+                        b, loc, base,
+                        arith::MulIOp::create(b, loc, index(c),
+                                              steps[*coarsened])));
+    cloneInLockstep(b, *loop.getBody(), copies);
+  }
   b.setInsertionPointToEnd(&entry);
   gpu::ReturnOp::create(b, loc);
   promoteAccumulators(kernel);

@@ -32,6 +32,8 @@ struct LaunchShape {
   std::array<uint32_t, 3> block = {1, 1, 1};
   /// Whether all its work runs on one thread.
   bool singleThread = false;
+  /// Iterations of its parallel loop each thread computes.
+  int64_t outputsPerThread = 1;
 };
 
 /// Threads per block of a mapped parallel loop.
@@ -45,9 +47,13 @@ constexpr int64_t kStridingBlocks = 264;
 mlir::LogicalResult lowerKernelsToParallelLoops(mlir::ModuleOp module);
 
 /// Replaces kernel function `fn` (lowered by lowerKernelsToParallelLoops) by
-/// a `gpu.func` of the same name in `gpuModule`.
+/// a `gpu.func` of the same name in `gpuModule`. With `coarsening` > 1, a
+/// thread of a reduction's static parallel loop computes that many
+/// consecutive iterations along an outer dimension, their reductions in
+/// one loop (loads that do not depend on that dimension issued once).
 mlir::FailureOr<LaunchShape>
-mapKernelToThreads(mlir::func::FuncOp fn, mlir::gpu::GPUModuleOp gpuModule);
+mapKernelToThreads(mlir::func::FuncOp fn, mlir::gpu::GPUModuleOp gpuModule,
+                   int64_t coarsening = 1);
 
 } // namespace kiln::cuda
 

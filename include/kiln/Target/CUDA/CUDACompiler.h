@@ -39,6 +39,10 @@ struct CUDACompileOptions {
   /// sm_80, sm_86, sm_89, sm_90 or sm_90a.
   std::string chip = kDefaultChip;
   unsigned optLevel = 3;
+  /// Iterations of a reduction's parallel loop one thread computes (1, the
+  /// default: one output per thread). Experimental: more outputs per thread
+  /// share the loads that do not depend on them; not yet measured on a GPU.
+  int64_t outputsPerThread = 1;
   /// As for the CPU target (CPUCompileOptions).
   uint64_t externalWeightThreshold = 0;
   std::string parameterFile;
