@@ -137,7 +137,7 @@ def pack_zoo(args, log):
                                        providers=["CPUExecutionProvider"])
         folder = root / name
         folder.mkdir()
-        target = [f"--target={args.target}"]
+        target = [f"--target={args.target}", *args.compile_arg]
         pin_args = [f"--input-shape={k}={v}" for k, v in (pins or {}).items()]
         shared = None  # the one artifact for every batch, if it compiles
         rc, out = run([args.kiln_compile, model_path, "-o", folder / "model.kiln", *pin_args,
@@ -286,6 +286,7 @@ def pack_big(args, log):
             artifact = folder / f"b{batch}.kiln"
             t0 = time.time()
             rc, out = run([args.kiln_compile, sym, "-o", artifact, f"--target={args.target}",
+                           *args.compile_arg,
                            "--external-weights=1024", *shapes(batch)], log, timeout=1800)
             params = Path(str(artifact) + ".params")
             if rc != 0:
@@ -355,6 +356,9 @@ def main():
     p.add_argument("--kiln-compile", required=True, type=Path)
     p.add_argument("--kiln-run", type=Path)
     p.add_argument("--target", default="cuda:sm_90")
+    p.add_argument("--compile-arg", action="append", default=[], metavar="ARG",
+                   help="extra kiln-compile argument for the target's artifacts "
+                        "(repeatable; not for the CPU reference)")
     p.add_argument("--models-dir", type=Path, default=REPO / "bench/.cache/models/full")
     p.add_argument("--out", required=True, type=Path, help="the pack's staging folder")
     p.add_argument("--work", required=True, type=Path, help="scratch space")
