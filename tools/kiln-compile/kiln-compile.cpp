@@ -158,9 +158,8 @@ int main(int argc, char **argv) {
                   " is not a target; use cpu, cuda or cuda:CHIP");
     chip = requested.empty() ? kiln::cuda::kDefaultChip : requested.str();
     if (!kiln::cuda::isSupportedChip(chip))
-      return fail("--target=" + target +
-                  ": unsupported chip; use sm_80, sm_86, sm_89, sm_90 or "
-                  "sm_90a");
+      return fail("--target=" + target + ": unsupported chip; use " +
+                  kiln::cuda::listSupportedChips());
   }
   bool cuda = !chip.empty();
   static const llvm::StringMap<std::optional<kiln::cpu::CompileStage>> stages =

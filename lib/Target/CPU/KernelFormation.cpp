@@ -193,7 +193,7 @@ LogicalResult KernelFormer::addRoot(Value value, BindingKind kind,
   auto type = dyn_cast<MemRefType>(value.getType());
   if (!type || !type.getLayout().isIdentity())
     return emitError(value.getLoc())
-           << "kiln CPU codegen: expected a memref with the identity layout, "
+           << "kiln codegen: expected a memref with the identity layout, "
               "got "
            << value.getType();
   Root root{value, kind, index, type, {}};
@@ -201,7 +201,7 @@ LogicalResult KernelFormer::addRoot(Value value, BindingKind kind,
     std::optional<SymbolicSize> size = sizes.dimOf(value, d);
     if (!size)
       return emitError(value.getLoc())
-             << "kiln CPU codegen: dimension " << d << " of " << type
+             << "kiln codegen: dimension " << d << " of " << type
              << " depends on data or on arithmetic over symbolic dimensions "
                 "that the artifact cannot express; pin the input shapes "
                 "with --input-shape";
@@ -223,7 +223,7 @@ LogicalResult KernelFormer::addConstant(memref::GetGlobalOp getGlobal) {
       bytes = getConstantBytes(global);
     if (failed(bytes))
       return getGlobal.emitError()
-             << "kiln CPU codegen: cannot read the data of constant "
+             << "kiln codegen: cannot read the data of constant "
              << getGlobal.getName();
     MemRefType type = getGlobal.getType();
     ProgramConstant constant;
@@ -244,7 +244,7 @@ LogicalResult KernelFormer::addBuffer(Value value) {
   int64_t elementBytes = getStorageBytes(type.getElementType());
   if (elementBytes == 0)
     return emitError(value.getLoc())
-           << "kiln CPU codegen: unsupported element type "
+           << "kiln codegen: unsupported element type "
            << type.getElementType();
   std::optional<SymbolicSize> bytes = SymbolicSize::constant(elementBytes);
   for (const SymbolicSize &d : roots.back().dims)
@@ -252,7 +252,7 @@ LogicalResult KernelFormer::addBuffer(Value value) {
       bytes = bytes->mul(d);
   if (!bytes)
     return emitError(value.getLoc())
-           << "kiln CPU codegen: the size of " << type << " overflows";
+           << "kiln codegen: the size of " << type << " overflows";
   ProgramBuffer buffer;
   buffer.name = "buffer" + std::to_string(index);
   buffer.bytes = *bytes;
@@ -331,7 +331,7 @@ LogicalResult KernelFormer::traceUses(Operation *user,
     }
     Operation *def = v.getDefiningOp();
     if (!def || def->getBlock() != &main.getBody().front())
-      return user->emitError("kiln CPU codegen: unexpected value from "
+      return user->emitError("kiln codegen: unexpected value from "
                              "outside the main function's body");
     if (!slice.insert(def))
       continue;
@@ -523,7 +523,7 @@ LogicalResult KernelFormer::run() {
   Block &body = main.getBody().front();
   unsigned numInputs = program.inputs.size();
   if (main.getNumArguments() != numInputs + program.outputs.size())
-    return main.emitError("kiln CPU codegen: the main function's arguments do "
+    return main.emitError("kiln codegen: the main function's arguments do "
                           "not match the model's inputs and outputs");
   for (BlockArgument arg : body.getArguments()) {
     bool isInput = arg.getArgNumber() < numInputs;

@@ -23,6 +23,17 @@ bool kiln::cuda::isSupportedChip(llvm::StringRef chip) {
   return llvm::is_contained(kSupportedChips, chip);
 }
 
+std::string kiln::cuda::listSupportedChips() {
+  std::string text;
+  size_t n = std::size(kSupportedChips);
+  for (size_t i = 0; i < n; ++i)
+    text += std::string(i == 0       ? ""
+                        : i + 1 == n ? " or "
+                                     : ", ") +
+            kSupportedChips[i];
+  return text;
+}
+
 /// The kernels as gpu.funcs in one gpu.module, their launch shapes in
 /// `program` and `shapes` (by kernel).
 static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
@@ -132,9 +143,8 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
                                        const CUDACompileOptions &options,
                                        CUDACompileResult &result) {
   if (!isSupportedChip(options.chip))
-    return makeError("chip '" + options.chip +
-                     "' is not supported; use sm_80, sm_86, sm_89, sm_90 or "
-                     "sm_90a");
+    return makeError("chip '" + options.chip + "' is not supported; use " +
+                     listSupportedChips());
   cpu::CPUCompileOptions common;
   common.stage = options.stage == CUDAStage::Linalg
                      ? cpu::CompileStage::Linalg

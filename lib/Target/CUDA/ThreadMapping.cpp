@@ -299,11 +299,11 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
     SmallVector<IRMapping> copies(coarsening, mapping);
     Value base = mapping.lookup(loop.getInductionVars()[*coarsened]);
     for (int64_t c = 1; c < coarsening; ++c)
-      copies[c].map(loop.getInductionVars()[*coarsened],
-                    arith::AddIOp::create(
-                        b, loc, base,
-                        arith::MulIOp::create(b, loc, index(c),
-                                              steps[*coarsened])));
+      copies[c].map(
+          loop.getInductionVars()[*coarsened],
+          arith::AddIOp::create(
+              b, loc, base,
+              arith::MulIOp::create(b, loc, index(c), steps[*coarsened])));
     cloneInLockstep(b, *loop.getBody(), copies);
   }
   b.setInsertionPointToEnd(&entry);

@@ -67,6 +67,9 @@ struct CUDACompileResult {
 /// Whether `chip` is one of kSupportedChips.
 bool isSupportedChip(llvm::StringRef chip);
 
+/// "sm_80, sm_86, sm_89, sm_90 or sm_90a", for errors.
+std::string listSupportedChips();
+
 /// Compiles `module` (its function `main` is the model). Stages before the
 /// artifact leave their result in `module` (or in `result.ptx`); the error
 /// names the model part that failed.
