@@ -391,10 +391,13 @@ KILN_API kiln_status_t *
 kiln_session_get_input_device(kiln_session_t *session, size_t index,
                               kiln_tensor_view_t *out_view);
 /// Makes runs write output `index` into device memory `device_ptr` of
-/// `size_bytes` (at least the output's size) instead of the session's device
-/// buffer, with no copy to the host: kiln_session_get_output then fails for
-/// it, kiln_session_get_output_device gives the pointer. NULL unbinds (the
-/// session's buffer and the host copy again).
+/// `size_bytes` (at least the output's size; checked here for a static
+/// output, at each run for one with symbolic dimensions) instead of the
+/// session's device buffer, with no copy to the host: kiln_session_get_output
+/// then fails for it, kiln_session_get_output_device gives the pointer. NULL
+/// unbinds (the session's buffer and the host copy again). The session's
+/// stream does not wait for other streams: finish writing device inputs
+/// (or order them on kiln_session_cuda_stream) before kiln_session_run.
 KILN_API kiln_status_t *kiln_session_set_output_device(kiln_session_t *session,
                                                        size_t index,
                                                        void *device_ptr,

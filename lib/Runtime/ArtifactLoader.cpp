@@ -147,7 +147,8 @@ static Status synthesizeParameters(kiln_model_t &model,
         expected *= static_cast<uint64_t>(dim < 0 ? 0 : dim);
       }
     if (constant->location() != fb::ConstantLocation::External ||
-        expected != constant->size() || expected == 0)
+        expected != constant->size() || expected == 0 ||
+        !inBounds(constant->offset(), constant->size(), size))
       continue;
     fillSyntheticWeights(constant->name()->str(),
                          static_cast<kiln_dtype_t>(constant->dtype()), dims,

@@ -60,6 +60,12 @@ CudaSession::~CudaSession() {
     api.cuStreamDestroy(cudaStream);
 }
 
+void CudaSession::drain() {
+  ContextScope scope(api, device.context);
+  if (!scope.status() && cudaStream)
+    api.cuStreamSynchronize(cudaStream);
+}
+
 Status CudaSession::allocateTables() {
   // The tables: the shape kernel's bindings, every kernel's bindings, then
   // the dims (at least one slot: the ABI promises a valid pointer). Their
@@ -163,6 +169,8 @@ Status CudaSession::computeSymbols(kiln_session_t &session) {
 
 Status CudaSession::plan(const std::vector<int64_t> &symbolValues,
                          const kiln_session_t &session) {
+  // Until it succeeds, the session holds no plan for any shapes.
+  planned = false;
   const int64_t *symbols = symbolValues.data();
   std::string where = " on " + device.deviceName;
   if (graph) {

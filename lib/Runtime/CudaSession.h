@@ -49,6 +49,10 @@ public:
   }
   cuda::CUstream stream() const { return cudaStream; }
 
+  /// Waits for the stream, errors ignored: after a failed run no copy may
+  /// still read the caller's memory.
+  void drain();
+
 private:
   CudaSession(const kiln_model_t &model, bool useGraph);
   Status allocateTables();

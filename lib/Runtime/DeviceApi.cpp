@@ -111,10 +111,14 @@ kiln_status_t *kiln_session_set_output_device(kiln_session_t *session,
   if (Status status = checkIndex(index, model.outputs.size(), "output"))
     return status.release();
   const TensorSignature &tensor = model.outputs[index];
+  // A symbolic output's size is checked at each run (prepareOutputs).
+  bool symbolic =
+      std::any_of(tensor.staticDims.begin(), tensor.staticDims.end(),
+                  [](int64_t d) { return d < 0; });
   uint64_t bytes = kiln_dtype_size(tensor.dtype);
   for (int64_t dim : tensor.staticDims)
-    bytes *= static_cast<uint64_t>(dim);
-  if (device_ptr && size_bytes < bytes)
+    bytes *= symbolic ? 1 : static_cast<uint64_t>(dim);
+  if (device_ptr && !symbolic && size_bytes < bytes)
     return makeError(KILN_STATUS_INVALID_ARGUMENT,
                      "output '%s' needs %llu bytes but the device memory "
                      "holds %zu",
@@ -128,6 +132,7 @@ kiln_status_t *kiln_session_set_output_device(kiln_session_t *session,
                      tensor.name.c_str(), KILN_CUDA_BUFFER_ALIGNMENT)
         .release();
   session->outputs[index].device = device_ptr;
+  session->outputs[index].deviceBytes = device_ptr ? size_bytes : 0;
   // The previous results may live elsewhere now.
   session->hasResults = false;
   return nullptr;

@@ -257,6 +257,14 @@ Status kiln_session_t::prepareOutputs() {
     std::string what = "output '" + tensor.name + "'";
     KILN_RETURN_IF_ERROR(
         byteSize(tensor.dtype, output.dims, what, output.sizeBytes));
+    if (output.device && output.sizeBytes > output.deviceBytes)
+      return makeError(KILN_STATUS_INVALID_ARGUMENT,
+                       "%s needs %llu bytes this run but its device memory "
+                       "holds %llu: bind a larger buffer with "
+                       "kiln_session_set_output_device",
+                       what.c_str(),
+                       static_cast<unsigned long long>(output.sizeBytes),
+                       static_cast<unsigned long long>(output.deviceBytes));
     if (!output.device)
       KILN_RETURN_IF_ERROR(
           output.storage.reserve(output.sizeBytes, what.c_str()));
@@ -266,6 +274,13 @@ Status kiln_session_t::prepareOutputs() {
 
 Status kiln_session_t::run() {
   hasResults = false;
+  Status status = runSteps();
+  if (status && cuda)
+    cuda->drain();
+  return status;
+}
+
+Status kiln_session_t::runSteps() {
   KILN_RETURN_IF_ERROR(bindSymbols());
   KILN_RETURN_IF_ERROR(prepareOutputs());
   if (cuda) {

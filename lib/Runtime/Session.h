@@ -61,6 +61,8 @@ struct Output {
   AlignedStorage storage;
   /// CUDA: the caller's device memory the output is written to, or null.
   void *device = nullptr;
+  /// The bytes at `device`, checked against each run's output size.
+  uint64_t deviceBytes = 0;
   std::vector<int64_t> dims;
   uint64_t sizeBytes = 0;
 };
@@ -105,6 +107,8 @@ struct kiln_session_t {
   /// The CPU shape kernel, writing the computed symbols.
   void runShapeKernel();
   kiln::runtime::Status run();
+  /// run's steps; on the GPU, run waits for the stream when one fails.
+  kiln::runtime::Status runSteps();
   kiln::runtime::Status output(size_t index, kiln_tensor_view_t &view);
 };
 

@@ -394,20 +394,24 @@ class BatchRunner:
             self._stop(proc)
             return -1, "kiln-run --batch exited before the run"
         deadline = time.monotonic() + timeout
-        lines = []
+        text = b""
+        fd = proc.stderr.fileno()
         while True:
+            # Whole lines only: a run ends with its END line.
+            for line in text.decode(errors="replace").splitlines(keepends=True):
+                if line.startswith(self.END) and line.endswith("\n"):
+                    before = text.decode(errors="replace").split(self.END, 1)[0]
+                    return int(line[len(self.END):]), before
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([proc.stderr], [], [], left)[0]:
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self._stop(proc)
-                return None, "".join(lines)
-            line = proc.stderr.readline().decode(errors="replace")
-            if not line:
+                return None, text.decode(errors="replace")
+            chunk = os.read(fd, 65536)
+            if not chunk:
                 rc = proc.wait()
                 self.local.proc = None
-                return (rc if rc < 0 else -1), "".join(lines)
-            if line.startswith(self.END):
-                return int(line[len(self.END):]), "".join(lines)
-            lines.append(line)
+                return (rc if rc < 0 else -1), text.decode(errors="replace")
+            text += chunk
 
 
 def _run(cmd, cwd, timeout):

@@ -231,6 +231,8 @@ int runBatch() {
     line.clear();
     while ((c = std::getchar()) != EOF && c != '\n')
       line.push_back(static_cast<char>(c));
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
     if (line.empty() && c == EOF)
       return 0;
     std::vector<std::string> words{"kiln-run"};
@@ -255,8 +257,13 @@ int runBatch() {
       rc = usageError(message);
     else if (options.help || options.version)
       rc = usageError("--help and --version are not runs");
-    else
+    else {
+      // The thread pool is the process's: a run without --threads gets the
+      // default, not the previous run's setting.
+      if (options.threads < 0)
+        options.threads = 0;
       rc = run(options, &current);
+    }
     if (current)
       previous = std::move(current);
     std::fflush(stdout);

@@ -111,16 +111,17 @@ llvm::Expected<AssembledPTX> kiln::cuda::assemblePTX(llvm::StringRef ptxas,
                                                      llvm::StringRef chip,
                                                      unsigned optLevel) {
   llvm::SmallString<128> ptxFile, cubinFile, logFile;
+  auto cleanup = llvm::make_scope_exit([&] {
+    for (const auto &f : {ptxFile, cubinFile, logFile})
+      if (!f.empty())
+        llvm::sys::fs::remove(f);
+  });
   for (auto [file, suffix] :
        {std::pair{&ptxFile, "ptx"}, std::pair{&cubinFile, "cubin"},
         std::pair{&logFile, "log"}})
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("kiln", suffix, *file))
       return makeError("cannot create a temporary file: " + ec.message());
-  auto cleanup = llvm::make_scope_exit([&] {
-    for (const auto &f : {ptxFile, cubinFile, logFile})
-      llvm::sys::fs::remove(f);
-  });
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(ptxFile, ec);

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -194,8 +195,23 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
       coarsened = chooseCoarsenedDim(loop, staticExtents, coarsening);
     if (coarsened) {
       // Its accumulators in registers first, so that the copies' reductions
-      // become one loop carrying all of them.
+      // become one loop carrying all of them; then every write must be one
+      // copy's own (a store at the coarsened index, outside the reductions),
+      // or the copies could not interleave.
       promoteAccumulators(loop.getOperation());
+      Value iv = loop.getInductionVars()[*coarsened];
+      WalkResult writes = loop.getBody()->walk([&](Operation *op) {
+        auto store = dyn_cast<memref::StoreOp>(op);
+        bool own = store && store->getBlock() == loop.getBody() &&
+                   llvm::is_contained(store.getIndices(), iv);
+        return !own && hasEffect<MemoryEffects::Write>(op)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      });
+      if (writes.wasInterrupted())
+        coarsened = std::nullopt;
+    }
+    if (coarsened) {
       *iterations /= coarsening;
       shape.outputsPerThread = coarsening;
     }
