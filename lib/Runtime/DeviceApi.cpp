@@ -9,8 +9,6 @@
 
 #include "CudaSession.h"
 
-#include <algorithm>
-
 using namespace kiln::runtime;
 
 namespace {
@@ -79,9 +77,7 @@ kiln_status_t *kiln_session_get_input_device(kiln_session_t *session,
   const TensorSignature &tensor = model.inputs[index];
   const BoundInput &input = session->inputs[index];
   // A symbolic input has the shape it was last set with.
-  bool symbolic =
-      std::any_of(tensor.staticDims.begin(), tensor.staticDims.end(),
-                  [](int64_t d) { return d < 0; });
+  bool symbolic = tensor.hasSymbolicDims();
   if (symbolic && !input.set)
     return makeError(KILN_STATUS_FAILED_PRECONDITION,
                      "input '%s' has symbolic dimensions and is not set yet",
@@ -112,9 +108,7 @@ kiln_status_t *kiln_session_set_output_device(kiln_session_t *session,
     return status.release();
   const TensorSignature &tensor = model.outputs[index];
   // A symbolic output's size is checked at each run (prepareOutputs).
-  bool symbolic =
-      std::any_of(tensor.staticDims.begin(), tensor.staticDims.end(),
-                  [](int64_t d) { return d < 0; });
+  bool symbolic = tensor.hasSymbolicDims();
   uint64_t bytes = kiln_dtype_size(tensor.dtype);
   for (int64_t dim : tensor.staticDims)
     bytes *= symbolic ? 1 : static_cast<uint64_t>(dim);

@@ -15,6 +15,7 @@
 #include "kiln-runtime/kernel_abi.h"
 #include "kiln-runtime/kiln_runtime.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -59,6 +60,11 @@ struct TensorSignature {
   std::vector<int64_t> staticDims;       // -1 where symbolic
   std::vector<std::string> dimNames;     // "" where static
   std::vector<const char *> dimNamePtrs; // into dimNames, NULL where static
+
+  bool hasSymbolicDims() const {
+    return std::any_of(staticDims.begin(), staticDims.end(),
+                       [](int64_t d) { return d < 0; });
+  }
 };
 
 struct BufferPlan {

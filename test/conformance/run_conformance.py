@@ -359,7 +359,8 @@ class BatchRunner:
     thread: on a GPU, starting a process (and a CUDA context) per case costs
     more than most cases. A worker that dies (a crash) is started again."""
 
-    END = "kiln-run-batch: exit "
+    # The line that ends each run, on the worker's standard error.
+    END = re.compile(rb"(?m)^kiln-run-batch: exit (-?\d+)\n")
 
     def __init__(self, kiln_run):
         self.kiln_run = kiln_run
@@ -397,11 +398,9 @@ class BatchRunner:
         text = b""
         fd = proc.stderr.fileno()
         while True:
-            # Whole lines only: a run ends with its END line.
-            for line in text.decode(errors="replace").splitlines(keepends=True):
-                if line.startswith(self.END) and line.endswith("\n"):
-                    before = text.decode(errors="replace").split(self.END, 1)[0]
-                    return int(line[len(self.END):]), before
+            end = self.END.search(text)
+            if end:
+                return int(end.group(1)), text[:end.start()].decode(errors="replace")
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self._stop(proc)

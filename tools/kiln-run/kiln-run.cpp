@@ -21,6 +21,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -226,25 +228,14 @@ int run(const Options &options, ModelPtr *keep = nullptr) {
 int runBatch() {
   ModelPtr previous;
   std::string line;
-  int c;
-  while (true) {
-    line.clear();
-    while ((c = std::getchar()) != EOF && c != '\n')
-      line.push_back(static_cast<char>(c));
+  while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r')
       line.pop_back();
-    if (line.empty() && c == EOF)
-      return 0;
     std::vector<std::string> words{"kiln-run"};
-    size_t start = 0;
-    while (start <= line.size()) {
-      size_t tab = line.find('\t', start);
-      if (tab == std::string::npos)
-        tab = line.size();
-      if (tab > start)
-        words.push_back(line.substr(start, tab - start));
-      start = tab + 1;
-    }
+    std::istringstream fields(line);
+    for (std::string word; std::getline(fields, word, '\t');)
+      if (!word.empty())
+        words.push_back(word);
     std::vector<char *> argv;
     for (std::string &word : words)
       argv.push_back(word.data());
@@ -253,11 +244,11 @@ int runBatch() {
     int rc;
     ModelPtr current;
     if (!parseOptions(static_cast<int>(argv.size()), argv.data(), options,
-                      message))
+                      message)) {
       rc = usageError(message);
-    else if (options.help || options.version)
+    } else if (options.help || options.version) {
       rc = usageError("--help and --version are not runs");
-    else {
+    } else {
       // The thread pool is the process's: a run without --threads gets the
       // default, not the previous run's setting.
       if (options.threads < 0)
@@ -269,9 +260,8 @@ int runBatch() {
     std::fflush(stdout);
     std::fprintf(stderr, "%s %d\n", kBatchEnd, rc);
     std::fflush(stderr);
-    if (c == EOF)
-      return 0;
   }
+  return 0;
 }
 
 } // namespace

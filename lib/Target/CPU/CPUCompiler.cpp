@@ -493,28 +493,27 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
           }))
     return e;
   replaceMemrefCopies(module, /*vectorRows=*/cpu);
-  if (!cpu) {
-    std::string planError;
-    if (!planMemory(program, planError, KILN_CUDA_BUFFER_ALIGNMENT))
-      return makeError("memory planning: " + planError);
-    return llvm::Error::success();
-  }
+  std::string planError;
+  if (!planMemory(program, planError,
+                  cpu ? KILN_BUFFER_ALIGNMENT : KILN_CUDA_BUFFER_ALIGNMENT))
+    return makeError("memory planning: " + planError);
+  return llvm::Error::success();
+}
+
+/// The CPU kernels' last steps on the loop level: vector transfers out of
+/// their loops, and erf and exp as polynomials. erf has no LLVM intrinsic,
+/// and the C library's erf and exp are scalar: polynomials keep vectorized
+/// GELUs and softmaxes vectorized (f32; other types keep the library calls).
+static llvm::Error finishCPUKernels(ModuleOp module,
+                                    const CPUCompileOptions &options) {
   if (options.vectorize)
     hoistVectorTransfers(module);
-  // erf has no LLVM intrinsic, and the C library's erf and exp are scalar:
-  // polynomials keep vectorized GELUs and softmaxes vectorized (f32; other
-  // types keep the library calls).
-  {
-    RewritePatternSet patterns(module.getContext());
-    populatePolynomialApproximateErfPattern(patterns);
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) { return name == "math.exp"; });
-    if (failed(applyPatternsGreedily(module, std::move(patterns))))
-      return makeError("expanding erf and exp failed");
-  }
-  std::string planError;
-  if (!planMemory(program, planError, KILN_BUFFER_ALIGNMENT))
-    return makeError("memory planning: " + planError);
+  RewritePatternSet patterns(module.getContext());
+  populatePolynomialApproximateErfPattern(patterns);
+  populateMathPolynomialApproximationPatterns(
+      patterns, [](StringRef name) { return name == "math.exp"; });
+  if (failed(applyPatternsGreedily(module, std::move(patterns))))
+    return makeError("expanding erf and exp failed");
   return llvm::Error::success();
 }
 
@@ -527,6 +526,8 @@ llvm::Error kiln::cpu::compileForCPU(ModuleOp module,
     return e;
   if (options.stage == CompileStage::Linalg)
     return llvm::Error::success();
+  if (llvm::Error e = finishCPUKernels(module, options))
+    return e;
   result.report = makeReport(program);
   if (options.stage == CompileStage::Kernels)
     return llvm::Error::success();

@@ -8,7 +8,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -170,22 +169,20 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
     return llvm::Error::success();
   }
 
-  if (!options.ptxasPath.empty() && options.ptxasPath != "none" &&
-      !llvm::sys::fs::can_execute(options.ptxasPath))
-    return makeError("--ptxas=" + options.ptxasPath +
-                     " is not an executable; give the path of CUDA's ptxas, "
-                     "or 'none' for an artifact with PTX only");
-  std::optional<std::string> ptxas = findPtxas(options.ptxasPath);
+  llvm::Expected<std::optional<std::string>> ptxas =
+      findPtxas(options.ptxasPath);
+  if (!ptxas)
+    return ptxas.takeError();
   llvm::Expected<std::string> ptx =
-      emitPTX(module, options, findLibdeviceToolkit(ptxas.value_or("")));
+      emitPTX(module, options, findLibdeviceToolkit(ptxas->value_or("")));
   if (!ptx)
     return ptx.takeError();
   result.ptx = std::move(*ptx);
 
   std::optional<AssembledPTX> assembled;
-  if (ptxas) {
+  if (*ptxas) {
     llvm::Expected<AssembledPTX> a =
-        assemblePTX(*ptxas, result.ptx, options.chip, options.optLevel);
+        assemblePTX(**ptxas, result.ptx, options.chip, options.optLevel);
     if (!a)
       return a.takeError();
     assembled = std::move(*a);

@@ -18,24 +18,28 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::optional<std::string> kiln::cuda::findPtxas(llvm::StringRef explicitPath) {
+llvm::Expected<std::optional<std::string>>
+kiln::cuda::findPtxas(llvm::StringRef explicitPath) {
   if (explicitPath == "none")
     return std::nullopt;
-  if (!explicitPath.empty())
+  if (!explicitPath.empty()) {
+    if (!llvm::sys::fs::can_execute(explicitPath))
+      return makeError("--ptxas=" + explicitPath +
+                       " is not an executable; give the path of CUDA's "
+                       "ptxas, or 'none' for an artifact with PTX only");
     return explicitPath.str();
+  }
   if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_PTXAS");
       env && !env->empty())
     return *env;
-  std::vector<std::string> extra;
-  if (std::optional<std::string> home = llvm::sys::Process::GetEnv("CUDA_HOME"))
-    extra.push_back(*home + "/bin");
-  extra.push_back("/usr/local/cuda/bin");
-  llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("ptxas");
-  if (found)
+  if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("ptxas"))
     return *found;
-  std::vector<llvm::StringRef> paths(extra.begin(), extra.end());
-  found = llvm::sys::findProgramByName("ptxas", paths);
-  if (found)
+  std::vector<std::string> toolkitBins = {"/usr/local/cuda/bin"};
+  if (std::optional<std::string> home = llvm::sys::Process::GetEnv("CUDA_HOME"))
+    toolkitBins.insert(toolkitBins.begin(), *home + "/bin");
+  std::vector<llvm::StringRef> paths(toolkitBins.begin(), toolkitBins.end());
+  if (llvm::ErrorOr<std::string> found =
+          llvm::sys::findProgramByName("ptxas", paths))
     return *found;
   return std::nullopt;
 }

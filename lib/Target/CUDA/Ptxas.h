@@ -33,9 +33,11 @@ struct AssembledPTX {
   llvm::StringMap<KernelResources> resources;
 };
 
-/// ptxas from `explicitPath` ("none": nullopt), else $KILN_PTXAS, PATH,
-/// $CUDA_HOME/bin or /usr/local/cuda/bin; nullopt when none is found.
-std::optional<std::string> findPtxas(llvm::StringRef explicitPath);
+/// ptxas from `explicitPath` ("none": nullopt; an error when it is not an
+/// executable), else $KILN_PTXAS, PATH, $CUDA_HOME/bin or
+/// /usr/local/cuda/bin; nullopt when none is found.
+llvm::Expected<std::optional<std::string>>
+findPtxas(llvm::StringRef explicitPath);
 
 /// The CUDA toolkit whose libdevice (nvvm/libdevice/libdevice.10.bc) the
 /// kernels' math functions link: $CUDA_HOME, $CUDA_PATH, the toolkit of
