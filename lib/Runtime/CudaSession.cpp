@@ -16,14 +16,6 @@ uint64_t alignUp(uint64_t value) {
          KILN_CUDA_BUFFER_ALIGNMENT;
 }
 
-/// Bytes of a bound input.
-uint64_t inputBytes(kiln_dtype_t dtype, const std::vector<int64_t> &dims) {
-  uint64_t bytes = kiln_dtype_size(dtype);
-  for (int64_t dim : dims)
-    bytes *= static_cast<uint64_t>(dim);
-  return bytes;
-}
-
 } // namespace
 
 CudaSession::CudaSession(const kiln_model_t &model, bool useGraph)
@@ -96,7 +88,7 @@ Status CudaSession::uploadInputs(kiln_session_t &session) {
     if (input.onDevice)
       continue;
     InputBuffer &buffer = inputBuffers[i];
-    uint64_t bytes = inputBytes(model.inputs[i].dtype, input.dims);
+    uint64_t bytes = input.sizeBytes;
     if (bytes > buffer.capacity || !buffer.pointer) {
       if (buffer.pointer) {
         // The stream may still read the old buffer.

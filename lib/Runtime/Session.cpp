@@ -171,6 +171,7 @@ Status kiln_session_t::setInput(size_t index, kiln_dtype_t dtype,
   input.data = data;
   input.onDevice = onDevice;
   input.dims = std::move(given);
+  input.sizeBytes = expected;
   return nullptr;
 }
 

@@ -54,6 +54,7 @@ struct BoundInput {
   const void *data = nullptr;
   bool onDevice = false;
   std::vector<int64_t> dims;
+  uint64_t sizeBytes = 0;
 };
 
 struct Output {

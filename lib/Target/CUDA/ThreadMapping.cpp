@@ -162,6 +162,21 @@ static std::optional<unsigned> chooseCoarsenedDim(scf::ParallelOp loop,
   return best;
 }
 
+/// Whether every write in `loop`'s body is a store directly in it that
+/// indexes with induction variable `dim`: iterations that differ along
+/// `dim` then never write the same element.
+static bool writesOnlyItsOwn(scf::ParallelOp loop, unsigned dim) {
+  Value iv = loop.getInductionVars()[dim];
+  WalkResult writes = loop.getBody()->walk([&](Operation *op) {
+    auto store = dyn_cast<memref::StoreOp>(op);
+    bool own = store && store->getBlock() == loop.getBody() &&
+               llvm::is_contained(store.getIndices(), iv);
+    return !own && hasEffect<MemoryEffects::Write>(op) ? WalkResult::interrupt()
+                                                       : WalkResult::advance();
+  });
+  return !writes.wasInterrupted();
+}
+
 FailureOr<LaunchShape>
 kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
                                int64_t coarsening) {
@@ -199,16 +214,7 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
       // copy's own (a store at the coarsened index, outside the reductions),
       // or the copies could not interleave.
       promoteAccumulators(loop.getOperation());
-      Value iv = loop.getInductionVars()[*coarsened];
-      WalkResult writes = loop.getBody()->walk([&](Operation *op) {
-        auto store = dyn_cast<memref::StoreOp>(op);
-        bool own = store && store->getBlock() == loop.getBody() &&
-                   llvm::is_contained(store.getIndices(), iv);
-        return !own && hasEffect<MemoryEffects::Write>(op)
-                   ? WalkResult::interrupt()
-                   : WalkResult::advance();
-      });
-      if (writes.wasInterrupted())
+      if (!writesOnlyItsOwn(loop, *coarsened))
         coarsened = std::nullopt;
     }
     if (coarsened) {
@@ -282,11 +288,14 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
        llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
     lbs.push_back(mapping.lookupOrDefault(lb));
     steps.push_back(mapping.lookupOrDefault(step));
-    Value span =
-        arith::SubIOp::create(b, loc, mapping.lookupOrDefault(ub), lbs.back());
-    extents.push_back(arith::CeilDivSIOp::create(b, loc, span, steps.back()));
-    if (coarsened && extents.size() - 1 == *coarsened)
-      extents.back() = index(staticExtents[*coarsened] / coarsening);
+    if (coarsened && extents.size() == *coarsened) {
+      // The threads along the coarsened dimension: a static extent.
+      extents.push_back(index(staticExtents[*coarsened] / coarsening));
+    } else {
+      Value span = arith::SubIOp::create(b, loc, mapping.lookupOrDefault(ub),
+                                         lbs.back());
+      extents.push_back(arith::CeilDivSIOp::create(b, loc, span, steps.back()));
+    }
     total = arith::MulIOp::create(b, loc, total, extents.back());
   }
   // Each thread takes iterations id, id + threads, ... (one of them when
