@@ -69,6 +69,12 @@ static cl::opt<int64_t> cudaOutputsPerThread(
     cl::desc("cuda, experimental: outputs of a reduction (matrix product, "
              "convolution) each thread computes, 1 to 16 (default 1)"),
     cl::init(1), cl::cat(category));
+static cl::opt<bool> cudaTileContractions(
+    "cuda-tile-contractions",
+    cl::desc("cuda, experimental: compute matrix products and convolutions "
+             "in 64x64 (or smaller) output tiles per block, staged through "
+             "shared memory with 16-byte vector loads (default off)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string>
     ptxasPath("ptxas",
               cl::desc("cuda: the ptxas that assembles the cubin (default: "
@@ -234,6 +240,7 @@ int main(int argc, char **argv) {
     options.parameterFile = parameterFile;
     options.ptxasPath = ptxasPath;
     options.outputsPerThread = cudaOutputsPerThread;
+    options.tileContractions = cudaTileContractions;
     kiln::cuda::CUDACompileResult compiled;
     if (llvm::Error e = kiln::cuda::compileForCUDA(**module, options, compiled))
       return fail(inputFile + ": " + llvm::toString(std::move(e)));

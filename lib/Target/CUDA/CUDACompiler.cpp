@@ -2,6 +2,7 @@
 
 #include "kiln/Target/CUDA/CUDACompiler.h"
 
+#include "ContractionTiling.h"
 #include "KernelProgram.h"
 #include "Ptxas.h"
 #include "ThreadMapping.h"
@@ -36,11 +37,8 @@ std::string kiln::cuda::listSupportedChips() {
 /// The kernels as gpu.funcs in one gpu.module, their launch shapes in
 /// `program` and `shapes` (by kernel).
 static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
-                              int64_t outputsPerThread,
+                              const CUDACompileOptions &options,
                               std::vector<LaunchShape> &shapes) {
-  if (failed(lowerKernelsToParallelLoops(module)))
-    return makeError("lowering the kernels to loops failed (see the errors "
-                     "above)");
   MLIRContext *ctx = module.getContext();
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   UnitAttr::get(ctx));
@@ -53,26 +51,40 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   shapes.assign(program.kernels.size(), LaunchShape());
   if (program.shapeKernel)
     kernelIndex[program.shapeKernel->symbol] = shapes.size();
-  SmallVector<func::FuncOp> kernels(module.getOps<func::FuncOp>());
-  for (func::FuncOp fn : kernels) {
-    auto it = kernelIndex.find(fn.getName());
-    if (it == kernelIndex.end())
+  // Records the launch of kernel function `fn`, now a gpu.func.
+  auto mapped = [&](func::FuncOp fn, const LaunchShape &shape) {
+    unsigned i = kernelIndex.lookup(fn.getName());
+    // The shape kernel writes the computed sizes on one thread.
+    bool isShapeKernel = i == shapes.size();
+    cpu::ProgramKernel &kernel =
+        isShapeKernel ? *program.shapeKernel : program.kernels[i];
+    for (int d = 0; d < 3; ++d)
+      kernel.grid[d] = cpu::SymbolicSize::constant(shape.grid[d]);
+    if (!isShapeKernel)
+      shapes[i] = shape;
+    fn.erase();
+  };
+  for (func::FuncOp fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+    if (!kernelIndex.contains(fn.getName()))
       return makeError("function " + fn.getName() +
                        " is not a kernel of the plan (a kiln bug)");
+    if (!options.tileContractions)
+      continue;
+    if (std::optional<LaunchShape> shape =
+            tileContractionInSharedMemory(fn, gpuModule))
+      mapped(fn, *shape);
+  }
+
+  if (failed(lowerKernelsToParallelLoops(module)))
+    return makeError("lowering the kernels to loops failed (see the errors "
+                     "above)");
+  for (func::FuncOp fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     FailureOr<LaunchShape> shape =
-        mapKernelToThreads(fn, gpuModule, outputsPerThread);
+        mapKernelToThreads(fn, gpuModule, options.outputsPerThread);
     if (failed(shape))
       return makeError("mapping kernel " + fn.getName() +
                        " onto GPU threads failed (see the errors above)");
-    // The shape kernel writes the computed sizes on one thread.
-    bool isShapeKernel = it->second == shapes.size();
-    cpu::ProgramKernel &kernel =
-        isShapeKernel ? *program.shapeKernel : program.kernels[it->second];
-    for (int d = 0; d < 3; ++d)
-      kernel.grid[d] = cpu::SymbolicSize::constant(shape->grid[d]);
-    if (!isShapeKernel)
-      shapes[it->second] = *shape;
-    fn.erase();
+    mapped(fn, *shape);
   }
   return llvm::Error::success();
 }
@@ -125,6 +137,9 @@ static std::string makeReport(const cpu::CPUProgram &program,
       os << " (one thread)";
     if (shape.outputsPerThread > 1)
       os << " (" << shape.outputsPerThread << " outputs a thread)";
+    if (shape.sharedTile[0])
+      os << " (shared-memory tile " << shape.sharedTile[0] << "x"
+         << shape.sharedTile[1] << "x" << shape.sharedTile[2] << ")";
     if (resources) {
       auto it = resources->find(kernel.symbol);
       if (it != resources->end())
@@ -161,8 +176,7 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
   if (options.outputsPerThread < 1 || options.outputsPerThread > 16)
     return makeError("outputs per thread must be from 1 to 16, not " +
                      llvm::Twine(options.outputsPerThread));
-  if (llvm::Error e =
-          mapKernels(module, program, options.outputsPerThread, shapes))
+  if (llvm::Error e = mapKernels(module, program, options, shapes))
     return e;
   if (options.stage == CUDAStage::Kernels) {
     result.report = makeReport(program, shapes, nullptr, options.chip);

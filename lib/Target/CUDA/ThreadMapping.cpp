@@ -64,9 +64,7 @@ LogicalResult kiln::cuda::lowerKernelsToParallelLoops(ModuleOp module) {
   return success();
 }
 
-/// Whether `op` at most reads memory (a binding table entry, an element of
-/// an input that a size depends on): every thread may run it.
-static bool isReadOnly(Operation *op) {
+bool kiln::cuda::isReadOnly(Operation *op) {
   if (isMemoryEffectFree(op))
     return true;
   auto effects = dyn_cast<MemoryEffectOpInterface>(op);
@@ -177,10 +175,33 @@ static bool writesOnlyItsOwn(scf::ParallelOp loop, unsigned dim) {
   return !writes.wasInterrupted();
 }
 
+gpu::GPUFuncOp kiln::cuda::createKernelFunc(func::FuncOp fn,
+                                            gpu::GPUModuleOp gpuModule,
+                                            const LaunchShape &shape,
+                                            IRMapping &mapping) {
+  Location loc = fn.getLoc();
+  auto b = OpBuilder::atBlockEnd(gpuModule.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(fn.getContext());
+  auto kernel = gpu::GPUFuncOp::create(b, loc, fn.getName(),
+                                       b.getFunctionType({ptr, ptr}, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(
+      b.getDenseI32ArrayAttr({int32_t(shape.block[0]), int32_t(shape.block[1]),
+                              int32_t(shape.block[2])}));
+  Block &entry = kernel.getBody().front();
+  b.setInsertionPointToStart(&entry);
+  mapping.map(fn.getArgument(0), entry.getArgument(0));
+  mapping.map(fn.getArgument(1), entry.getArgument(1));
+  // No workgroup grid on the GPU: every kernel is workgroup (0, 0, 0).
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  for (unsigned i = 2; i < fn.getNumArguments(); ++i)
+    mapping.map(fn.getArgument(i), zero);
+  return kernel;
+}
+
 FailureOr<LaunchShape>
 kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
                                int64_t coarsening) {
-  MLIRContext *ctx = fn.getContext();
   Location loc = fn.getLoc();
   Block &body = fn.getBody().front();
   scf::ParallelOp loop = findThreadLoop(body);
@@ -238,26 +259,10 @@ kiln::cuda::mapKernelToThreads(func::FuncOp fn, gpu::GPUModuleOp gpuModule,
     shape.singleThread = true;
   }
 
-  OpBuilder b(ctx);
-  b.setInsertionPointToEnd(gpuModule.getBody());
-  auto ptr = LLVM::LLVMPointerType::get(ctx);
-  auto kernel = gpu::GPUFuncOp::create(b, loc, fn.getName(),
-                                       b.getFunctionType({ptr, ptr}, {}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(
-      b.getDenseI32ArrayAttr({int32_t(shape.block[0]), int32_t(shape.block[1]),
-                              int32_t(shape.block[2])}));
-  Block &entry = kernel.getBody().front();
-  b.setInsertionPointToStart(&entry);
-
   IRMapping mapping;
-  mapping.map(fn.getArgument(0), entry.getArgument(0));
-  mapping.map(fn.getArgument(1), entry.getArgument(1));
-  // No workgroup grid on the GPU: every kernel is workgroup (0, 0, 0).
-  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-  for (unsigned i = 2; i < fn.getNumArguments(); ++i)
-    mapping.map(fn.getArgument(i), zero);
-
+  gpu::GPUFuncOp kernel = createKernelFunc(fn, gpuModule, shape, mapping);
+  Block &entry = kernel.getBody().front();
+  auto b = OpBuilder::atBlockEnd(&entry);
   Value threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   auto index = [&](int64_t v) -> Value {

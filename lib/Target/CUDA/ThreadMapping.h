@@ -20,6 +20,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <array>
 #include <cstdint>
@@ -34,12 +35,27 @@ struct LaunchShape {
   bool singleThread = false;
   /// Iterations of its parallel loop each thread computes.
   int64_t outputsPerThread = 1;
+  /// The block's tile of a contraction staged through shared memory (M, N
+  /// and K; ContractionTiling.h), or zeros.
+  std::array<int64_t, 3> sharedTile = {0, 0, 0};
 };
 
 /// Threads per block of a mapped parallel loop.
 constexpr int64_t kThreadsPerBlock = 256;
 /// Blocks of a loop whose extent is known only at run time.
 constexpr int64_t kStridingBlocks = 264;
+
+/// Whether `op` at most reads memory (a binding table entry, an element of
+/// an input that a size depends on): every thread may run it.
+bool isReadOnly(mlir::Operation *op);
+
+/// An empty `gpu.func` kernel named as kernel function `fn`, with the CUDA
+/// kernel ABI and `shape`'s block size, in `gpuModule`; `mapping` takes
+/// `fn`'s arguments to its own (the workgroup ids to 0).
+mlir::gpu::GPUFuncOp createKernelFunc(mlir::func::FuncOp fn,
+                                      mlir::gpu::GPUModuleOp gpuModule,
+                                      const LaunchShape &shape,
+                                      mlir::IRMapping &mapping);
 
 /// Makes every linalg op's parallel dimensions its outermost loops, then
 /// lowers linalg to loops (parallel loops for the parallel dimensions).

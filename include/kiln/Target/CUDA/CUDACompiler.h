@@ -43,6 +43,10 @@ struct CUDACompileOptions {
   /// default: one output per thread). Experimental: more outputs per thread
   /// share the loads that do not depend on them; not yet measured on a GPU.
   int64_t outputsPerThread = 1;
+  /// Whether matrix products and convolutions are tiled through shared
+  /// memory (lib/Target/CUDA/ContractionTiling.h). Experimental until
+  /// measured on a GPU: off by default.
+  bool tileContractions = false;
   /// As for the CPU target (CPUCompileOptions).
   uint64_t externalWeightThreshold = 0;
   std::string parameterFile;

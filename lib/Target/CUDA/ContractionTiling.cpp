@@ -1,0 +1,439 @@
+//===- ContractionTiling.cpp - Contractions through shared memory ---------===//
+
+#include "ContractionTiling.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::cuda;
+
+/// Blocks that keep every SM of an H100/H200 (132) busy with two blocks.
+static constexpr int64_t kBlocksToFill = 264;
+/// The smallest M and N worth a tile (smaller ones leave most of it idle),
+/// and the smallest K worth staging.
+static constexpr int64_t kMinimumSide = 16, kMinimumDepth = 8;
+/// Elements a shared-memory row is padded by: rows stay 16-byte aligned
+/// (the vector loads) and a K-major copy spreads over the memory banks.
+static constexpr int64_t kRowPadding = 4;
+/// The alignment of the shared-memory buffers: that of the widest vector
+/// load from them.
+static constexpr int64_t kSharedAlignment = 16;
+
+namespace {
+
+/// A contraction read as out[batch, m, n] = reduce over k of A[m, k] and
+/// B[k, n]; every dimension list holds loop dimensions, outermost first.
+struct Contraction {
+  linalg::LinalgOp op;
+  OpOperand *a = nullptr, *b = nullptr;
+  SmallVector<unsigned> batchDims, mDims, nDims, kDims;
+  SmallVector<int64_t> ranges;
+  int64_t batch = 1, m = 1, n = 1, k = 1;
+  /// Whether consecutive elements in memory are consecutive along K (else
+  /// along M or N), by operand: the order the staging copy goes in.
+  bool aAlongK = false, bAlongK = false;
+};
+
+/// Each thread's outputs along M and along N.
+struct RegisterTile {
+  int64_t m, n;
+};
+
+} // namespace
+
+static int64_t product(ArrayRef<unsigned> dims, ArrayRef<int64_t> ranges) {
+  int64_t p = 1;
+  for (unsigned d : dims)
+    p *= ranges[d];
+  return p;
+}
+
+/// Whether `body` is arithmetic that is defined on any operands (no
+/// division): the tile's out-of-range lanes compute on zeros.
+static bool isPlainArithmetic(Block &body) {
+  return llvm::all_of(body.without_terminator(), [](Operation &op) {
+    return isa<arith::ArithDialect>(op.getDialect()) &&
+           !isa<arith::DivSIOp, arith::DivUIOp, arith::CeilDivSIOp,
+                arith::CeilDivUIOp, arith::FloorDivSIOp, arith::RemSIOp,
+                arith::RemUIOp>(op);
+  });
+}
+
+/// Whether the innermost index of `map` moves with K only.
+static bool runsAlongK(AffineMap map, ArrayRef<unsigned> kDims) {
+  AffineExpr inner = map.getResults().back();
+  bool withK = llvm::any_of(
+      kDims, [&](unsigned d) { return inner.isFunctionOfDim(d); });
+  for (unsigned d = 0; d < map.getNumDims(); ++d)
+    if (!llvm::is_contained(kDims, d) && inner.isFunctionOfDim(d))
+      return false;
+  return withK;
+}
+
+/// The contraction that kernel function `fn` computes, or nullopt.
+static std::optional<Contraction> analyze(func::FuncOp fn) {
+  Contraction c;
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (linalgOp && !c.op) {
+      c.op = linalgOp;
+      continue;
+    }
+    if (!isReadOnly(&op))
+      return std::nullopt;
+  }
+  linalg::LinalgOp op = c.op;
+  if (!op || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||
+      !isPlainArithmetic(*op.getBlock()))
+    return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type || !type.getElementType().isIntOrFloat() ||
+        type.getElementType().getIntOrFloatBitWidth() < 8)
+      return std::nullopt;
+  }
+  c.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(c.ranges, ShapedType::isDynamic))
+    return std::nullopt;
+
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!outMap.isProjectedPermutation() ||
+      outMap.getNumResults() != op.getNumParallelLoops())
+    return std::nullopt;
+  // B is the input that the output's innermost dimension indexes, so that
+  // the threads along N store consecutive outputs.
+  unsigned inner = outMap.getDimPosition(outMap.getNumResults() - 1);
+  OpOperand *in0 = op.getDpsInputOperand(0), *in1 = op.getDpsInputOperand(1);
+  bool in0Inner = op.getMatchingIndexingMap(in0).isFunctionOfDim(inner);
+  bool in1Inner = op.getMatchingIndexingMap(in1).isFunctionOfDim(inner);
+  if (in0Inner == in1Inner)
+    return std::nullopt;
+  c.a = in0Inner ? in1 : in0;
+  c.b = in0Inner ? in0 : in1;
+  AffineMap mapA = op.getMatchingIndexingMap(c.a);
+  AffineMap mapB = op.getMatchingIndexingMap(c.b);
+  for (unsigned result = 0; result < outMap.getNumResults(); ++result) {
+    unsigned d = outMap.getDimPosition(result);
+    if (iterators[d] != utils::IteratorType::parallel)
+      return std::nullopt;
+    bool inA = mapA.isFunctionOfDim(d), inB = mapB.isFunctionOfDim(d);
+    (inA && !inB   ? c.mDims
+     : inB && !inA ? c.nDims
+                   : c.batchDims)
+        .push_back(d);
+  }
+  for (auto [d, type] : llvm::enumerate(iterators))
+    if (type == utils::IteratorType::reduction)
+      c.kDims.push_back(d);
+  c.batch = product(c.batchDims, c.ranges);
+  c.m = product(c.mDims, c.ranges);
+  c.n = product(c.nDims, c.ranges);
+  c.k = product(c.kDims, c.ranges);
+  if (c.mDims.empty() || c.m < kMinimumSide || c.n < kMinimumSide ||
+      c.k < kMinimumDepth)
+    return std::nullopt;
+  c.aAlongK = runsAlongK(mapA, c.kDims);
+  c.bAlongK = runsAlongK(mapB, c.kDims);
+  return c;
+}
+
+static int64_t countBlocks(const Contraction &c, RegisterTile tile) {
+  return c.batch * llvm::divideCeil(c.m, kContractionThreads * tile.m) *
+         llvm::divideCeil(c.n, kContractionThreads * tile.n);
+}
+
+/// The largest register tile that still gives enough blocks to fill the
+/// GPU (the smallest when none does).
+static RegisterTile chooseRegisterTile(const Contraction &c) {
+  for (RegisterTile tile : {RegisterTile{4, 4}, RegisterTile{4, 2},
+                            RegisterTile{2, 4}})
+    if (countBlocks(c, tile) >= kBlocksToFill)
+      return tile;
+  return {2, 2};
+}
+
+namespace {
+
+/// Builds the tiled kernel's body: index arithmetic and the three phases
+/// (stage, multiply, store).
+class TiledKernelBuilder {
+public:
+  TiledKernelBuilder(OpBuilder &b, Location loc, Contraction c,
+                     RegisterTile tile, IRMapping &mapping)
+      : b(b), loc(loc), c(c), tile(tile), mapping(mapping),
+        dims(c.ranges.size()) {}
+
+  void build(Value sharedA, Value sharedB);
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, index(y));
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, index(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, index(y));
+  }
+  Value below(Value x, int64_t bound) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                 index(bound));
+  }
+  Value both(Value x, Value y) {
+    if (!x || !y)
+      return x ? x : y;
+    return arith::AndIOp::create(b, loc, x, y);
+  }
+  Value zeroOf(Type type) {
+    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(b.getZeroAttr(type)));
+  }
+
+  /// Sets `dims` of `list` (flattened row-major to `flat`).
+  void delinearize(Value flat, ArrayRef<unsigned> list) {
+    for (int64_t i = list.size() - 1; i >= 0; --i) {
+      int64_t extent = c.ranges[list[i]];
+      dims[list[i]] = i == 0 ? flat : rem(flat, extent);
+      if (i > 0)
+        flat = div(flat, extent);
+    }
+  }
+
+  /// `operand`'s indices at the loop position in `dims`.
+  SmallVector<Value> indicesOf(OpOperand *operand) {
+    AffineMap map = c.op.getMatchingIndexingMap(operand);
+    // Only the dimensions the map reads: the others may hold positions
+    // from another phase, which need not dominate this one.
+    SmallVector<Value> operands;
+    for (auto [d, v] : llvm::enumerate(dims))
+      operands.push_back(map.isFunctionOfDim(d) ? v : index(0));
+    SmallVector<Value> indices;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      indices.push_back(affine::AffineApplyOp::create(
+          b, loc, map.getSubMap({r}), operands));
+    return indices;
+  }
+
+  /// The element of `operand` at `dims`, or zero where `inRange` is false.
+  Value loadOrZero(OpOperand *operand, Value inRange) {
+    Value memref = mapping.lookup(operand->get());
+    auto load = [&] {
+      return memref::LoadOp::create(b, loc, memref, indicesOf(operand))
+          .getResult();
+    };
+    if (!inRange)
+      return load();
+    Type type = cast<MemRefType>(memref.getType()).getElementType();
+    auto guarded = scf::IfOp::create(b, loc, type, inRange, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(guarded.thenBlock());
+    scf::YieldOp::create(b, loc, load());
+    b.setInsertionPointToStart(guarded.elseBlock());
+    scf::YieldOp::create(b, loc, zeroOf(type));
+    return guarded.getResult(0);
+  }
+
+  /// Copies the K step at `k0` of operand A (`isA`) or B into `shared`.
+  void stage(bool isA, Value k0, Value shared);
+  /// The register tile's accumulators after the K step in shared memory.
+  SmallVector<Value> multiply(Value k0, Value sharedA, Value sharedB,
+                              ValueRange accumulators);
+
+  OpBuilder &b;
+  Location loc;
+  Contraction c;
+  RegisterTile tile;
+  IRMapping &mapping;
+  /// The value of every loop dimension at the position being built.
+  SmallVector<Value> dims;
+  Value tid, tx, ty, m0, n0;
+};
+
+} // namespace
+
+void TiledKernelBuilder::stage(bool isA, Value k0, Value shared) {
+  int64_t side = kContractionThreads * (isA ? tile.m : tile.n);
+  int64_t extent = isA ? c.m : c.n;
+  bool alongK = isA ? c.aAlongK : c.bAlongK;
+  int64_t elements = kContractionStep * side;
+  int64_t threads = kContractionThreads * kContractionThreads;
+  for (int64_t i = 0; i < elements / threads; ++i) {
+    // Consecutive threads take consecutive elements in global memory.
+    Value e = add(tid, index(i * threads));
+    Value kk = alongK ? rem(e, kContractionStep) : div(e, side);
+    Value t = alongK ? div(e, kContractionStep) : rem(e, side);
+    Value kFlat = add(k0, kk), sideFlat = add(isA ? m0 : n0, t);
+    delinearize(kFlat, c.kDims);
+    delinearize(sideFlat, isA ? c.mDims : c.nDims);
+    Value inRange = both(c.k % kContractionStep ? below(kFlat, c.k) : Value(),
+                         extent % side ? below(sideFlat, extent) : Value());
+    Value value = loadOrZero(isA ? c.a : c.b, inRange);
+    memref::StoreOp::create(b, loc, value, shared, ValueRange{kk, t});
+  }
+}
+
+SmallVector<Value> TiledKernelBuilder::multiply(Value k0, Value sharedA,
+                                                Value sharedB,
+                                                ValueRange accumulators) {
+  // The last step may be short: never apply the body to padding along K,
+  // which could change a result.
+  Value steps = index(kContractionStep);
+  if (c.k % kContractionStep)
+    steps = arith::MinSIOp::create(
+        b, loc, steps, arith::SubIOp::create(b, loc, index(c.k), k0));
+  auto loop = scf::ForOp::create(b, loc, index(0), steps, index(1),
+                                 accumulators);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value kk = loop.getInductionVar();
+  auto vectorLoad = [&](Value shared, Value offset, int64_t lanes) {
+    Type element = cast<MemRefType>(shared.getType()).getElementType();
+    int64_t bytes = lanes * element.getIntOrFloatBitWidth() / 8;
+    return vector::LoadOp::create(b, loc, VectorType::get({lanes}, element),
+                                  shared, ValueRange{kk, offset},
+                                  /*nontemporal=*/false,
+                                  llvm::MaybeAlign(bytes))
+        .getResult();
+  };
+  Value a = vectorLoad(sharedA, mul(ty, tile.m), tile.m);
+  Value bv = vectorLoad(sharedB, mul(tx, tile.n), tile.n);
+  Block *body = c.op.getBlock();
+  BlockArgument argA = body->getArgument(c.a->getOperandNumber());
+  BlockArgument argB = body->getArgument(c.b->getOperandNumber());
+  BlockArgument argOut = body->getArgument(2);
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  SmallVector<Value> next;
+  for (int64_t i = 0; i < tile.m; ++i) {
+    Value ai = vector::ExtractOp::create(b, loc, a, i);
+    for (int64_t j = 0; j < tile.n; ++j) {
+      IRMapping step = mapping;
+      step.map(argA, ai);
+      step.map(argB, vector::ExtractOp::create(b, loc, bv, j));
+      step.map(argOut, loop.getRegionIterArgs()[i * tile.n + j]);
+      for (Operation &op : body->without_terminator())
+        b.clone(op, step);
+      next.push_back(step.lookupOrDefault(yield.getOperand(0)));
+    }
+  }
+  scf::YieldOp::create(b, loc, next);
+  return loop.getResults();
+}
+
+void TiledKernelBuilder::build(Value sharedA, Value sharedB) {
+  int64_t tileM = kContractionThreads * tile.m;
+  int64_t tileN = kContractionThreads * tile.n;
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  tx = rem(tid, kContractionThreads);
+  ty = div(tid, kContractionThreads);
+  // Blocks along M fastest: the blocks that share a B tile (the larger
+  // operand, for a convolution the image) run at the same time and share
+  // it through L2.
+  Value block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  int64_t mTiles = llvm::divideCeil(c.m, tileM);
+  int64_t nTiles = llvm::divideCeil(c.n, tileN);
+  m0 = mul(rem(block, mTiles), tileM);
+  Value rest = div(block, mTiles);
+  n0 = mul(rem(rest, nTiles), tileN);
+  delinearize(div(rest, nTiles), c.batchDims);
+
+  // The thread's outputs: rows m0 + ty * tile.m + i, columns
+  // n0 + tx * tile.n + j.
+  OpOperand *out = c.op.getDpsInitOperand(0);
+  Value outMemref = mapping.lookup(out->get());
+  auto atOutput = [&](int64_t i, int64_t j) {
+    Value m = add(m0, add(mul(ty, tile.m), index(i)));
+    Value n = add(n0, add(mul(tx, tile.n), index(j)));
+    delinearize(m, c.mDims);
+    delinearize(n, c.nDims);
+    return both(c.m % tileM ? below(m, c.m) : Value(),
+                c.n % tileN ? below(n, c.n) : Value());
+  };
+  SmallVector<Value> accumulators;
+  for (int64_t i = 0; i < tile.m; ++i)
+    for (int64_t j = 0; j < tile.n; ++j)
+      accumulators.push_back(loadOrZero(out, atOutput(i, j)));
+
+  auto steps = scf::ForOp::create(b, loc, index(0), index(c.k),
+                                  index(kContractionStep), accumulators);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(steps.getBody());
+    Value k0 = steps.getInductionVar();
+    stage(/*isA=*/true, k0, sharedA);
+    stage(/*isA=*/false, k0, sharedB);
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> updated =
+        multiply(k0, sharedA, sharedB, steps.getRegionIterArgs());
+    // Nobody overwrites the step in shared memory before all have used it.
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, updated);
+  }
+
+  for (int64_t i = 0; i < tile.m; ++i) {
+    for (int64_t j = 0; j < tile.n; ++j) {
+      Value inRange = atOutput(i, j);
+      OpBuilder::InsertionGuard guard(b);
+      if (inRange) {
+        auto guarded = scf::IfOp::create(b, loc, inRange, false);
+        b.setInsertionPointToStart(guarded.thenBlock());
+      }
+      memref::StoreOp::create(b, loc, steps.getResult(i * tile.n + j),
+                              outMemref, indicesOf(out));
+    }
+  }
+}
+
+std::optional<LaunchShape>
+kiln::cuda::tileContractionInSharedMemory(func::FuncOp fn,
+                                          gpu::GPUModuleOp gpuModule) {
+  std::optional<Contraction> c = analyze(fn);
+  if (!c)
+    return std::nullopt;
+  RegisterTile tile = chooseRegisterTile(*c);
+  LaunchShape shape;
+  shape.block[0] = kContractionThreads * kContractionThreads;
+  shape.grid[0] = countBlocks(*c, tile);
+  shape.sharedTile = {kContractionThreads * tile.m,
+                      kContractionThreads * tile.n, kContractionStep};
+
+  IRMapping mapping;
+  gpu::GPUFuncOp kernel = createKernelFunc(fn, gpuModule, shape, mapping);
+  MLIRContext *ctx = fn.getContext();
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto sharedBuffer = [&](OpOperand *operand, int64_t side) {
+    Type element =
+        cast<MemRefType>(operand->get().getType()).getElementType();
+    auto type = MemRefType::get({kContractionStep, side + kRowPadding},
+                                element, AffineMap(), workgroup);
+    BlockArgument buffer = kernel.addWorkgroupAttribution(type, fn.getLoc());
+    // 16-byte aligned, as the vector loads from it promise.
+    kernel.setWorkgroupAttributionAttr(
+        kernel.getNumWorkgroupAttributions() - 1,
+        LLVM::LLVMDialect::getAlignAttrName(),
+        IntegerAttr::get(IntegerType::get(ctx, 64), kSharedAlignment));
+    return buffer;
+  };
+  Value sharedA = sharedBuffer(c->a, shape.sharedTile[0]);
+  Value sharedB = sharedBuffer(c->b, shape.sharedTile[1]);
+
+  Block &entry = kernel.getBody().front();
+  auto b = OpBuilder::atBlockEnd(&entry);
+  for (Operation &op : fn.getBody().front().without_terminator())
+    if (&op != c->op.getOperation())
+      b.clone(op, mapping);
+  TiledKernelBuilder(b, fn.getLoc(), *c, tile, mapping)
+      .build(sharedA, sharedB);
+  gpu::ReturnOp::create(b, fn.getLoc());
+  return shape;
+}

@@ -1,0 +1,52 @@
+//===- ContractionTiling.h - Contractions through shared memory -*- C++ -*-===//
+//
+// The plain thread mapping (ThreadMapping.h) gives each thread one output of
+// a matrix product or convolution and reads both operands from global memory
+// for every step of its reduction: a K-deep product reads each operand
+// element once per output that uses it. A contraction kernel is instead
+// computed as a product of an M-by-K matrix A and a K-by-N matrix B, whatever
+// the op's own indexing:
+//
+//   - M is the flattened parallel dimensions that only one input (A) reads,
+//     N those that only the other (B) reads and that include the output's
+//     innermost dimension, K the reduction dimensions in loop order; the
+//     parallel dimensions both inputs read (a batch) go to the grid. For a
+//     convolution A is the filter (M: output channels) and B the image
+//     (N: batch and output pixels, K: input channels and taps), an implicit
+//     GEMM: the image is gathered through the op's own indexing maps.
+//   - A block of 16x16 threads owns an M-by-N tile of outputs, each thread
+//     a register tile of 2 or 4 by 2 or 4 of them. Per step of 16 along K,
+//     the block's threads copy the A and B slices of the step into shared
+//     memory (consecutive threads on consecutive global addresses), wait at
+//     a barrier, then every thread updates its register tile from shared
+//     memory with 16-byte vector loads (8-byte for a 2-wide tile).
+//   - Each output's reduction runs in the op's own order, one K step after
+//     the other, so results equal the plain mapping's.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_LIB_TARGET_CUDA_CONTRACTIONTILING_H
+#define KILN_LIB_TARGET_CUDA_CONTRACTIONTILING_H
+
+#include "ThreadMapping.h"
+
+#include <optional>
+
+namespace kiln::cuda {
+
+/// Threads of a block along M and along N.
+constexpr int64_t kContractionThreads = 16;
+/// The K step staged in shared memory at a time.
+constexpr int64_t kContractionStep = 16;
+
+/// Replaces kernel function `fn` by a shared-memory tiled `gpu.func` in
+/// `gpuModule` when its work is one contraction with static sizes whose
+/// body is plain arithmetic and whose M, N and K are large enough to fill a
+/// tile; nullopt (and `fn` untouched) otherwise.
+std::optional<LaunchShape>
+tileContractionInSharedMemory(mlir::func::FuncOp fn,
+                              mlir::gpu::GPUModuleOp gpuModule);
+
+} // namespace kiln::cuda
+
+#endif // KILN_LIB_TARGET_CUDA_CONTRACTIONTILING_H
