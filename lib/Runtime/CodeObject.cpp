@@ -2,6 +2,8 @@
 
 #include "CodeObject.h"
 
+#include "kiln-runtime/cuda_host_emulation.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -144,8 +146,24 @@ static void *openThroughTempFile(const uint8_t *data, size_t size,
   return handle;
 }
 
+/// Puts this library's exports in the global symbol scope, once, so that
+/// the code objects of CUDA host-emulation artifacts find the emulator
+/// (cuda_host_emulation.h) even where the library itself was loaded with
+/// RTLD_LOCAL (Python's ctypes). Only kiln_* symbols are exported.
+static void exposeEmulatorToCodeObjects() {
+  static const bool exposed = [] {
+    Dl_info info;
+    return ::dladdr(reinterpret_cast<void *>(&kiln_cuda_emulator_launch),
+                    &info) != 0 &&
+           info.dli_fname &&
+           ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+  }();
+  (void)exposed;
+}
+
 Status CodeObject::load(const uint8_t *data, size_t size) {
   KILN_RETURN_IF_ERROR(checkElfHeader(data, size));
+  exposeEmulatorToCodeObjects();
   std::string error;
   bool unavailable = false;
   handle = openThroughMemfd(data, size, error, unavailable, memfd);

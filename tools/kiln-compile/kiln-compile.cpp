@@ -75,6 +75,12 @@ static cl::opt<bool> cudaTileContractions(
              "in 64x64 (or smaller) output tiles per block, staged through "
              "shared memory with 16-byte vector loads (default off)"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> cudaHostEmulation(
+    "cuda-host-emulation",
+    cl::desc("cuda, for testing without a GPU: write an artifact that runs "
+             "the CUDA kernels on the host CPU (kiln-run --device=cpu), "
+             "their threads and barriers emulated; slow"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string>
     ptxasPath("ptxas",
               cl::desc("cuda: the ptxas that assembles the cubin (default: "
@@ -185,6 +191,9 @@ int main(int argc, char **argv) {
     return fail("--emit=llvm is for --target=cpu; for cuda use --emit=ptx");
   if (!cuda && emit == "ptx")
     return fail("--emit=ptx needs --target=cuda[:CHIP]");
+  if (cudaHostEmulation && (!cuda || emit == "ptx"))
+    return fail("--cuda-host-emulation makes a cuda artifact run on the host: "
+                "it needs --target=cuda[:CHIP] and no --emit=ptx");
   if (emit == "artifact" && outputFile == "-")
     return fail("an artifact is binary: name its file with -o model.kiln");
   kiln::ImportOptions options;
@@ -241,6 +250,7 @@ int main(int argc, char **argv) {
     options.ptxasPath = ptxasPath;
     options.outputsPerThread = cudaOutputsPerThread;
     options.tileContractions = cudaTileContractions;
+    options.hostEmulation = cudaHostEmulation;
     kiln::cuda::CUDACompileResult compiled;
     if (llvm::Error e = kiln::cuda::compileForCUDA(**module, options, compiled))
       return fail(inputFile + ": " + llvm::toString(std::move(e)));

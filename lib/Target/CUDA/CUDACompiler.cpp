@@ -3,7 +3,9 @@
 #include "kiln/Target/CUDA/CUDACompiler.h"
 
 #include "ContractionTiling.h"
+#include "HostEmulation.h"
 #include "KernelProgram.h"
+#include "NativeCode.h"
 #include "Ptxas.h"
 #include "ThreadMapping.h"
 
@@ -91,13 +93,17 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
 
 /// The PTX of the gpu.module, through NVVM and LLVM NVPTX, with math
 /// functions from the libdevice of `toolkit` (when there is one).
+/// The gpu.module's lowering to the LLVM and NVVM dialects, shared by the
+/// PTX and the host emulation.
+static constexpr llvm::StringLiteral kLowerToNVVM =
+    "gpu.module(expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    "convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts)";
+
 static llvm::Expected<std::string>
 emitPTX(ModuleOp module, const CUDACompileOptions &options,
         const std::optional<std::string> &toolkit) {
   std::string pipeline =
-      "gpu.module(expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-      "convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts),"
-      "nvvm-attach-target{chip=" +
+      kLowerToNVVM.str() + ",nvvm-attach-target{chip=" +
       options.chip + " features=+ptx80 O=" + std::to_string(options.optLevel) +
       "},gpu-module-to-binary{format=isa" +
       (toolkit ? " toolkit=" + *toolkit : "") + "}";
@@ -153,6 +159,39 @@ static std::string makeReport(const cpu::CPUProgram &program,
   return text;
 }
 
+/// The artifact of the host emulation (HostEmulation.h): a CPU artifact
+/// whose kernels each launch their whole grid from one workgroup.
+static llvm::Error emulateOnHost(ModuleOp module, cpu::CPUProgram &program,
+                                 const std::vector<LaunchShape> &shapes,
+                                 const CUDACompileOptions &options,
+                                 const cpu::CPUCompileOptions &common,
+                                 CUDACompileResult &result) {
+  if (llvm::Error e = cpu::runPipeline(
+          module, "lowering the kernels to NVVM", [](PassManager &pm) {
+            return cpu::addPipeline(pm, kLowerToNVVM);
+          }))
+    return e;
+  llvm::StringMap<EmulatedLaunch> launches;
+  for (auto [kernel, shape] : llvm::zip(program.kernels, shapes))
+    launches[kernel.symbol] = {shape.grid[0], shape.block[0]};
+  if (program.shapeKernel)
+    launches[program.shapeKernel->symbol] = {1, 1};
+  auto code = emitHostEmulation(module, launches, options.optLevel);
+  if (!code)
+    return code.takeError();
+  result.report = makeReport(program, shapes, nullptr, options.chip);
+  for (cpu::ProgramKernel &kernel : program.kernels)
+    kernel.grid = {cpu::SymbolicSize::constant(1),
+                   cpu::SymbolicSize::constant(1),
+                   cpu::SymbolicSize::constant(1)};
+  result.artifact = cpu::toArtifact(program, common);
+  result.artifact.producer =
+      "kiln-compile (cuda:" + options.chip + ", emulated on the host)";
+  result.artifact.codeObject = std::move(*code);
+  result.artifact.codeTriple = cpu::getHostTarget().triple;
+  return llvm::Error::success();
+}
+
 llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
                                        const CUDACompileOptions &options,
                                        CUDACompileResult &result) {
@@ -182,6 +221,8 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
     result.report = makeReport(program, shapes, nullptr, options.chip);
     return llvm::Error::success();
   }
+  if (options.hostEmulation)
+    return emulateOnHost(module, program, shapes, options, common, result);
 
   llvm::Expected<std::optional<std::string>> ptxas =
       findPtxas(options.ptxasPath);

@@ -106,7 +106,7 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
 
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (!outMap.isProjectedPermutation() ||
+  if (outMap.getNumResults() == 0 || !outMap.isProjectedPermutation() ||
       outMap.getNumResults() != op.getNumParallelLoops())
     return std::nullopt;
   // B is the input that the output's innermost dimension indexes, so that

@@ -47,6 +47,11 @@ struct CUDACompileOptions {
   /// memory (lib/Target/CUDA/ContractionTiling.h). Experimental until
   /// measured on a GPU: off by default.
   bool tileContractions = false;
+  /// For testing without a GPU: an artifact for the host CPU that runs the
+  /// CUDA kernels (compiled as for the GPU down to NVVM) on emulated
+  /// threads (include/kiln-runtime/cuda_host_emulation.h). Stage Artifact
+  /// only.
+  bool hostEmulation = false;
   /// As for the CPU target (CPUCompileOptions).
   uint64_t externalWeightThreshold = 0;
   std::string parameterFile;
