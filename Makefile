@@ -1,8 +1,9 @@
 # kiln: the two commands of the README and their friends.
 #
 #   make demo    set everything up, build, compile a sample model and run it
-#   make test    build, run the lit tests and the end-to-end conformance suites,
-#                and end with one line: "N passed, N failed, N skipped"
+#   make test    build, run the lit tests and the end-to-end conformance suites
+#                (CPU kernels, then the CUDA kernels emulated on the host), and
+#                end with one line: "N passed, N failed, N skipped"
 #
 # Also: make setup | build | lint | format | clean | distclean
 
@@ -70,10 +71,20 @@ test: build
 	  --kiln-arg=--verify-declared-types \
 	  --expected-failures-dir $(XFAIL_DIR) 2>&1 | tee $(RESULTS)/conformance.log; \
 	  echo $$? > $(RESULTS)/conformance.rc
+	@echo "== end-to-end conformance of the CUDA kernels, emulated on the host (--cuda-host-emulation)"
+	@set -o pipefail; $(VENV_PYTHON) test/conformance/run_conformance.py \
+	  --kiln-compile $(KILN_COMPILE) --kiln-run $(BUILD_DIR)/bin/kiln-run \
+	  $(CONFORMANCE_SUITES) \
+	  --kiln-arg=--verify-declared-types --kiln-arg=--target=cuda \
+	  --kiln-arg=--cuda-host-emulation \
+	  --expected-failures-dir $(XFAIL_DIR) 2>&1 | tee $(RESULTS)/conformance-cuda.log; \
+	  echo $$? > $(RESULTS)/conformance-cuda.rc
 	@scripts/summarize-tests \
 	  --lit-log $(RESULTS)/lit.log --lit-rc $$(cat $(RESULTS)/lit.rc) \
 	  --conformance-log $(RESULTS)/conformance.log \
-	  --conformance-rc $$(cat $(RESULTS)/conformance.rc)
+	  --conformance-rc $$(cat $(RESULTS)/conformance.rc) \
+	  --conformance-log $(RESULTS)/conformance-cuda.log \
+	  --conformance-rc $$(cat $(RESULTS)/conformance-cuda.rc)
 
 # The op, dialect and pass reference, generated from TableGen (build/docs/).
 docs: build

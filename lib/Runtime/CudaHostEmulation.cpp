@@ -45,9 +45,8 @@ private:
 
 } // namespace
 
-void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn,
-                               void **bindings, const int64_t *dims,
-                               int64_t grid, int64_t block,
+void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
+                               const int64_t *dims, int64_t grid, int64_t block,
                                int32_t uses_barriers) {
   if (!uses_barriers) {
     for (int64_t b = 0; b < grid; ++b)

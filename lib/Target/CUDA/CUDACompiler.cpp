@@ -66,7 +66,8 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
       shapes[i] = shape;
     fn.erase();
   };
-  for (func::FuncOp fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+  for (func::FuncOp fn :
+       llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     if (!kernelIndex.contains(fn.getName()))
       return makeError("function " + fn.getName() +
                        " is not a kernel of the plan (a kiln bug)");
@@ -80,7 +81,8 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   if (failed(lowerKernelsToParallelLoops(module)))
     return makeError("lowering the kernels to loops failed (see the errors "
                      "above)");
-  for (func::FuncOp fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+  for (func::FuncOp fn :
+       llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     FailureOr<LaunchShape> shape =
         mapKernelToThreads(fn, gpuModule, options.outputsPerThread);
     if (failed(shape))
@@ -103,8 +105,8 @@ static llvm::Expected<std::string>
 emitPTX(ModuleOp module, const CUDACompileOptions &options,
         const std::optional<std::string> &toolkit) {
   std::string pipeline =
-      kLowerToNVVM.str() + ",nvvm-attach-target{chip=" +
-      options.chip + " features=+ptx80 O=" + std::to_string(options.optLevel) +
+      kLowerToNVVM.str() + ",nvvm-attach-target{chip=" + options.chip +
+      " features=+ptx80 O=" + std::to_string(options.optLevel) +
       "},gpu-module-to-binary{format=isa" +
       (toolkit ? " toolkit=" + *toolkit : "") + "}";
   if (llvm::Error e = cpu::runPipeline(
@@ -167,9 +169,8 @@ static llvm::Error emulateOnHost(ModuleOp module, cpu::CPUProgram &program,
                                  const cpu::CPUCompileOptions &common,
                                  CUDACompileResult &result) {
   if (llvm::Error e = cpu::runPipeline(
-          module, "lowering the kernels to NVVM", [](PassManager &pm) {
-            return cpu::addPipeline(pm, kLowerToNVVM);
-          }))
+          module, "lowering the kernels to NVVM",
+          [](PassManager &pm) { return cpu::addPipeline(pm, kLowerToNVVM); }))
     return e;
   llvm::StringMap<EmulatedLaunch> launches;
   for (auto [kernel, shape] : llvm::zip(program.kernels, shapes))

@@ -69,8 +69,8 @@ static bool isPlainArithmetic(Block &body) {
 /// Whether the innermost index of `map` moves with K only.
 static bool runsAlongK(AffineMap map, ArrayRef<unsigned> kDims) {
   AffineExpr inner = map.getResults().back();
-  bool withK = llvm::any_of(
-      kDims, [&](unsigned d) { return inner.isFunctionOfDim(d); });
+  bool withK =
+      llvm::any_of(kDims, [&](unsigned d) { return inner.isFunctionOfDim(d); });
   for (unsigned d = 0; d < map.getNumDims(); ++d)
     if (!llvm::is_contained(kDims, d) && inner.isFunctionOfDim(d))
       return false;
@@ -126,10 +126,7 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
     if (iterators[d] != utils::IteratorType::parallel)
       return std::nullopt;
     bool inA = mapA.isFunctionOfDim(d), inB = mapB.isFunctionOfDim(d);
-    (inA && !inB   ? c.mDims
-     : inB && !inA ? c.nDims
-                   : c.batchDims)
-        .push_back(d);
+    (inA && !inB ? c.mDims : inB && !inA ? c.nDims : c.batchDims).push_back(d);
   }
   for (auto [d, type] : llvm::enumerate(iterators))
     if (type == utils::IteratorType::reduction)
@@ -154,8 +151,8 @@ static int64_t countBlocks(const Contraction &c, RegisterTile tile) {
 /// The largest register tile that still gives enough blocks to fill the
 /// GPU (the smallest when none does).
 static RegisterTile chooseRegisterTile(const Contraction &c) {
-  for (RegisterTile tile : {RegisterTile{4, 4}, RegisterTile{4, 2},
-                            RegisterTile{2, 4}})
+  for (RegisterTile tile :
+       {RegisterTile{4, 4}, RegisterTile{4, 2}, RegisterTile{2, 4}})
     if (countBlocks(c, tile) >= kBlocksToFill)
       return tile;
   return {2, 2};
@@ -196,7 +193,8 @@ private:
     return arith::AndIOp::create(b, loc, x, y);
   }
   Value zeroOf(Type type) {
-    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(b.getZeroAttr(type)));
+    return arith::ConstantOp::create(b, loc,
+                                     cast<TypedAttr>(b.getZeroAttr(type)));
   }
 
   /// Sets `dims` of `list` (flattened row-major to `flat`).
@@ -219,8 +217,8 @@ private:
       operands.push_back(map.isFunctionOfDim(d) ? v : index(0));
     SmallVector<Value> indices;
     for (unsigned r = 0; r < map.getNumResults(); ++r)
-      indices.push_back(affine::AffineApplyOp::create(
-          b, loc, map.getSubMap({r}), operands));
+      indices.push_back(
+          affine::AffineApplyOp::create(b, loc, map.getSubMap({r}), operands));
     return indices;
   }
 
@@ -291,14 +289,17 @@ SmallVector<Value> TiledKernelBuilder::multiply(Value k0, Value sharedA,
   if (c.k % kContractionStep)
     steps = arith::MinSIOp::create(
         b, loc, steps, arith::SubIOp::create(b, loc, index(c.k), k0));
-  auto loop = scf::ForOp::create(b, loc, index(0), steps, index(1),
-                                 accumulators);
+  auto loop =
+      scf::ForOp::create(b, loc, index(0), steps, index(1), accumulators);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value kk = loop.getInductionVar();
   auto vectorLoad = [&](Value shared, Value offset, int64_t lanes) {
     Type element = cast<MemRefType>(shared.getType()).getElementType();
-    int64_t bytes = lanes * element.getIntOrFloatBitWidth() / 8;
+    // The row stride and the thread's offset keep a vector's bytes aligned
+    // to their count, up to the buffer's own alignment.
+    int64_t bytes = std::min<int64_t>(
+        lanes * element.getIntOrFloatBitWidth() / 8, kSharedAlignment);
     return vector::LoadOp::create(b, loc, VectorType::get({lanes}, element),
                                   shared, ValueRange{kk, offset},
                                   /*nontemporal=*/false,
@@ -412,10 +413,9 @@ kiln::cuda::tileContractionInSharedMemory(func::FuncOp fn,
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   auto sharedBuffer = [&](OpOperand *operand, int64_t side) {
-    Type element =
-        cast<MemRefType>(operand->get().getType()).getElementType();
-    auto type = MemRefType::get({kContractionStep, side + kRowPadding},
-                                element, AffineMap(), workgroup);
+    Type element = cast<MemRefType>(operand->get().getType()).getElementType();
+    auto type = MemRefType::get({kContractionStep, side + kRowPadding}, element,
+                                AffineMap(), workgroup);
     BlockArgument buffer = kernel.addWorkgroupAttribution(type, fn.getLoc());
     // 16-byte aligned, as the vector loads from it promise.
     kernel.setWorkgroupAttributionAttr(
@@ -432,8 +432,7 @@ kiln::cuda::tileContractionInSharedMemory(func::FuncOp fn,
   for (Operation &op : fn.getBody().front().without_terminator())
     if (&op != c->op.getOperation())
       b.clone(op, mapping);
-  TiledKernelBuilder(b, fn.getLoc(), *c, tile, mapping)
-      .build(sharedA, sharedB);
+  TiledKernelBuilder(b, fn.getLoc(), *c, tile, mapping).build(sharedA, sharedB);
   gpu::ReturnOp::create(b, fn.getLoc());
   return shape;
 }

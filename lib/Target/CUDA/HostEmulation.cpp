@@ -89,7 +89,8 @@ static llvm::Error emulateNVVMOps(LLVM::LLVMFuncOp fn, ThreadArguments args,
 
 /// libdevice's math functions (__nv_expf, ...) as the C library's (expf).
 static void useLibm(ModuleOp module) {
-  for (auto fn : llvm::make_early_inc_range(module.getOps<LLVM::LLVMFuncOp>())) {
+  for (auto fn :
+       llvm::make_early_inc_range(module.getOps<LLVM::LLVMFuncOp>())) {
     StringRef name = fn.getName();
     if (!fn.isExternal() || !name.consume_front("__nv_"))
       continue;
@@ -165,16 +166,14 @@ kiln::cuda::emitHostEmulation(ModuleOp module,
     Block *body = cpuKernel.addEntryBlock(b);
     b.setInsertionPointToStart(body);
     auto constant = [&](Type type, int64_t v) -> Value {
-      return LLVM::ConstantOp::create(b, loc, type,
-                                      b.getIntegerAttr(type, v));
+      return LLVM::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
     };
     Value thread = LLVM::AddressOfOp::create(b, loc, ptr, threadName);
-    LLVM::CallOp::create(b, loc, TypeRange(), kLaunch,
-                         ValueRange{thread, body->getArgument(0),
-                                    body->getArgument(1),
-                                    constant(i64, launch.grid),
-                                    constant(i64, launch.block),
-                                    constant(i32, usesBarriers)});
+    LLVM::CallOp::create(
+        b, loc, TypeRange(), kLaunch,
+        ValueRange{thread, body->getArgument(0), body->getArgument(1),
+                   constant(i64, launch.grid), constant(i64, launch.block),
+                   constant(i32, usesBarriers)});
     LLVM::ReturnOp::create(b, loc, ValueRange());
   }
   // What is left of NVVM (the kernels' target attributes) is not the host's.

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Writes small ONNX models whose products and convolutions have static
+shapes that the CUDA target's shared-memory tiles cover unevenly.
+
+    make_contraction_models.py DIR
+
+Every model has one input `x` and constant weights (seeded), so that
+compare_with_onnxruntime.py can check it against onnxruntime:
+
+  matmul_uneven   (37x53) @ (53x29): partial tiles along M and N, a short
+                  last step along K
+  matmul_batched  (3x40x24) @ (3x24x36): the batch is a grid dimension
+  gemm_transposed Gemm with transB and a bias: B is read along K
+  conv_strided    3x3 convolution, stride 2, padding 1, 20 -> 24 channels
+  conv_grouped    3x3 convolution in 2 groups of 16 channels: the group is a
+                  grid dimension
+  conv_dilated    3x3 convolution, dilation 2, no padding, 17 -> 18 channels
+  conv_pointwise  1x1 convolution of a batch of 2, 24 -> 40 channels
+  matmul_integer  MatMulInteger of uint8 by int8 into int32: the body
+                  widens before it multiplies
+"""
+
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+RNG = np.random.default_rng(7)
+
+
+def weight(name, shape, dtype=np.float32):
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        array = RNG.integers(max(info.min, -100), min(info.max, 100), shape)
+    else:
+        array = RNG.standard_normal(shape)
+    return numpy_helper.from_array(array.astype(dtype), name)
+
+
+def save(directory, name, nodes, x_shape, y_shape, initializers,
+         x_type=TensorProto.FLOAT, y_type=TensorProto.FLOAT, opset=17):
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", x_type, x_shape)],
+        [helper.make_tensor_value_info("y", y_type, y_shape)], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(directory, name + ".onnx"))
+
+
+def conv(directory, name, x_shape, w_shape, y_shape, **attributes):
+    save(directory, name,
+         [helper.make_node("Conv", ["x", "w", "b"], ["y"], **attributes)],
+         x_shape, y_shape, [weight("w", w_shape), weight("b", [w_shape[0]])])
+
+
+def main():
+    directory = sys.argv[1]
+    os.makedirs(directory, exist_ok=True)
+    save(directory, "matmul_uneven", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [37, 53], [37, 29], [weight("w", [53, 29])])
+    save(directory, "matmul_batched", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [3, 40, 24], [3, 40, 36], [weight("w", [3, 24, 36])])
+    save(directory, "gemm_transposed",
+         [helper.make_node("Gemm", ["x", "w", "b"], ["y"], transB=1)],
+         [33, 48], [33, 50], [weight("w", [50, 48]), weight("b", [50])])
+    conv(directory, "conv_strided", [1, 20, 15, 15], [24, 20, 3, 3], [1, 24, 8, 8],
+         strides=[2, 2], pads=[1, 1, 1, 1])
+    conv(directory, "conv_grouped", [1, 32, 10, 10], [32, 16, 3, 3], [1, 32, 10, 10],
+         group=2, pads=[1, 1, 1, 1])
+    conv(directory, "conv_dilated", [1, 17, 12, 12], [18, 17, 3, 3], [1, 18, 8, 8],
+         dilations=[2, 2])
+    conv(directory, "conv_pointwise", [2, 24, 9, 9], [40, 24, 1, 1], [2, 40, 9, 9])
+    save(directory, "matmul_integer",
+         [helper.make_node("MatMulInteger", ["x", "w"], ["y"])],
+         [20, 40], [20, 24], [weight("w", [40, 24], np.int8)],
+         x_type=TensorProto.UINT8, y_type=TensorProto.INT32)
+
+
+if __name__ == "__main__":
+    main()
