@@ -10,8 +10,10 @@ batch 1 and 32, compiled here without their weights). See bench/README.md.
 
 kiln: `kiln-bench ART --device=cuda --synthetic-weights --device-resident
 --json` (inputs and outputs stay on the device; the plan replayed as a CUDA
-graph, kiln's default), and at batch 1 once more with --no-cuda-graph. A
-short probe run sizes the timed runs: at least 30, about 5 s of them.
+graph, kiln's default), and at batch 1 once more with --no-cuda-graph; each
+compile variant in the pack (pack_models.py --variant) with graph replay,
+in a second table against the pack's own artifacts. A short probe run
+sizes the timed runs: at least 30, about 5 s of them.
 
 Peers, measured in the same run: torchvision resnet50(weights=None) and
 transformers BertModel(BertConfig()) (seq 128), eval and no_grad, fp32 (TF32
@@ -265,20 +267,25 @@ def run_kiln(args, index, log):
     for model in MODELS:
         entry = index.get("models", {}).get(model)
         for batch in BATCHES:
-            variants = ["graph"] + (["no-graph"] if batch == 1 else [])
-            for variant in variants:
+            # (row name, artifact set): the pack's own artifacts with graph
+            # replay (and without, at batch 1), then each compile variant's
+            # (pack_models.py --variant) with graph replay.
+            modes = [("graph", entry)] + ([("no-graph", entry)] if batch == 1 else [])
+            modes += [(f"graph [{name}]", artifacts)
+                      for name, artifacts in (entry or {}).get("variants", {}).items()]
+            for variant, artifacts in modes:
                 k = (model, batch, variant)
-                if entry is None or str(batch) not in entry.get("artifacts", {}):
+                if entry is None or str(batch) not in artifacts.get("artifacts", {}):
                     why = ("not in the pack" if entry is None else
-                           entry.get("compile_errors", {}).get(str(batch), "no artifact"))
+                           artifacts.get("compile_errors", {}).get(str(batch), "no artifact"))
                     rows[k] = {"status": "SKIPPED" if entry is None else "FAIL",
                                "reason": f"no artifact: {why}"}
                     continue
                 if variant == "no-graph" and not cuda:
                     rows[k] = {"status": "SKIPPED", "reason": "CUDA graphs exist only on CUDA"}
                     continue
-                artifact = args.big / entry["artifacts"][str(batch)]
-                params = entry.get("params", {}).get(str(batch))
+                artifact = args.big / artifacts["artifacts"][str(batch)]
+                params = artifacts.get("params", {}).get(str(batch))
                 link = Path(str(artifact) + ".params")
                 if params and not link.exists():  # the CPU dry run's real weights
                     link.symlink_to(params)
@@ -286,7 +293,7 @@ def run_kiln(args, index, log):
                 if not cuda:
                     # The CPU dry run checks the plumbing, not the speed: one
                     # short call, and no batch that would take minutes.
-                    b1 = rows.get((model, 1, "graph"), {})
+                    b1 = rows.get((model, 1, variant), {})
                     if batch > 1 and b1.get("median_ms", 0) * batch > 20000:
                         rows[k] = {"status": "SKIPPED", "reason": "CPU dry run: too slow here"}
                         continue
@@ -352,6 +359,19 @@ def table(kiln, peers):
                     ratio = f"{kg['median_ms'] / cg['median_ms']:.2f}x"
                 lines.append(f"| {model} | {batch} | {precision} | {fmt(kg)} | {fmt(kn)} | "
                              + " | ".join(fmt(p[m]) for m in MODES) + f" | {ratio} |")
+    variant_rows = [(k, r) for k, r in kiln.items() if k[2].startswith("graph [")]
+    if variant_rows:
+        lines += ["", "kiln compile variants (fp32, graph replay) against the pack's own "
+                  "artifacts, measured in the same run", "",
+                  "| model | batch | variant | variant ms | own ms | variant/own |",
+                  "|" + " --- |" * 6]
+        for (model, batch, variant), r in variant_rows:
+            own = kiln.get((model, batch, "graph"))
+            ratio = "-"
+            if r.get("status") == "PASS" and own and own.get("status") == "PASS":
+                ratio = f"{r['median_ms'] / own['median_ms']:.2f}x"
+            lines.append(f"| {model} | {batch} | {variant[len('graph ['):-1]} | {fmt(r)} | "
+                         f"{fmt(own)} | {ratio} |")
     notes = sorted({f"{r['status']}: {r['reason']}" for r in list(kiln.values())
                     + list(peers.values()) if r.get("status") != "PASS"})
     if notes:

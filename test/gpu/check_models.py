@@ -119,6 +119,34 @@ def check_zoo(args, work):
     return rows, None
 
 
+def check_batch(args, folder, artifact, inputs, n, refs, names, run_args):
+    """Runs `artifact` at batch n: (seconds, status, detail, worst rel L2)."""
+    # Sample 0 is the reference input; the others are rolled copies.
+    feeds = {k: np.concatenate([np.roll(v, i, axis=-1) for i in range(n)])
+             for k, v in inputs.items()}
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for i, (k, v) in enumerate(feeds.items()):
+        files[k] = folder / f"input_{i}.npy"
+        np.save(files[k], v)
+    t0 = time.time()
+    outputs, error = kiln_run(args.kiln_run, artifact, files, folder / "out", run_args,
+                              args.timeout)
+    took = time.time() - t0
+    if error:
+        return took, "FAIL", error, None
+    first = [o[:1] for o in outputs]
+    ok, detail, worst = check_outputs(first, refs, names)
+    if n > 1 and ok:
+        if all(np.array_equal(o[0], o[1]) for o in outputs):
+            ok, detail = False, detail + "; samples 0 and 1 give identical outputs"
+        elif not all(np.all(np.isfinite(o)) for o in outputs
+                     if np.issubdtype(o.dtype, np.floating)):
+            ok, detail = False, detail + "; non-finite values in samples 1.."
+    scope = "sample 0 vs CPU reference" if n > 1 else "vs CPU reference"
+    return took, "PASS" if ok else "FAIL", f"{scope}: {detail} ({took:.1f}s with load)", worst
+
+
 def check_big(args, work):
     index = json.loads((args.pack / "index.json").read_text())
     if index.get("skipped"):
@@ -134,59 +162,40 @@ def check_big(args, work):
         if entry.get("error") or "refs" not in entry:
             row("", "FAIL", entry.get("error", "no reference"))
             continue
-        if index["weights"] == "params":  # local dry run: real weights, kept here
-            for batch, params in entry["params"].items():
-                link = args.pack / (entry["artifacts"][batch] + ".params")
-                if not link.exists():
-                    link.symlink_to(params)
         run_args = args.run_arg + (["--synthetic-weights"]
                                    if index["weights"] == "synthetic" else [])
         refs = [np.load(args.pack / r) for r in entry["refs"]]
         inputs = {k: np.load(args.pack / v) for k, v in entry["inputs"].items()}
         b1_seconds = None
-        for batch in sorted(set(entry["artifacts"]) | set(entry["compile_errors"]), key=int):
-            label = f"b{batch}"
-            if batch in entry["compile_errors"]:
-                row(label, "FAIL", f"compile: {entry['compile_errors'][batch]}")
-                continue
-            if time.monotonic() > deadline:
-                row(label, "SKIPPED", "not run: time limit")
-                continue
-            n = int(batch)
-            if args.cpu_dry_run and b1_seconds and b1_seconds * n > 45:
-                # The dry run checks the plumbing; BERT at batch 32 on 2 cores
-                # would take minutes.
-                row(label, "SKIPPED", f"CPU dry run: would take ~{b1_seconds * n:.0f}s")
-                continue
-            # Sample 0 is the reference input; the others are rolled copies.
-            feeds = {k: np.concatenate([np.roll(v, i, axis=-1) for i in range(n)])
-                     for k, v in inputs.items()}
-            folder = work / f"{name}_{label}"
-            folder.mkdir(parents=True, exist_ok=True)
-            files = {}
-            for i, (k, v) in enumerate(feeds.items()):
-                files[k] = folder / f"input_{i}.npy"
-                np.save(files[k], v)
-            t0 = time.time()
-            outputs, error = kiln_run(args.kiln_run, args.pack / entry["artifacts"][batch],
-                                      files, folder / "out", run_args, args.timeout)
-            took = time.time() - t0
-            if n == 1:
-                b1_seconds = took
-            if error:
-                row(label, "FAIL", error)
-                continue
-            first = [o[:1] for o in outputs]
-            ok, detail, worst = check_outputs(first, refs, entry["outputs"])
-            if n > 1 and ok:
-                if all(np.array_equal(o[0], o[1]) for o in outputs):
-                    ok, detail = False, detail + "; samples 0 and 1 give identical outputs"
-                elif not all(np.all(np.isfinite(o)) for o in outputs
-                             if np.issubdtype(o.dtype, np.floating)):
-                    ok, detail = False, detail + "; non-finite values in samples 1.."
-            scope = "sample 0 vs CPU reference" if n > 1 else "vs CPU reference"
-            row(label, "PASS" if ok else "FAIL", f"{scope}: {detail} ({took:.1f}s with load)",
-                worst)
+        # The pack's own artifacts, then each variant's (pack_models.py --variant).
+        for variant, artifacts in [("", entry)] + list(entry.get("variants", {}).items()):
+            if index["weights"] == "params":  # local dry run: real weights, kept here
+                for batch, params in artifacts["params"].items():
+                    link = args.pack / (artifacts["artifacts"][batch] + ".params")
+                    if not link.exists():
+                        link.symlink_to(params)
+            for batch in sorted(set(artifacts["artifacts"]) | set(artifacts["compile_errors"]),
+                                key=int):
+                label = f"b{batch}" + (f" [{variant}]" if variant else "")
+                if batch in artifacts["compile_errors"]:
+                    row(label, "FAIL", f"compile: {artifacts['compile_errors'][batch]}")
+                    continue
+                if time.monotonic() > deadline:
+                    row(label, "SKIPPED", "not run: time limit")
+                    continue
+                n = int(batch)
+                if args.cpu_dry_run and b1_seconds and b1_seconds * n > 45:
+                    # The dry run checks the plumbing; BERT at batch 32 on 2
+                    # cores would take minutes.
+                    row(label, "SKIPPED", f"CPU dry run: would take ~{b1_seconds * n:.0f}s")
+                    continue
+                took, status, detail, worst = check_batch(
+                    args, work / f"{name}_b{batch}{'_' + variant if variant else ''}",
+                    args.pack / artifacts["artifacts"][batch], inputs, n, refs,
+                    entry["outputs"], run_args)
+                if n == 1:
+                    b1_seconds = took
+                row(label, status, detail, worst)
     return rows, None
 
 

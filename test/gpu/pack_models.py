@@ -3,7 +3,7 @@
 
     pack_models.py zoo --kiln-compile K --target T --out DIR --work W [--quick]
     pack_models.py big --kiln-compile K --kiln-run R --target T --models-dir M
-                       --out DIR --work W [--quick]
+                       --out DIR --work W [--quick] [--variant NAME=ARGS]...
 
 Runs HERE, where the compiler, onnx and onnxruntime are; the machine that
 runs the artifacts (the GPU machine) needs only numpy and kiln-run. Every
@@ -24,7 +24,10 @@ both sides run with `--synthetic-weights`, which fills each absent
 constant from its name, identically on every device. The reference is a
 CPU artifact at batch 1 (`--target=cpu --cpu-vectorize=false`: plain loops
 and unpacked constants, so the synthetic values are those of the
-artifact under test) run here. A --target=cpu pack (the local dry run)
+artifact under test) run here. Each --variant compiles the models once
+more with its extra arguments (say tiled=--cuda-tile-contractions): checked
+against the same reference and timed beside the pack's own artifacts, in
+the same run. A --target=cpu pack (the local dry run)
 keeps the real parameter files in W/params and records where they are
 ("weights": "params"): its vectorized artifacts pack their weights, so
 synthetic ones would not match the plain reference's. A CUDA pack without a
@@ -35,6 +38,7 @@ DIR/big/index.json.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -282,27 +286,37 @@ def pack_big(args, log):
             return [f"--input-shape={k}=" + "x".join(map(str, (batch, *v.shape[1:])))
                     for k, v in inputs.items()]
 
-        for batch in batches:
-            artifact = folder / f"b{batch}.kiln"
-            t0 = time.time()
-            rc, out = run([args.kiln_compile, sym, "-o", artifact, f"--target={args.target}",
-                           *args.compile_arg,
-                           "--external-weights=1024", *shapes(batch)], log, timeout=1800)
-            params = Path(str(artifact) + ".params")
-            if rc != 0:
-                entry["compile_errors"][str(batch)] = one_line(out)
-                print(f"  big {name} b{batch}: compile failed: {one_line(out)}", flush=True)
-                continue
-            entry["artifacts"][str(batch)] = f"{name}/{artifact.name}"
-            if params.exists():
-                if synthetic:
-                    params.unlink()  # never travels: both sides synthesize
-                else:
-                    keep = params_root / name / params.name
-                    keep.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.move(params, keep)
-                    entry["params"][str(batch)] = str(keep.resolve())
-            print(f"  big {name} b{batch}: compiled in {time.time() - t0:.0f}s", flush=True)
+        # The artifacts: the pack's own, then each variant's (its arguments
+        # added to --compile-arg), in entry["variants"][NAME].
+        entry["variants"] = {}
+        for variant, extra in [("", [])] + args.variant:
+            into = entry
+            if variant:
+                into = entry["variants"][variant] = {"artifacts": {}, "compile_errors": {},
+                                                     "params": {}, "compile_args": extra}
+            for batch in batches:
+                suffix = f".{variant}" if variant else ""
+                artifact = folder / f"b{batch}{suffix}.kiln"
+                label = f"b{batch}" + (f" [{variant}]" if variant else "")
+                t0 = time.time()
+                rc, out = run([args.kiln_compile, sym, "-o", artifact, f"--target={args.target}",
+                               *args.compile_arg, *extra,
+                               "--external-weights=1024", *shapes(batch)], log, timeout=1800)
+                params = Path(str(artifact) + ".params")
+                if rc != 0:
+                    into["compile_errors"][str(batch)] = one_line(out)
+                    print(f"  big {name} {label}: compile failed: {one_line(out)}", flush=True)
+                    continue
+                into["artifacts"][str(batch)] = f"{name}/{artifact.name}"
+                if params.exists():
+                    if synthetic:
+                        params.unlink()  # never travels: both sides synthesize
+                    else:
+                        keep = params_root / name / params.name
+                        keep.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.move(params, keep)
+                        into["params"][str(batch)] = str(keep.resolve())
+                print(f"  big {name} {label}: compiled in {time.time() - t0:.0f}s", flush=True)
 
         # The reference: a CPU artifact at batch 1, run here.
         ref_artifact = args.work / "big-ref" / f"{name}.kiln"
@@ -350,6 +364,14 @@ def pack_big(args, log):
     return index
 
 
+def parse_variant(text):
+    name, sep, extra = text.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not NAME=ARGS (NAME of letters, digits, '-' and '_')")
+    return name, extra.split()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("what", choices=["zoo", "big"])
@@ -359,6 +381,11 @@ def main():
     p.add_argument("--compile-arg", action="append", default=[], metavar="ARG",
                    help="extra kiln-compile argument for the target's artifacts "
                         "(repeatable; not for the CPU reference)")
+    p.add_argument("--variant", action="append", default=[], metavar="NAME=ARGS",
+                   type=parse_variant,
+                   help="big: also compile each model with these extra kiln-compile "
+                        "arguments (space-separated), checked and timed beside the "
+                        "pack's own artifacts (repeatable)")
     p.add_argument("--models-dir", type=Path, default=REPO / "bench/.cache/models/full")
     p.add_argument("--out", required=True, type=Path, help="the pack's staging folder")
     p.add_argument("--work", required=True, type=Path, help="scratch space")
