@@ -8,12 +8,13 @@
  * workgroup) that hands the kernel's per-thread function to
  * kiln_cuda_emulator_launch, once; the thread function reads its thread and
  * block index from its arguments where the GPU reads special registers, and
- * calls kiln_cuda_emulator_barrier where the GPU waits at bar.sync. Shared
+ * calls kiln_cuda_emulator_barrier where the GPU waits at bar.sync, and
+ * kiln_cuda_emulator_check_alignment before each vector access. Shared
  * memory is one host buffer, which is right because blocks run one at a
  * time.
  *
  * This is the one place where kernels call into the runtime (kernel_abi.h
- * forbids it otherwise): only emulation artifacts do, and only these two
+ * forbids it otherwise): only emulation artifacts do, and only these
  * functions.
  *===----------------------------------------------------------------------===*/
 
@@ -48,6 +49,12 @@ KILN_API void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn,
 
 /// Waits until every thread of the block has arrived (bar.sync 0).
 KILN_API void kiln_cuda_emulator_barrier(void *barrier);
+
+/// Called before each vector load or store with the alignment it claims:
+/// aborts, naming the address, when `address` is not a multiple of
+/// `alignment` (the GPU would fault where the host goes on).
+KILN_API void kiln_cuda_emulator_check_alignment(const void *address,
+                                                 int64_t alignment);
 
 #ifdef __cplusplus
 } /* extern "C" */

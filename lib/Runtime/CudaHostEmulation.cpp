@@ -10,6 +10,7 @@
 #include "kiln-runtime/cuda_host_emulation.h"
 
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -77,4 +78,15 @@ void kiln_cuda_emulator_barrier(void *barrier) {
     std::abort();
   }
   static_cast<BlockBarrier *>(barrier)->arriveAndWait();
+}
+
+void kiln_cuda_emulator_check_alignment(const void *address,
+                                        int64_t alignment) {
+  if (reinterpret_cast<uintptr_t>(address) % uint64_t(alignment) == 0)
+    return;
+  std::fprintf(stderr,
+               "kiln: an emulated CUDA kernel accessed %p as aligned to %lld "
+               "bytes, which it is not: the GPU would fault (a kiln bug)\n",
+               address, static_cast<long long>(alignment));
+  std::abort();
 }

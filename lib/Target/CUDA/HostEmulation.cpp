@@ -19,6 +19,8 @@ static llvm::Error makeError(const llvm::Twine &message) {
 
 static constexpr llvm::StringLiteral kLaunch = "kiln_cuda_emulator_launch";
 static constexpr llvm::StringLiteral kBarrier = "kiln_cuda_emulator_barrier";
+static constexpr llvm::StringLiteral kAlignment =
+    "kiln_cuda_emulator_check_alignment";
 
 namespace {
 
@@ -87,6 +89,39 @@ static llvm::Error emulateNVVMOps(LLVM::LLVMFuncOp fn, ThreadArguments args,
   return llvm::Error::success();
 }
 
+/// Checks before every vector load and store of `fn` that its address has
+/// the alignment the access claims: the host forgives a misaligned vector
+/// access, the GPU does not.
+static void checkVectorAlignment(LLVM::LLVMFuncOp fn) {
+  auto ptr = LLVM::LLVMPointerType::get(fn.getContext());
+  auto i64 = IntegerType::get(fn.getContext(), 64);
+  fn.walk([&](Operation *op) {
+    Value address;
+    Type accessed;
+    std::optional<uint64_t> alignment;
+    if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
+      address = load.getAddr();
+      accessed = load.getType();
+      alignment = load.getAlignment();
+    } else if (auto store = dyn_cast<LLVM::StoreOp>(op)) {
+      address = store.getAddr();
+      accessed = store.getValue().getType();
+      alignment = store.getAlignment();
+    }
+    if (!address || !isa<VectorType>(accessed) || !alignment ||
+        *alignment <= 1)
+      return;
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    if (address.getType() != ptr)
+      address = LLVM::AddrSpaceCastOp::create(b, loc, ptr, address);
+    Value bytes = LLVM::ConstantOp::create(b, loc, i64,
+                                           b.getI64IntegerAttr(*alignment));
+    LLVM::CallOp::create(b, loc, TypeRange(), kAlignment,
+                         ValueRange{address, bytes});
+  });
+}
+
 /// libdevice's math functions (__nv_expf, ...) as the C library's (expf).
 static void useLibm(ModuleOp module) {
   for (auto fn :
@@ -131,6 +166,8 @@ kiln::cuda::emitHostEmulation(ModuleOp module,
       LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, ptr, i64, i64, i32}));
   LLVM::LLVMFuncOp::create(b, loc, kBarrier,
                            LLVM::LLVMFunctionType::get(voidType, {ptr}));
+  LLVM::LLVMFuncOp::create(b, loc, kAlignment,
+                           LLVM::LLVMFunctionType::get(voidType, {ptr, i64}));
 
   SmallVector<LLVM::LLVMFuncOp> kernels;
   for (auto fn : host->getOps<LLVM::LLVMFuncOp>())
@@ -157,6 +194,7 @@ kiln::cuda::emitHostEmulation(ModuleOp module,
     bool usesBarriers = false;
     if (llvm::Error e = emulateNVVMOps(fn, args, launch, usesBarriers))
       return std::move(e);
+    checkVectorAlignment(fn);
 
     // The CPU kernel (kernel_abi.h): one workgroup that launches the grid.
     b.setInsertionPointToEnd(host->getBody());

@@ -18,6 +18,8 @@ compare_with_onnxruntime.py can check it against onnxruntime:
   conv_pointwise  1x1 convolution of a batch of 2, 24 -> 40 channels
   matmul_integer  MatMulInteger of uint8 by int8 into int32: the body
                   widens before it multiplies
+  matmul_half     (24x40) @ (40x36) in float16: 2-byte elements in shared
+                  memory
 """
 
 import os
@@ -76,6 +78,9 @@ def main():
          [helper.make_node("MatMulInteger", ["x", "w"], ["y"])],
          [20, 40], [20, 24], [weight("w", [40, 24], np.int8)],
          x_type=TensorProto.UINT8, y_type=TensorProto.INT32)
+    save(directory, "matmul_half", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [24, 40], [24, 36], [weight("w", [40, 36], np.float16)],
+         x_type=TensorProto.FLOAT16, y_type=TensorProto.FLOAT16)
 
 
 if __name__ == "__main__":
