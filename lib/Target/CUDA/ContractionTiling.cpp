@@ -36,14 +36,26 @@ struct Contraction {
   SmallVector<unsigned> batchDims, mDims, nDims, kDims;
   SmallVector<int64_t> ranges;
   int64_t batch = 1, m = 1, n = 1, k = 1;
-  /// Whether consecutive elements in memory are consecutive along K (else
-  /// along M or N), by operand: the order the staging copy goes in.
-  bool aAlongK = false, bAlongK = false;
 };
 
 /// Each thread's outputs along M and along N.
 struct RegisterTile {
   int64_t m, n;
+};
+
+/// How the staging copy reads one operand from global memory.
+struct OperandStaging {
+  OpOperand *operand = nullptr;
+  /// Whether consecutive elements in memory are consecutive along K (else
+  /// along M or N): the order the copy goes in.
+  bool alongK = false;
+  /// Consecutive elements one load reads: 1, or a vector of at most 16
+  /// bytes where the operand is contiguous and aligned so.
+  int64_t lanes = 1;
+  /// For vector loads: the element offset in the operand's buffer, a
+  /// coefficient per loop dimension plus a constant.
+  SmallVector<int64_t> coefficients;
+  int64_t constant = 0;
 };
 
 } // namespace
@@ -138,9 +150,95 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
   if (c.mDims.empty() || c.m < kMinimumSide || c.n < kMinimumSide ||
       c.k < kMinimumDepth)
     return std::nullopt;
-  c.aAlongK = runsAlongK(mapA, c.kDims);
-  c.bAlongK = runsAlongK(mapB, c.kDims);
   return c;
+}
+
+/// The element offset of `map`'s position in a row-major buffer of `type`,
+/// as a coefficient per dimension and a constant, or nullopt when it is not
+/// linear in the dimensions (a modulo, a division, a strided layout).
+static std::optional<std::pair<SmallVector<int64_t>, int64_t>>
+linearOffset(AffineMap map, MemRefType type) {
+  if (!type.getLayout().isIdentity() || !type.hasStaticShape())
+    return std::nullopt;
+  for (AffineExpr result : map.getResults()) {
+    bool linear = true;
+    result.walk([&](AffineExpr e) {
+      if (e.getKind() == AffineExprKind::Mod ||
+          e.getKind() == AffineExprKind::FloorDiv ||
+          e.getKind() == AffineExprKind::CeilDiv)
+        linear = false;
+    });
+    if (!linear || !result.isPureAffine())
+      return std::nullopt;
+  }
+  MLIRContext *ctx = map.getContext();
+  // The offset at the origin and at each unit position: exact, because
+  // the offset is linear.
+  auto offsetAt = [&](std::optional<unsigned> unit) {
+    SmallVector<AffineExpr> point;
+    for (unsigned d = 0; d < map.getNumDims(); ++d)
+      point.push_back(getAffineConstantExpr(unit == d ? 1 : 0, ctx));
+    int64_t offset = 0, stride = 1;
+    for (int64_t r = map.getNumResults() - 1; r >= 0; --r) {
+      AffineExpr value = map.getResult(r).replaceDims(point);
+      offset += stride * cast<AffineConstantExpr>(value).getValue();
+      stride *= type.getDimSize(r);
+    }
+    return offset;
+  };
+  int64_t constant = offsetAt(std::nullopt);
+  SmallVector<int64_t> coefficients;
+  for (unsigned d = 0; d < map.getNumDims(); ++d)
+    coefficients.push_back(offsetAt(d) - constant);
+  return std::make_pair(coefficients, constant);
+}
+
+/// How to copy operand A (`isA`) or B with `elementsPerThread` elements per
+/// thread and K step: in the order of its contiguous dimension, with the
+/// widest vector loads that stay within a contiguous run of the buffer,
+/// are aligned to their size (every buffer is 256-byte aligned) and never
+/// straddle the end of the operand's range.
+static OperandStaging planStaging(Contraction &c, bool isA,
+                                  int64_t elementsPerThread) {
+  OperandStaging staging;
+  staging.operand = isA ? c.a : c.b;
+  AffineMap map = c.op.getMatchingIndexingMap(staging.operand);
+  staging.alongK = runsAlongK(map, c.kDims);
+  auto type = cast<MemRefType>(staging.operand->get().getType());
+  std::optional<std::pair<SmallVector<int64_t>, int64_t>> offset =
+      linearOffset(map, type);
+  if (!offset)
+    return staging;
+  auto &[coefficients, constant] = *offset;
+  ArrayRef<unsigned> fast = staging.alongK
+                                ? ArrayRef<unsigned>(c.kDims)
+                                : ArrayRef<unsigned>(isA ? c.mDims : c.nDims);
+  // The innermost copy dimensions whose elements are consecutive in memory:
+  // a contiguous run of `run` elements.
+  int64_t run = 1;
+  size_t first = fast.size();
+  while (first > 0 && (c.ranges[fast[first - 1]] == 1 ||
+                       coefficients[fast[first - 1]] == run)) {
+    run *= c.ranges[fast[first - 1]];
+    --first;
+  }
+  int64_t bytes = type.getElementTypeBitWidth() / 8;
+  for (int64_t lanes = std::min<int64_t>(16 / bytes, elementsPerThread);
+       lanes > 1; lanes /= 2) {
+    if (run % lanes || product(fast, c.ranges) % lanes || constant % lanes)
+      continue;
+    bool aligned = true;
+    for (unsigned d = 0; d < coefficients.size(); ++d)
+      if (!llvm::is_contained(fast.drop_front(first), d))
+        aligned &= coefficients[d] % lanes == 0;
+    if (!aligned)
+      continue;
+    staging.lanes = lanes;
+    staging.coefficients = coefficients;
+    staging.constant = constant;
+    break;
+  }
+  return staging;
 }
 
 static int64_t countBlocks(const Contraction &c, RegisterTile tile) {
@@ -167,7 +265,15 @@ public:
   TiledKernelBuilder(OpBuilder &b, Location loc, Contraction c,
                      RegisterTile tile, IRMapping &mapping)
       : b(b), loc(loc), c(c), tile(tile), mapping(mapping),
-        dims(c.ranges.size()) {}
+        dims(c.ranges.size()) {
+    int64_t threads = kContractionThreads * kContractionThreads;
+    stagingA =
+        planStaging(this->c, /*isA=*/true,
+                    kContractionStep * kContractionThreads * tile.m / threads);
+    stagingB =
+        planStaging(this->c, /*isA=*/false,
+                    kContractionStep * kContractionThreads * tile.n / threads);
+  }
 
   void build(Value sharedA, Value sharedB);
 
@@ -241,8 +347,55 @@ private:
     return guarded.getResult(0);
   }
 
-  /// Copies the K step at `k0` of operand A (`isA`) or B into `shared`.
-  void stage(bool isA, Value k0, Value shared);
+  /// `staging`'s operand as one dimension, for its vector loads.
+  Value flatView(const OperandStaging &staging) {
+    Value memref = mapping.lookup(staging.operand->get());
+    auto type = cast<MemRefType>(memref.getType());
+    if (type.getRank() == 1)
+      return memref;
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    return memref::CollapseShapeOp::create(b, loc, memref,
+                                           ArrayRef<ReassociationIndices>{all});
+  }
+
+  /// `staging.lanes` elements of its operand from the position in `dims`
+  /// on, or zeros where `inRange` is false.
+  Value loadVectorOrZero(const OperandStaging &staging, Value flat,
+                         Value inRange) {
+    Value offset = index(staging.constant);
+    for (auto [d, coefficient] : llvm::enumerate(staging.coefficients))
+      if (coefficient)
+        offset = add(offset, mul(dims[d], coefficient));
+    Type element = cast<MemRefType>(flat.getType()).getElementType();
+    auto type = VectorType::get({staging.lanes}, element);
+    auto load = [&] {
+      return vector::LoadOp::create(
+                 b, loc, type, flat, ValueRange{offset},
+                 /*nontemporal=*/false,
+                 llvm::MaybeAlign(staging.lanes *
+                                  element.getIntOrFloatBitWidth() / 8))
+          .getResult();
+    };
+    if (!inRange)
+      return load();
+    auto guarded = scf::IfOp::create(b, loc, type, inRange, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(guarded.thenBlock());
+    scf::YieldOp::create(b, loc, load());
+    b.setInsertionPointToStart(guarded.elseBlock());
+    scf::YieldOp::create(
+        b, loc,
+        arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(type, b.getZeroAttr(element)))
+            .getResult());
+    return guarded.getResult(0);
+  }
+
+  /// Copies the K step at `k0` of operand A (`isA`) or B into `shared`
+  /// (`flat`: the operand's flat view, for vector loads).
+  void stage(bool isA, Value k0, Value shared, Value flat);
   /// The register tile's accumulators after the K step in shared memory.
   SmallVector<Value> multiply(Value k0, Value sharedA, Value sharedB,
                               ValueRange accumulators);
@@ -252,6 +405,7 @@ private:
   Contraction c;
   RegisterTile tile;
   IRMapping &mapping;
+  OperandStaging stagingA, stagingB;
   /// The value of every loop dimension at the position being built.
   SmallVector<Value> dims;
   Value tid, tx, ty, m0, n0;
@@ -259,15 +413,19 @@ private:
 
 } // namespace
 
-void TiledKernelBuilder::stage(bool isA, Value k0, Value shared) {
+void TiledKernelBuilder::stage(bool isA, Value k0, Value shared, Value flat) {
+  const OperandStaging &staging = isA ? stagingA : stagingB;
   int64_t side = kContractionThreads * (isA ? tile.m : tile.n);
   int64_t extent = isA ? c.m : c.n;
-  bool alongK = isA ? c.aAlongK : c.bAlongK;
+  bool alongK = staging.alongK;
+  int64_t lanes = staging.lanes;
   int64_t elements = kContractionStep * side;
   int64_t threads = kContractionThreads * kContractionThreads;
-  for (int64_t i = 0; i < elements / threads; ++i) {
-    // Consecutive threads take consecutive elements in global memory.
-    Value e = add(tid, index(i * threads));
+  for (int64_t i = 0; i < elements / threads / lanes; ++i) {
+    // Consecutive threads take consecutive runs of `lanes` elements in
+    // global memory; a run never crosses a row of the copy, nor the end of
+    // the operand's range (planStaging).
+    Value e = mul(add(tid, index(i * threads)), lanes);
     Value kk = alongK ? rem(e, kContractionStep) : div(e, side);
     Value t = alongK ? div(e, kContractionStep) : rem(e, side);
     Value kFlat = add(k0, kk), sideFlat = add(isA ? m0 : n0, t);
@@ -275,8 +433,19 @@ void TiledKernelBuilder::stage(bool isA, Value k0, Value shared) {
     delinearize(sideFlat, isA ? c.mDims : c.nDims);
     Value inRange = both(c.k % kContractionStep ? below(kFlat, c.k) : Value(),
                          extent % side ? below(sideFlat, extent) : Value());
-    Value value = loadOrZero(isA ? c.a : c.b, inRange);
-    memref::StoreOp::create(b, loc, value, shared, ValueRange{kk, t});
+    if (lanes == 1) {
+      Value value = loadOrZero(staging.operand, inRange);
+      memref::StoreOp::create(b, loc, value, shared, ValueRange{kk, t});
+      continue;
+    }
+    Value vector = loadVectorOrZero(staging, flat, inRange);
+    for (int64_t l = 0; l < lanes; ++l) {
+      Value value = vector::ExtractOp::create(b, loc, vector, l);
+      Value at = index(l);
+      memref::StoreOp::create(b, loc, value, shared,
+                              alongK ? ValueRange{add(kk, at), t}
+                                     : ValueRange{kk, add(t, at)});
+    }
   }
 }
 
@@ -364,14 +533,16 @@ void TiledKernelBuilder::build(Value sharedA, Value sharedB) {
     for (int64_t j = 0; j < tile.n; ++j)
       accumulators.push_back(loadOrZero(out, atOutput(i, j)));
 
+  Value flatA = stagingA.lanes > 1 ? flatView(stagingA) : Value();
+  Value flatB = stagingB.lanes > 1 ? flatView(stagingB) : Value();
   auto steps = scf::ForOp::create(b, loc, index(0), index(c.k),
                                   index(kContractionStep), accumulators);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(steps.getBody());
     Value k0 = steps.getInductionVar();
-    stage(/*isA=*/true, k0, sharedA);
-    stage(/*isA=*/false, k0, sharedB);
+    stage(/*isA=*/true, k0, sharedA, flatA);
+    stage(/*isA=*/false, k0, sharedB, flatB);
     gpu::BarrierOp::create(b, loc);
     SmallVector<Value> updated =
         multiply(k0, sharedA, sharedB, steps.getRegionIterArgs());

@@ -17,11 +17,14 @@
 //   - A block of 16x16 threads owns an M-by-N tile of outputs, each thread
 //     a register tile of 2 or 4 by 2 or 4 of them. Per step of 16 along K,
 //     the block's threads copy the A and B slices of the step into shared
-//     memory (consecutive threads on consecutive global addresses), wait at
-//     a barrier, then every thread updates its register tile from shared
-//     memory with 16-byte vector loads (8-byte for a 2-wide tile).
+//     memory (consecutive threads on consecutive global addresses, several
+//     consecutive elements in one vector load of up to 16 bytes where the
+//     operand is contiguous and aligned so), wait at a barrier, then every
+//     thread updates its register tile from shared memory with 16-byte
+//     vector loads (8-byte for a 2-wide tile).
 //   - Each output's reduction runs in the op's own order, one K step after
-//     the other, so results equal the plain mapping's.
+//     the other (results differ from the plain mapping's only where LLVM
+//     contracts multiply-adds differently).
 //
 //===----------------------------------------------------------------------===//
 

@@ -108,15 +108,14 @@ static void checkVectorAlignment(LLVM::LLVMFuncOp fn) {
       accessed = store.getValue().getType();
       alignment = store.getAlignment();
     }
-    if (!address || !isa<VectorType>(accessed) || !alignment ||
-        *alignment <= 1)
+    if (!address || !isa<VectorType>(accessed) || !alignment || *alignment <= 1)
       return;
     OpBuilder b(op);
     Location loc = op->getLoc();
     if (address.getType() != ptr)
       address = LLVM::AddrSpaceCastOp::create(b, loc, ptr, address);
-    Value bytes = LLVM::ConstantOp::create(b, loc, i64,
-                                           b.getI64IntegerAttr(*alignment));
+    Value bytes =
+        LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(*alignment));
     LLVM::CallOp::create(b, loc, TypeRange(), kAlignment,
                          ValueRange{address, bytes});
   });

@@ -20,6 +20,8 @@ compare_with_onnxruntime.py can check it against onnxruntime:
                   widens before it multiplies
   matmul_half     (24x40) @ (40x36) in float16: 2-byte elements in shared
                   memory
+  matmul_wide     9 products (256x32) @ (32x256): enough blocks for 64-row
+                  tiles, whose copy of A reads 16 bytes at a time
 """
 
 import os
@@ -81,6 +83,8 @@ def main():
     save(directory, "matmul_half", [helper.make_node("MatMul", ["x", "w"], ["y"])],
          [24, 40], [24, 36], [weight("w", [40, 36], np.float16)],
          x_type=TensorProto.FLOAT16, y_type=TensorProto.FLOAT16)
+    save(directory, "matmul_wide", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [9, 256, 32], [9, 256, 256], [weight("w", [9, 32, 256])])
 
 
 if __name__ == "__main__":
