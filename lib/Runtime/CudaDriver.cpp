@@ -64,6 +64,11 @@ bool resolve(void *library, Driver &api, std::string &missing) {
   get(api.cuGraphLaunch, "cuGraphLaunch");
   get(api.cuGraphExecDestroy, "cuGraphExecDestroy");
   get(api.cuGraphDestroy, "cuGraphDestroy");
+  get(api.cuEventCreate, "cuEventCreate");
+  get(api.cuEventRecord, "cuEventRecord");
+  get(api.cuEventSynchronize, "cuEventSynchronize");
+  get(api.cuEventElapsedTime, "cuEventElapsedTime");
+  get(api.cuEventDestroy, "cuEventDestroy_v2");
   get(api.cuGetErrorName, "cuGetErrorName");
   get(api.cuGetErrorString, "cuGetErrorString");
   return ok;

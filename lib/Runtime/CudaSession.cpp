@@ -42,6 +42,9 @@ CudaSession::~CudaSession() {
     api.cuStreamSynchronize(cudaStream);
   if (graph)
     api.cuGraphExecDestroy(graph);
+  for (CUevent event : events)
+    if (event)
+      api.cuEventDestroy(event);
   for (CUdeviceptr memory : {arena, outputMemory, tables})
     if (memory)
       api.cuMemFree(memory);
@@ -230,31 +233,58 @@ Status CudaSession::plan(const std::vector<int64_t> &symbolValues,
   return nullptr;
 }
 
+Status CudaSession::launchKernel(size_t k) {
+  const KernelLaunch &kernel = model.kernels[k];
+  Launch &launch = launches[k];
+  if (launch.grid[0] == 0 || launch.grid[1] == 0 || launch.grid[2] == 0)
+    return nullptr;
+  // The two parameters of cuda_kernel_abi.h: the kernel's table, the dims.
+  void *parameters[] = {&launch.table, &dims};
+  CUresult result = api.cuLaunchKernel(
+      device.functions[k], launch.grid[0], launch.grid[1], launch.grid[2],
+      kernel.block[0], kernel.block[1], kernel.block[2], kernel.sharedBytes,
+      cudaStream, parameters, nullptr);
+  if (result == CUDA_SUCCESS)
+    return nullptr;
+  std::string what =
+      "launching kernel '" + kernel.name + "' (symbol '" + kernel.symbol +
+      "', grid " + std::to_string(launch.grid[0]) + "x" +
+      std::to_string(launch.grid[1]) + "x" + std::to_string(launch.grid[2]) +
+      ", block " + std::to_string(kernel.block[0]) + "x" +
+      std::to_string(kernel.block[1]) + "x" + std::to_string(kernel.block[2]) +
+      ", " + std::to_string(kernel.sharedBytes) +
+      " bytes of shared memory) on " + device.deviceName;
+  return driverError(api, result, what.c_str());
+}
+
 Status CudaSession::launchKernels() {
-  for (size_t k = 0; k < model.kernels.size(); ++k) {
-    const KernelLaunch &kernel = model.kernels[k];
-    Launch &launch = launches[k];
-    if (launch.grid[0] == 0 || launch.grid[1] == 0 || launch.grid[2] == 0)
-      continue;
-    // The two parameters of cuda_kernel_abi.h: the kernel's table, the dims.
-    void *parameters[] = {&launch.table, &dims};
-    CUresult result = api.cuLaunchKernel(
-        device.functions[k], launch.grid[0], launch.grid[1], launch.grid[2],
-        kernel.block[0], kernel.block[1], kernel.block[2], kernel.sharedBytes,
-        cudaStream, parameters, nullptr);
-    if (result != CUDA_SUCCESS) {
-      std::string what = "launching kernel '" + kernel.name + "' (symbol '" +
-                         kernel.symbol + "', grid " +
-                         std::to_string(launch.grid[0]) + "x" +
-                         std::to_string(launch.grid[1]) + "x" +
-                         std::to_string(launch.grid[2]) + ", block " +
-                         std::to_string(kernel.block[0]) + "x" +
-                         std::to_string(kernel.block[1]) + "x" +
-                         std::to_string(kernel.block[2]) + ", " +
-                         std::to_string(kernel.sharedBytes) +
-                         " bytes of shared memory) on " + device.deviceName;
-      return driverError(api, result, what.c_str());
-    }
+  for (size_t k = 0; k < model.kernels.size(); ++k)
+    KILN_RETURN_IF_ERROR(launchKernel(k));
+  return nullptr;
+}
+
+Status CudaSession::launchKernelsTimed(KernelProfile &profile) {
+  size_t count = model.kernels.size();
+  if (events.empty()) {
+    events.assign(count + 1, nullptr);
+    for (CUevent &event : events)
+      KILN_CUDA_CHECK(api.cuEventCreate(&event, 0),
+                      "creating the events of KILN_PROFILE");
+  }
+  for (size_t k = 0; k < count; ++k) {
+    KILN_CUDA_CHECK(api.cuEventRecord(events[k], cudaStream),
+                    "recording a KILN_PROFILE event");
+    KILN_RETURN_IF_ERROR(launchKernel(k));
+  }
+  KILN_CUDA_CHECK(api.cuEventRecord(events[count], cudaStream),
+                  "recording a KILN_PROFILE event");
+  KILN_CUDA_CHECK(api.cuEventSynchronize(events[count]),
+                  ("running the model on " + device.deviceName).c_str());
+  for (size_t k = 0; k < count; ++k) {
+    float ms = 0;
+    KILN_CUDA_CHECK(api.cuEventElapsedTime(&ms, events[k], events[k + 1]),
+                    "reading a KILN_PROFILE event");
+    profile.add(k, ms / 1e3);
   }
   return nullptr;
 }
@@ -319,7 +349,10 @@ Status CudaSession::run(kiln_session_t &session) {
     }
   KILN_RETURN_IF_ERROR(uploadTables(session));
 
-  if (!useGraph) {
+  if (KernelProfile::enabled()) {
+    // Timed one by one: graph replay would hide each kernel's time.
+    KILN_RETURN_IF_ERROR(launchKernelsTimed(session.profile));
+  } else if (!useGraph) {
     KILN_RETURN_IF_ERROR(launchKernels());
   } else {
     if (!graph)

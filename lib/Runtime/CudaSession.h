@@ -66,6 +66,11 @@ private:
               const kiln_session_t &session);
   /// Queues every kernel launch on the stream (or into the capture).
   Status launchKernels();
+  /// Queues kernel `k`'s launch (none for an empty grid).
+  Status launchKernel(size_t k);
+  /// With KILN_PROFILE: launches the kernels one by one between events,
+  /// waits for them, and adds each kernel's GPU time to `profile`.
+  Status launchKernelsTimed(KernelProfile &profile);
   Status captureGraph();
 
   const kiln_model_t &model;
@@ -96,6 +101,8 @@ private:
   std::vector<int64_t> plannedSymbols;
   bool planned = false;
   cuda::CUgraphExec graph = nullptr;
+  /// KILN_PROFILE's events: one before each kernel, one after the last.
+  std::vector<cuda::CUevent> events;
 };
 
 } // namespace kiln::runtime

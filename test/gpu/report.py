@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-STEPS = ["unpack", "nvidia-smi", "unit-tests", "conformance", "zoo", "big-models",
+STEPS = ["unpack", "nvidia-smi", "unit-tests", "conformance", "zoo", "big-models", "profiles",
          "benchmarks"]
 
 
