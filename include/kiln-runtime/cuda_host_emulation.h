@@ -38,10 +38,10 @@ typedef void (*kiln_cuda_emulated_thread_fn)(void **bindings,
                                              int32_t thread, int32_t block,
                                              void *barrier);
 
-/// Runs `grid` blocks of `block` threads of `fn`, block after block. A
-/// kernel with barriers (`uses_barriers` nonzero) runs its block's threads
-/// on `block` host threads that meet at each barrier; one without runs them
-/// one after the other on the calling thread.
+/// Runs `grid` blocks of `block` threads of `fn`, block after block, on
+/// the calling thread. A kernel with barriers (`uses_barriers` nonzero) runs
+/// its block's threads as fibers that take turns from one barrier to the
+/// next; one without runs them one after the other.
 KILN_API void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn,
                                         void **bindings, const int64_t *dims,
                                         int64_t grid, int64_t block,

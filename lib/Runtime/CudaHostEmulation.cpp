@@ -1,48 +1,60 @@
 //===- CudaHostEmulation.cpp - CUDA kernels emulated on the host ----------===//
 //
-// The launcher of cuda_host_emulation.h. Threads that use barriers are real
-// host threads, because a barrier suspends a thread in the middle of its
-// code; a kernel without barriers needs no concurrency and runs its threads
-// in order.
+// The launcher of cuda_host_emulation.h. A kernel without barriers runs its
+// threads one after the other. A kernel with barriers runs the threads of a
+// block as fibers on the calling thread (ucontext): each runs until its next
+// barrier (or its end), then the next one; when all have arrived, the round
+// starts again. Every thread passes barrier i only after all have reached
+// it, which is what bar.sync guarantees, deterministically and without the
+// cost of a host thread per GPU thread.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln-runtime/cuda_host_emulation.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
+#include <memory>
+#include <ucontext.h>
 #include <vector>
 
 namespace {
 
-/// A reusable barrier for a fixed number of threads.
-class BlockBarrier {
-public:
-  explicit BlockBarrier(int64_t threads) : threads(threads) {}
+/// Stack of each fiber: the kernels' frames are small, but spilled
+/// register tiles can take a few KiB.
+constexpr size_t kFiberStackBytes = 256 * 1024;
 
-  void arriveAndWait() {
-    std::unique_lock<std::mutex> lock(mutex);
-    uint64_t generation = this->generation;
-    if (++arrived == threads) {
-      arrived = 0;
-      ++this->generation;
-      released.notify_all();
-      return;
-    }
-    released.wait(lock, [&] { return this->generation != generation; });
-  }
-
-private:
-  std::mutex mutex;
-  std::condition_variable released;
-  const int64_t threads;
-  int64_t arrived = 0;
-  uint64_t generation = 0;
+/// One block's threads as fibers.
+struct FiberBlock {
+  kiln_cuda_emulated_thread_fn fn = nullptr;
+  void **bindings = nullptr;
+  const int64_t *dims = nullptr;
+  int32_t block = 0;
+  /// The fiber running now (its thread index), and the scheduler's context.
+  int32_t current = 0;
+  ucontext_t scheduler;
+  std::vector<ucontext_t> fibers;
+  std::vector<std::unique_ptr<char[]>> stacks;
+  std::vector<bool> finished;
 };
+
+/// The block whose fibers the calling thread runs (a fiber's entry point
+/// takes no pointer argument portably).
+thread_local FiberBlock *runningBlock = nullptr;
+
+void fiberMain() {
+  FiberBlock &block = *runningBlock;
+  int32_t thread = block.current;
+  block.fn(block.bindings, block.dims, thread, block.block, &block);
+  block.finished[thread] = true;
+  // Returning resumes the scheduler (uc_link).
+}
+
+void fail(const char *message) {
+  std::fprintf(stderr, "kiln: CUDA host emulation: %s\n", message);
+  std::abort();
+}
 
 } // namespace
 
@@ -55,29 +67,50 @@ void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
         fn(bindings, dims, int32_t(t), int32_t(b), nullptr);
     return;
   }
-  // Every thread takes its place in every block; the barrier between blocks
-  // keeps a block's shared memory to itself.
-  BlockBarrier barrier(block);
-  std::vector<std::thread> threads;
-  threads.reserve(block);
+  FiberBlock fibers;
+  fibers.fn = fn;
+  fibers.bindings = bindings;
+  fibers.dims = dims;
+  fibers.fibers.resize(block);
+  fibers.finished.resize(block);
   for (int64_t t = 0; t < block; ++t)
-    threads.emplace_back([&, t] {
-      for (int64_t b = 0; b < grid; ++b) {
-        fn(bindings, dims, int32_t(t), int32_t(b), &barrier);
-        barrier.arriveAndWait();
+    fibers.stacks.emplace_back(new char[kFiberStackBytes]);
+  FiberBlock *outer = runningBlock;
+  runningBlock = &fibers;
+  for (int64_t b = 0; b < grid; ++b) {
+    fibers.block = int32_t(b);
+    for (int64_t t = 0; t < block; ++t) {
+      ucontext_t &fiber = fibers.fibers[t];
+      if (getcontext(&fiber) != 0)
+        fail("getcontext failed");
+      fiber.uc_stack.ss_sp = fibers.stacks[t].get();
+      fiber.uc_stack.ss_size = kFiberStackBytes;
+      fiber.uc_link = &fibers.scheduler;
+      makecontext(&fiber, fiberMain, 0);
+      fibers.finished[t] = false;
+    }
+    // Rounds: every unfinished thread runs to its next barrier or its end.
+    for (bool running = true; running;) {
+      running = false;
+      for (int64_t t = 0; t < block; ++t) {
+        if (fibers.finished[t])
+          continue;
+        fibers.current = int32_t(t);
+        if (swapcontext(&fibers.scheduler, &fibers.fibers[t]) != 0)
+          fail("swapcontext failed");
+        running |= !fibers.finished[t];
       }
-    });
-  for (std::thread &thread : threads)
-    thread.join();
+    }
+  }
+  runningBlock = outer;
 }
 
 void kiln_cuda_emulator_barrier(void *barrier) {
-  if (!barrier) {
-    std::fprintf(stderr, "kiln: an emulated CUDA kernel reached a barrier it "
-                         "was not launched with (a kiln bug)\n");
-    std::abort();
-  }
-  static_cast<BlockBarrier *>(barrier)->arriveAndWait();
+  if (!barrier)
+    fail("a kernel reached a barrier it was not launched with (a kiln bug)");
+  auto &block = *static_cast<FiberBlock *>(barrier);
+  if (swapcontext(&block.fibers[block.current], &block.scheduler) != 0)
+    fail("swapcontext failed");
 }
 
 void kiln_cuda_emulator_check_alignment(const void *address,
@@ -86,7 +119,9 @@ void kiln_cuda_emulator_check_alignment(const void *address,
     return;
   std::fprintf(stderr,
                "kiln: an emulated CUDA kernel accessed %p as aligned to %lld "
-               "bytes, which it is not: the GPU would fault (a kiln bug)\n",
+               "bytes, which it is not: the GPU would fault (a kiln bug, "
+               "unless a caller's buffer is misaligned here; the GPU "
+               "runtime's are all 256-byte aligned)\n",
                address, static_cast<long long>(alignment));
   std::abort();
 }

@@ -34,8 +34,14 @@ struct Contraction {
   linalg::LinalgOp op;
   OpOperand *a = nullptr, *b = nullptr;
   SmallVector<unsigned> batchDims, mDims, nDims, kDims;
+  /// Every loop's extent, ShapedType::kDynamic where it is known only at
+  /// run time; then `sizeSource` names an operand dimension that equals it.
   SmallVector<int64_t> ranges;
+  SmallVector<std::pair<OpOperand *, unsigned>> sizeSource;
+  /// The products, kDynamic where one of their extents is.
   int64_t batch = 1, m = 1, n = 1, k = 1;
+
+  bool isStatic() const { return !llvm::any_of(ranges, ShapedType::isDynamic); }
 };
 
 /// Each thread's outputs along M and along N.
@@ -60,11 +66,21 @@ struct OperandStaging {
 
 } // namespace
 
+/// The product of `dims`' extents; kDynamic where one of them is.
 static int64_t product(ArrayRef<unsigned> dims, ArrayRef<int64_t> ranges) {
   int64_t p = 1;
-  for (unsigned d : dims)
+  for (unsigned d : dims) {
+    if (ShapedType::isDynamic(ranges[d]))
+      return ShapedType::kDynamic;
     p *= ranges[d];
+  }
   return p;
+}
+
+/// Whether `extent` is known to be a multiple of `step` (never for a
+/// run-time extent): whether bounds checks can be left out.
+static bool isMultiple(int64_t extent, int64_t step) {
+  return !ShapedType::isDynamic(extent) && extent % step == 0;
 }
 
 /// Whether `body` is arithmetic that is defined on any operands (no
@@ -112,9 +128,22 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
         type.getElementType().getIntOrFloatBitWidth() < 8)
       return std::nullopt;
   }
+  // A run-time extent is read from an operand that it sizes.
   c.ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(c.ranges, ShapedType::isDynamic))
-    return std::nullopt;
+  c.sizeSource.assign(c.ranges.size(), {nullptr, 0});
+  for (auto [d, range] : llvm::enumerate(c.ranges)) {
+    if (!ShapedType::isDynamic(range))
+      continue;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      for (unsigned r = 0; r < map.getNumResults() && !c.sizeSource[d].first;
+           ++r)
+        if (map.getResult(r) == getAffineDimExpr(d, op.getContext()))
+          c.sizeSource[d] = {&operand, r};
+    }
+    if (!c.sizeSource[d].first)
+      return std::nullopt;
+  }
 
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
@@ -147,8 +176,11 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
   c.m = product(c.mDims, c.ranges);
   c.n = product(c.nDims, c.ranges);
   c.k = product(c.kDims, c.ranges);
-  if (c.mDims.empty() || c.m < kMinimumSide || c.n < kMinimumSide ||
-      c.k < kMinimumDepth)
+  auto tooSmall = [](int64_t extent, int64_t minimum) {
+    return !ShapedType::isDynamic(extent) && extent < minimum;
+  };
+  if (c.mDims.empty() || tooSmall(c.m, kMinimumSide) ||
+      tooSmall(c.n, kMinimumSide) || tooSmall(c.k, kMinimumDepth))
     return std::nullopt;
   return c;
 }
@@ -207,7 +239,11 @@ static OperandStaging planStaging(Contraction &c, bool isA,
   auto type = cast<MemRefType>(staging.operand->get().getType());
   std::optional<std::pair<SmallVector<int64_t>, int64_t>> offset =
       linearOffset(map, type);
-  if (!offset)
+  bool runTimeExtent =
+      llvm::any_of(llvm::seq<unsigned>(0, map.getNumDims()), [&](unsigned d) {
+        return map.isFunctionOfDim(d) && ShapedType::isDynamic(c.ranges[d]);
+      });
+  if (!offset || runTimeExtent)
     return staging;
   auto &[coefficients, constant] = *offset;
   ArrayRef<unsigned> fast = staging.alongK
@@ -241,13 +277,20 @@ static OperandStaging planStaging(Contraction &c, bool isA,
   return staging;
 }
 
+/// The blocks of one tile each; a run-time extent counts as 1 (the
+/// smallest it can be).
 static int64_t countBlocks(const Contraction &c, RegisterTile tile) {
-  return c.batch * llvm::divideCeil(c.m, kContractionThreads * tile.m) *
-         llvm::divideCeil(c.n, kContractionThreads * tile.n);
+  auto atLeast = [](int64_t extent) {
+    return ShapedType::isDynamic(extent) ? 1 : extent;
+  };
+  return atLeast(c.batch) *
+         llvm::divideCeil(atLeast(c.m), kContractionThreads * tile.m) *
+         llvm::divideCeil(atLeast(c.n), kContractionThreads * tile.n);
 }
 
 /// The largest register tile that still gives enough blocks to fill the
-/// GPU (the smallest when none does).
+/// GPU (the smallest when none does, or when run-time extents may be
+/// small).
 static RegisterTile chooseRegisterTile(const Contraction &c) {
   for (RegisterTile tile :
        {RegisterTile{4, 4}, RegisterTile{4, 2}, RegisterTile{2, 4}})
@@ -283,15 +326,21 @@ private:
   Value mul(Value x, int64_t y) {
     return arith::MulIOp::create(b, loc, x, index(y));
   }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, index(y));
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value div(Value x, int64_t y) { return div(x, index(y)); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  Value rem(Value x, int64_t y) { return rem(x, index(y)); }
+  Value below(Value x, Value bound) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, bound);
   }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, index(y));
-  }
-  Value below(Value x, int64_t bound) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
-                                 index(bound));
+  /// The product of `list`'s extents (a constant when they all are).
+  Value extentOf(ArrayRef<unsigned> list) {
+    if (int64_t known = product(list, c.ranges); !ShapedType::isDynamic(known))
+      return index(known);
+    Value p = index(1);
+    for (unsigned d : list)
+      p = arith::MulIOp::create(b, loc, p, extents[d]);
+    return p;
   }
   Value both(Value x, Value y) {
     if (!x || !y)
@@ -306,7 +355,7 @@ private:
   /// Sets `dims` of `list` (flattened row-major to `flat`).
   void delinearize(Value flat, ArrayRef<unsigned> list) {
     for (int64_t i = list.size() - 1; i >= 0; --i) {
-      int64_t extent = c.ranges[list[i]];
+      Value extent = extents[list[i]];
       dims[list[i]] = i == 0 ? flat : rem(flat, extent);
       if (i > 0)
         flat = div(flat, extent);
@@ -406,8 +455,16 @@ private:
   RegisterTile tile;
   IRMapping &mapping;
   OperandStaging stagingA, stagingB;
+  /// Builds one tile's loads, products and stores; `tileIndex` runs over
+  /// the tiles, M fastest.
+  void buildTile(Value tileIndex, Value sharedA, Value sharedB, Value flatA,
+                 Value flatB);
+
   /// The value of every loop dimension at the position being built.
   SmallVector<Value> dims;
+  /// Every loop's extent, and the products of M, N and K.
+  SmallVector<Value> extents;
+  Value mExtent, nExtent, kExtent, mTiles, nTiles;
   Value tid, tx, ty, m0, n0;
 };
 
@@ -431,8 +488,10 @@ void TiledKernelBuilder::stage(bool isA, Value k0, Value shared, Value flat) {
     Value kFlat = add(k0, kk), sideFlat = add(isA ? m0 : n0, t);
     delinearize(kFlat, c.kDims);
     delinearize(sideFlat, isA ? c.mDims : c.nDims);
-    Value inRange = both(c.k % kContractionStep ? below(kFlat, c.k) : Value(),
-                         extent % side ? below(sideFlat, extent) : Value());
+    Value inRange = both(
+        isMultiple(c.k, kContractionStep) ? Value() : below(kFlat, kExtent),
+        isMultiple(extent, side) ? Value()
+                                 : below(sideFlat, isA ? mExtent : nExtent));
     if (lanes == 1) {
       Value value = loadOrZero(staging.operand, inRange);
       memref::StoreOp::create(b, loc, value, shared, ValueRange{kk, t});
@@ -455,9 +514,9 @@ SmallVector<Value> TiledKernelBuilder::multiply(Value k0, Value sharedA,
   // The last step may be short: never apply the body to padding along K,
   // which could change a result.
   Value steps = index(kContractionStep);
-  if (c.k % kContractionStep)
-    steps = arith::MinSIOp::create(
-        b, loc, steps, arith::SubIOp::create(b, loc, index(c.k), k0));
+  if (!isMultiple(c.k, kContractionStep))
+    steps = arith::MinSIOp::create(b, loc, steps,
+                                   arith::SubIOp::create(b, loc, kExtent, k0));
   auto loop =
       scf::ForOp::create(b, loc, index(0), steps, index(1), accumulators);
   OpBuilder::InsertionGuard guard(b);
@@ -500,19 +559,55 @@ SmallVector<Value> TiledKernelBuilder::multiply(Value k0, Value sharedA,
 }
 
 void TiledKernelBuilder::build(Value sharedA, Value sharedB) {
-  int64_t tileM = kContractionThreads * tile.m;
-  int64_t tileN = kContractionThreads * tile.n;
+  for (auto [d, range] : llvm::enumerate(c.ranges)) {
+    if (!ShapedType::isDynamic(range)) {
+      extents.push_back(index(range));
+      continue;
+    }
+    auto [operand, result] = c.sizeSource[d];
+    extents.push_back(memref::DimOp::create(
+        b, loc, mapping.lookup(operand->get()), int64_t(result)));
+  }
+  mExtent = extentOf(c.mDims);
+  nExtent = extentOf(c.nDims);
+  kExtent = extentOf(c.kDims);
+  auto ceilDiv = [&](Value x, int64_t y) -> Value {
+    return arith::CeilDivUIOp::create(b, loc, x, index(y));
+  };
+  mTiles = ceilDiv(mExtent, kContractionThreads * tile.m);
+  nTiles = ceilDiv(nExtent, kContractionThreads * tile.n);
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   tx = rem(tid, kContractionThreads);
   ty = div(tid, kContractionThreads);
-  // Blocks along M fastest: the blocks that share a B tile (the larger
+  Value flatA = stagingA.lanes > 1 ? flatView(stagingA) : Value();
+  Value flatB = stagingB.lanes > 1 ? flatView(stagingB) : Value();
+  Value block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  if (c.isStatic()) {
+    // One tile per block.
+    buildTile(block, sharedA, sharedB, flatA, flatB);
+    return;
+  }
+  // Run-time extents: a fixed grid whose blocks take tiles block, block +
+  // grid, ... (the loop is the same for every thread of a block, so its
+  // barriers are too).
+  Value tiles =
+      arith::MulIOp::create(b, loc, extentOf(c.batchDims),
+                            arith::MulIOp::create(b, loc, mTiles, nTiles));
+  auto loop = scf::ForOp::create(b, loc, block, tiles, index(kStridingBlocks));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  buildTile(loop.getInductionVar(), sharedA, sharedB, flatA, flatB);
+}
+
+void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
+                                   Value sharedB, Value flatA, Value flatB) {
+  int64_t tileM = kContractionThreads * tile.m;
+  int64_t tileN = kContractionThreads * tile.n;
+  // Tiles along M fastest: the blocks that share a B tile (the larger
   // operand, for a convolution the image) run at the same time and share
   // it through L2.
-  Value block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  int64_t mTiles = llvm::divideCeil(c.m, tileM);
-  int64_t nTiles = llvm::divideCeil(c.n, tileN);
-  m0 = mul(rem(block, mTiles), tileM);
-  Value rest = div(block, mTiles);
+  m0 = mul(rem(tileIndex, mTiles), tileM);
+  Value rest = div(tileIndex, mTiles);
   n0 = mul(rem(rest, nTiles), tileN);
   delinearize(div(rest, nTiles), c.batchDims);
 
@@ -525,17 +620,15 @@ void TiledKernelBuilder::build(Value sharedA, Value sharedB) {
     Value n = add(n0, add(mul(tx, tile.n), index(j)));
     delinearize(m, c.mDims);
     delinearize(n, c.nDims);
-    return both(c.m % tileM ? below(m, c.m) : Value(),
-                c.n % tileN ? below(n, c.n) : Value());
+    return both(isMultiple(c.m, tileM) ? Value() : below(m, mExtent),
+                isMultiple(c.n, tileN) ? Value() : below(n, nExtent));
   };
   SmallVector<Value> accumulators;
   for (int64_t i = 0; i < tile.m; ++i)
     for (int64_t j = 0; j < tile.n; ++j)
       accumulators.push_back(loadOrZero(out, atOutput(i, j)));
 
-  Value flatA = stagingA.lanes > 1 ? flatView(stagingA) : Value();
-  Value flatB = stagingB.lanes > 1 ? flatView(stagingB) : Value();
-  auto steps = scf::ForOp::create(b, loc, index(0), index(c.k),
+  auto steps = scf::ForOp::create(b, loc, index(0), kExtent,
                                   index(kContractionStep), accumulators);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -574,7 +667,7 @@ kiln::cuda::tileContractionInSharedMemory(func::FuncOp fn,
   RegisterTile tile = chooseRegisterTile(*c);
   LaunchShape shape;
   shape.block[0] = kContractionThreads * kContractionThreads;
-  shape.grid[0] = countBlocks(*c, tile);
+  shape.grid[0] = c->isStatic() ? countBlocks(*c, tile) : kStridingBlocks;
   shape.sharedTile = {kContractionThreads * tile.m,
                       kContractionThreads * tile.n, kContractionStep};
 

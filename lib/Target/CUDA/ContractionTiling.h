@@ -43,9 +43,10 @@ constexpr int64_t kContractionThreads = 16;
 constexpr int64_t kContractionStep = 16;
 
 /// Replaces kernel function `fn` by a shared-memory tiled `gpu.func` in
-/// `gpuModule` when its work is one contraction with static sizes whose
-/// body is plain arithmetic and whose M, N and K are large enough to fill a
-/// tile; nullopt (and `fn` untouched) otherwise.
+/// `gpuModule` when its work is one contraction whose body is plain
+/// arithmetic and whose M, N and K are large enough to fill a tile (or
+/// known only at run time: then a fixed grid strides over the tiles);
+/// nullopt (and `fn` untouched) otherwise.
 std::optional<LaunchShape>
 tileContractionInSharedMemory(mlir::func::FuncOp fn,
                               mlir::gpu::GPUModuleOp gpuModule);
