@@ -93,14 +93,14 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   return llvm::Error::success();
 }
 
-/// The PTX of the gpu.module, through NVVM and LLVM NVPTX, with math
-/// functions from the libdevice of `toolkit` (when there is one).
 /// The gpu.module's lowering to the LLVM and NVVM dialects, shared by the
 /// PTX and the host emulation.
 static constexpr llvm::StringLiteral kLowerToNVVM =
     "gpu.module(expand-strided-metadata,lower-affine,convert-scf-to-cf,"
     "convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts)";
 
+/// The PTX of the gpu.module, through NVVM and LLVM NVPTX, with math
+/// functions from the libdevice of `toolkit` (when there is one).
 static llvm::Expected<std::string>
 emitPTX(ModuleOp module, const CUDACompileOptions &options,
         const std::optional<std::string> &toolkit) {
