@@ -10,8 +10,9 @@
  * block index from its arguments where the GPU reads special registers, and
  * calls kiln_cuda_emulator_barrier where the GPU waits at bar.sync, and
  * kiln_cuda_emulator_check_alignment before each vector access. Shared
- * memory is one host buffer, which is right because blocks run one at a
- * time.
+ * memory is one host buffer per kernel, which is right because blocks run
+ * one at a time; for the same reason, sessions of one emulation artifact
+ * must not run at the same time (a test tool, not a serving path).
  *
  * This is the one place where kernels call into the runtime (kernel_abi.h
  * forbids it otherwise): only emulation artifacts do, and only these
