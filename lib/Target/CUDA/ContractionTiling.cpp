@@ -347,10 +347,6 @@ private:
       return x ? x : y;
     return arith::AndIOp::create(b, loc, x, y);
   }
-  Value zeroOf(Type type) {
-    return arith::ConstantOp::create(b, loc,
-                                     cast<TypedAttr>(b.getZeroAttr(type)));
-  }
 
   /// Sets `dims` of `list` (flattened row-major to `flat`).
   void delinearize(Value flat, ArrayRef<unsigned> list) {
@@ -377,23 +373,35 @@ private:
     return indices;
   }
 
+  /// What `load` builds, or zero (of its type) where `inRange` is false:
+  /// the load then never runs.
+  Value loadOrZero(Value inRange, llvm::function_ref<Value()> load) {
+    if (!inRange)
+      return load();
+    // The builders get `b` itself, inside each branch: `load` builds there.
+    Type type;
+    auto guarded = scf::IfOp::create(
+        b, loc, inRange,
+        [&](OpBuilder &, Location) {
+          Value loaded = load();
+          type = loaded.getType();
+          scf::YieldOp::create(b, loc, loaded);
+        },
+        [&](OpBuilder &, Location) {
+          Value zero = arith::ConstantOp::create(
+              b, loc, cast<TypedAttr>(b.getZeroAttr(type)));
+          scf::YieldOp::create(b, loc, zero);
+        });
+    return guarded.getResult(0);
+  }
+
   /// The element of `operand` at `dims`, or zero where `inRange` is false.
   Value loadOrZero(OpOperand *operand, Value inRange) {
     Value memref = mapping.lookup(operand->get());
-    auto load = [&] {
+    return loadOrZero(inRange, [&] {
       return memref::LoadOp::create(b, loc, memref, indicesOf(operand))
           .getResult();
-    };
-    if (!inRange)
-      return load();
-    Type type = cast<MemRefType>(memref.getType()).getElementType();
-    auto guarded = scf::IfOp::create(b, loc, type, inRange, true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(guarded.thenBlock());
-    scf::YieldOp::create(b, loc, load());
-    b.setInsertionPointToStart(guarded.elseBlock());
-    scf::YieldOp::create(b, loc, zeroOf(type));
-    return guarded.getResult(0);
+    });
   }
 
   /// `staging`'s operand as one dimension, for its vector loads.
@@ -419,27 +427,14 @@ private:
         offset = add(offset, mul(dims[d], coefficient));
     Type element = cast<MemRefType>(flat.getType()).getElementType();
     auto type = VectorType::get({staging.lanes}, element);
-    auto load = [&] {
+    return loadOrZero(inRange, [&] {
       return vector::LoadOp::create(
                  b, loc, type, flat, ValueRange{offset},
                  /*nontemporal=*/false,
                  llvm::MaybeAlign(staging.lanes *
                                   element.getIntOrFloatBitWidth() / 8))
           .getResult();
-    };
-    if (!inRange)
-      return load();
-    auto guarded = scf::IfOp::create(b, loc, type, inRange, true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(guarded.thenBlock());
-    scf::YieldOp::create(b, loc, load());
-    b.setInsertionPointToStart(guarded.elseBlock());
-    scf::YieldOp::create(
-        b, loc,
-        arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(type, b.getZeroAttr(element)))
-            .getResult());
-    return guarded.getResult(0);
+    });
   }
 
   /// Copies the K step at `k0` of operand A (`isA`) or B into `shared`
