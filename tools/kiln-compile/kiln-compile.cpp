@@ -75,6 +75,13 @@ static cl::opt<bool> cudaTileContractions(
              "in 64x64 (or smaller) output tiles per block, staged through "
              "shared memory with 16-byte vector loads (default off)"),
     cl::init(false), cl::cat(category));
+static cl::opt<int64_t> cudaMaxRegisterTile(
+    "cuda-max-register-tile",
+    cl::desc("cuda, experimental, with --cuda-tile-contractions: the "
+             "largest side of a thread's register tile, 2, 4 (default) or 8 "
+             "(up to 128x128 outputs a block where a product fills the GPU "
+             "with them)"),
+    cl::init(4), cl::cat(category));
 static cl::opt<bool> cudaHostEmulation(
     "cuda-host-emulation",
     cl::desc("cuda, for testing without a GPU: write an artifact that runs "
@@ -250,6 +257,7 @@ int main(int argc, char **argv) {
     options.ptxasPath = ptxasPath;
     options.outputsPerThread = cudaOutputsPerThread;
     options.tileContractions = cudaTileContractions;
+    options.maxRegisterTile = cudaMaxRegisterTile;
     options.hostEmulation = cudaHostEmulation;
     kiln::cuda::CUDACompileResult compiled;
     if (llvm::Error e = kiln::cuda::compileForCUDA(**module, options, compiled))

@@ -73,8 +73,8 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
                        " is not a kernel of the plan (a kiln bug)");
     if (!options.tileContractions)
       continue;
-    if (std::optional<LaunchShape> shape =
-            tileContractionInSharedMemory(fn, gpuModule))
+    if (std::optional<LaunchShape> shape = tileContractionInSharedMemory(
+            fn, gpuModule, options.maxRegisterTile))
       mapped(fn, *shape);
   }
 
@@ -213,6 +213,9 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
   if (options.stage == CUDAStage::Linalg)
     return llvm::Error::success();
   std::vector<LaunchShape> shapes;
+  if (!llvm::is_contained({2, 4, 8}, options.maxRegisterTile))
+    return makeError("the largest register tile side must be 2, 4 or 8, not " +
+                     llvm::Twine(options.maxRegisterTile));
   if (options.outputsPerThread < 1 || options.outputsPerThread > 16)
     return makeError("outputs per thread must be from 1 to 16, not " +
                      llvm::Twine(options.outputsPerThread));

@@ -288,13 +288,30 @@ static int64_t countBlocks(const Contraction &c, RegisterTile tile) {
          llvm::divideCeil(atLeast(c.n), kContractionThreads * tile.n);
 }
 
-/// The largest register tile that still gives enough blocks to fill the
-/// GPU (the smallest when none does, or when run-time extents may be
-/// small).
-static RegisterTile chooseRegisterTile(const Contraction &c) {
-  for (RegisterTile tile :
-       {RegisterTile{4, 4}, RegisterTile{4, 2}, RegisterTile{2, 4}})
-    if (countBlocks(c, tile) >= kBlocksToFill)
+/// The largest register tile, of sides up to `maxSide`, whose block tile
+/// fits the outputs and that still gives enough blocks to fill the GPU
+/// (2x2 when none does, or when run-time extents may be small).
+static RegisterTile chooseRegisterTile(const Contraction &c, int64_t maxSide) {
+  auto fits = [](int64_t extent, int64_t side) {
+    return ShapedType::isDynamic(extent) ||
+           kContractionThreads * side <= extent;
+  };
+  // Largest first (more outputs a thread, fewer loads a multiply-add),
+  // then the squarest.
+  SmallVector<RegisterTile> candidates;
+  for (int64_t m = maxSide; m >= 2; m /= 2)
+    for (int64_t n = maxSide; n >= 2; n /= 2)
+      candidates.push_back({m, n});
+  llvm::stable_sort(candidates, [](RegisterTile x, RegisterTile y) {
+    auto skew = [](RegisterTile t) {
+      return std::max(t.m, t.n) / std::min(t.m, t.n);
+    };
+    return std::make_pair(-x.m * x.n, skew(x)) <
+           std::make_pair(-y.m * y.n, skew(y));
+  });
+  for (RegisterTile tile : candidates)
+    if (fits(c.m, tile.m) && fits(c.n, tile.n) &&
+        countBlocks(c, tile) >= kBlocksToFill)
       return tile;
   return {2, 2};
 }
@@ -653,13 +670,12 @@ void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
   }
 }
 
-std::optional<LaunchShape>
-kiln::cuda::tileContractionInSharedMemory(func::FuncOp fn,
-                                          gpu::GPUModuleOp gpuModule) {
+std::optional<LaunchShape> kiln::cuda::tileContractionInSharedMemory(
+    func::FuncOp fn, gpu::GPUModuleOp gpuModule, int64_t maxRegisterTile) {
   std::optional<Contraction> c = analyze(fn);
   if (!c)
     return std::nullopt;
-  RegisterTile tile = chooseRegisterTile(*c);
+  RegisterTile tile = chooseRegisterTile(*c, maxRegisterTile);
   LaunchShape shape;
   shape.block[0] = kContractionThreads * kContractionThreads;
   shape.grid[0] = c->isStatic() ? countBlocks(*c, tile) : kStridingBlocks;

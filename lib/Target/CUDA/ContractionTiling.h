@@ -42,14 +42,18 @@ constexpr int64_t kContractionThreads = 16;
 /// The K step staged in shared memory at a time.
 constexpr int64_t kContractionStep = 16;
 
+/// The default largest side of a thread's register tile.
+constexpr int64_t kDefaultMaxRegisterTile = 4;
+
 /// Replaces kernel function `fn` by a shared-memory tiled `gpu.func` in
 /// `gpuModule` when its work is one contraction whose body is plain
 /// arithmetic and whose M, N and K are large enough to fill a tile (or
 /// known only at run time: then a fixed grid strides over the tiles);
-/// nullopt (and `fn` untouched) otherwise.
-std::optional<LaunchShape>
-tileContractionInSharedMemory(mlir::func::FuncOp fn,
-                              mlir::gpu::GPUModuleOp gpuModule);
+/// nullopt (and `fn` untouched) otherwise. A thread's register tile has
+/// sides of 2 to `maxRegisterTile` (2, 4 or 8) outputs.
+std::optional<LaunchShape> tileContractionInSharedMemory(
+    mlir::func::FuncOp fn, mlir::gpu::GPUModuleOp gpuModule,
+    int64_t maxRegisterTile = kDefaultMaxRegisterTile);
 
 } // namespace kiln::cuda
 

@@ -22,6 +22,8 @@ compare_with_onnxruntime.py can check it against onnxruntime:
                   memory
   matmul_wide     9 products (256x32) @ (32x256): enough blocks for 64-row
                   tiles, whose copy of A reads 16 bytes at a time
+  matmul_large    33 products (256x16) @ (16x512): enough blocks for
+                  128x128 tiles (--cuda-max-register-tile=8)
 """
 
 import os
@@ -85,6 +87,8 @@ def main():
          x_type=TensorProto.FLOAT16, y_type=TensorProto.FLOAT16)
     save(directory, "matmul_wide", [helper.make_node("MatMul", ["x", "w"], ["y"])],
          [9, 256, 32], [9, 256, 256], [weight("w", [9, 32, 256])])
+    save(directory, "matmul_large", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [33, 256, 16], [33, 256, 512], [weight("w", [33, 16, 512])])
 
 
 if __name__ == "__main__":

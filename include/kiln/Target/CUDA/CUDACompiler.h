@@ -47,6 +47,10 @@ struct CUDACompileOptions {
   /// memory (lib/Target/CUDA/ContractionTiling.h). Experimental until
   /// measured on a GPU: off by default.
   bool tileContractions = false;
+  /// The largest side of a tiled contraction's register tile per thread: 2,
+  /// 4 (the default) or 8 (up to 128x128 outputs a block, for large
+  /// products). Experimental.
+  int64_t maxRegisterTile = 4;
   /// For testing without a GPU: an artifact for the host CPU that runs the
   /// CUDA kernels (compiled as for the GPU down to NVVM) on emulated
   /// threads (include/kiln-runtime/cuda_host_emulation.h). Stage Artifact
