@@ -84,9 +84,10 @@ kiln_status_t *kiln_session_get_input_device(kiln_session_t *session,
                      tensor.name.c_str())
         .release();
   const std::vector<int64_t> &dims = symbolic ? input.dims : tensor.staticDims;
-  uint64_t bytes = kiln_dtype_size(tensor.dtype);
-  for (int64_t dim : dims)
-    bytes *= static_cast<uint64_t>(dim);
+  uint64_t bytes = 0;
+  if (Status status =
+          byteSize(tensor.dtype, dims, "input '" + tensor.name + "'", bytes))
+    return status.release();
   out_view->dtype = tensor.dtype;
   out_view->rank = dims.size();
   out_view->dims = dims.data();
@@ -109,9 +110,11 @@ kiln_status_t *kiln_session_set_output_device(kiln_session_t *session,
   const TensorSignature &tensor = model.outputs[index];
   // A symbolic output's size is checked at each run (prepareOutputs).
   bool symbolic = tensor.hasSymbolicDims();
-  uint64_t bytes = kiln_dtype_size(tensor.dtype);
-  for (int64_t dim : tensor.staticDims)
-    bytes *= symbolic ? 1 : static_cast<uint64_t>(dim);
+  uint64_t bytes = 0;
+  if (!symbolic)
+    if (Status status = byteSize(tensor.dtype, tensor.staticDims,
+                                 "output '" + tensor.name + "'", bytes))
+      return status.release();
   if (device_ptr && !symbolic && size_bytes < bytes)
     return makeError(KILN_STATUS_INVALID_ARGUMENT,
                      "output '%s' needs %llu bytes but the device memory "

@@ -52,9 +52,11 @@ std::string formatSignatureShape(const TensorSignature &tensor) {
   return text + "]";
 }
 
-/// Bytes of a dense tensor of `dims`, or an error on overflow.
-Status byteSize(kiln_dtype_t dtype, const std::vector<int64_t> &dims,
-                const std::string &what, uint64_t &out) {
+} // namespace
+
+Status kiln::runtime::byteSize(kiln_dtype_t dtype,
+                               const std::vector<int64_t> &dims,
+                               const std::string &what, uint64_t &out) {
   out = kiln_dtype_size(dtype);
   for (int64_t dim : dims)
     if (__builtin_mul_overflow(out, static_cast<uint64_t>(dim), &out))
@@ -62,8 +64,6 @@ Status byteSize(kiln_dtype_t dtype, const std::vector<int64_t> &dims,
                        what.c_str());
   return nullptr;
 }
-
-} // namespace
 
 // With KILN_PROFILE set in the environment, each session times its kernels
 // and prints the totals to stderr when destroyed: a developer's view of

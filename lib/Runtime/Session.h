@@ -79,6 +79,11 @@ struct KernelProfile {
   void print(const kiln_model_t &model) const;
 };
 
+/// Bytes of a dense tensor of `dims`, or an error naming `what` on
+/// overflow.
+Status byteSize(kiln_dtype_t dtype, const std::vector<int64_t> &dims,
+                const std::string &what, uint64_t &out);
+
 } // namespace kiln::runtime
 
 struct kiln_session_t {
