@@ -69,6 +69,14 @@ static cl::opt<int64_t> cudaOutputsPerThread(
     cl::desc("cuda, experimental: outputs of a reduction (matrix product, "
              "convolution) each thread computes, 1 to 16 (default 1)"),
     cl::init(1), cl::cat(category));
+static cl::opt<bool> cudaKernelGroups(
+    "cuda-kernel-groups",
+    cl::desc("cuda: run each matrix product, convolution or reduction in one "
+             "kernel with its initial value (zero, bias) and its elementwise "
+             "consumer (activation, residual add), the result kept in "
+             "registers in between (default on; =false for one kernel per "
+             "op)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<bool> cudaTileContractions(
     "cuda-tile-contractions",
     cl::desc("cuda, experimental: compute matrix products and convolutions "
@@ -257,6 +265,7 @@ int main(int argc, char **argv) {
     options.ptxasPath = ptxasPath;
     options.outputsPerThread = cudaOutputsPerThread;
     options.tileContractions = cudaTileContractions;
+    options.groupKernels = cudaKernelGroups;
     options.maxRegisterTile = cudaMaxRegisterTile;
     options.hostEmulation = cudaHostEmulation;
     kiln::cuda::CUDACompileResult compiled;

@@ -8,6 +8,7 @@
 #include "FlatConvolution.h"
 #include "Fusion.h"
 #include "KernelFormation.h"
+#include "KernelGroups.h"
 #include "KernelProgram.h"
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
@@ -448,6 +449,11 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
     return e;
   if (options.stage == CompileStage::Linalg)
     return llvm::Error::success();
+  if (!cpu) {
+    foldTransposesIntoConsumers(main);
+    if (options.groupKernels)
+      cloneSharedInitializers(main);
+  }
   tagDataDependentSizes(main, program);
   if (llvm::Error e = recordOutputs(main, program))
     return e;
@@ -485,6 +491,8 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   writeReshapedResultsInPlace(main);
   if (cpu)
     distributeCopies(main);
+  else if (options.groupKernels)
+    groupContractionKernels(main);
   if (failed(formKernels(module, main, program)))
     return makeError("forming kernels failed (see the errors above)");
   if (llvm::Error e =

@@ -6,16 +6,26 @@
 // product it would be recomputed for every column), and only into its sole
 // user (never duplicated).
 //
+// For the GPU, a transpose that only feeds generic ops is folded into their
+// indexing maps: they read its input in place, and the transposed copy is
+// never written (the CPU target keeps it: its vector code wants the
+// transposed layout contiguous).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef KILN_LIB_TARGET_CPU_FUSION_H
 #define KILN_LIB_TARGET_CPU_FUSION_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace kiln::cpu {
 
 mlir::LogicalResult fuseElementwiseOps(mlir::ModuleOp module);
+
+/// Folds each linalg.transpose of `main` whose every user reads it as an
+/// input of a linalg.generic into those generics' indexing maps.
+void foldTransposesIntoConsumers(mlir::func::FuncOp main);
 
 } // namespace kiln::cpu
 

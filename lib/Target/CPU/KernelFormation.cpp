@@ -2,6 +2,7 @@
 
 #include "KernelFormation.h"
 #include "DataDependentSizes.h"
+#include "KernelGroups.h"
 #include "SizeAnalysis.h"
 
 #include "kiln-runtime/kernel_abi.h"
@@ -297,6 +298,13 @@ Value KernelFormer::emitSize(OpBuilder &b, Location loc,
 
 /// A short description of what a kernel op computes, for --report.
 static std::string describe(Operation *op) {
+  if (isKernelGroup(op)) {
+    std::string text;
+    for (Operation &inner : op->getRegion(0).front().without_terminator())
+      if (isa<linalg::LinalgOp>(inner))
+        text += (text.empty() ? "" : " + ") + describe(&inner);
+    return text;
+  }
   std::string text = op->getName().getStringRef().str();
   if (isa<linalg::GenericOp, scf::ForallOp>(op)) {
     llvm::SetVector<StringRef> names;
@@ -472,7 +480,13 @@ LogicalResult KernelFormer::formKernel(Operation *op) {
     }
   }
 
-  b.clone(*op, mapping);
+  if (isKernelGroup(op)) {
+    fn->setAttr(kKernelGroupAttr, b.getUnitAttr());
+    for (Operation &inner : op->getRegion(0).front().without_terminator())
+      b.clone(inner, mapping);
+  } else {
+    b.clone(*op, mapping);
+  }
   func::ReturnOp::create(b, loc);
   program.kernels.push_back(std::move(kernel));
   return success();

@@ -1,20 +1,14 @@
 //===- AccumulatorPromotion.cpp - Reductions accumulate in registers ------===//
 
 #include "AccumulatorPromotion.h"
+#include "KernelGroups.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
-
-/// The buffer `memref` is a view of.
-static Value getRootBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
-}
+using kiln::cpu::getRootBuffer;
 
 /// Whether `op`, inside the loop, may touch the bytes of `root`.
 static bool mayTouch(Operation *op, Value root) {

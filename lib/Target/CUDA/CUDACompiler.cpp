@@ -3,6 +3,7 @@
 #include "kiln/Target/CUDA/CUDACompiler.h"
 
 #include "ContractionTiling.h"
+#include "GroupLoopFusion.h"
 #include "HostEmulation.h"
 #include "KernelProgram.h"
 #include "NativeCode.h"
@@ -83,6 +84,9 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
                      "above)");
   for (func::FuncOp fn :
        llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+    if (failed(fuseGroupLoops(fn)))
+      return makeError("fusing kernel group " + fn.getName() +
+                       " failed (see the errors above)");
     FailureOr<LaunchShape> shape =
         mapKernelToThreads(fn, gpuModule, options.outputsPerThread);
     if (failed(shape))
@@ -206,6 +210,7 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
   common.vectorize = false;
   common.externalWeightThreshold = options.externalWeightThreshold;
   common.parameterFile = options.parameterFile;
+  common.groupKernels = options.groupKernels;
   cpu::CPUProgram program;
   if (llvm::Error e = cpu::formKernelProgram(module, common,
                                              cpu::KernelStyle::GPU, program))

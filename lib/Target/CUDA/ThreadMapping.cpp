@@ -34,9 +34,23 @@ static void moveParallelLoopsOutward(RewriterBase &rewriter,
   }
   SmallVector<unsigned> order;
   SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
-  for (auto [i, type] : llvm::enumerate(iterators))
-    if (type == utils::IteratorType::parallel)
-      order.push_back(i);
+  // The parallel loops in the order of the output's dimensions where it
+  // indexes each once: consecutive threads then write consecutive
+  // elements, and a kernel group's ops (KernelGroups.h) all iterate the
+  // output in its own order.
+  AffineMap out =
+      generic.getNumDpsInits() == 1
+          ? generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+          : AffineMap();
+  if (out && out.isProjectedPermutation() &&
+      out.getNumResults() == generic.getNumParallelLoops()) {
+    for (unsigned r = 0; r < out.getNumResults(); ++r)
+      order.push_back(out.getDimPosition(r));
+  } else {
+    for (auto [i, type] : llvm::enumerate(iterators))
+      if (type == utils::IteratorType::parallel)
+        order.push_back(i);
+  }
   for (auto [i, type] : llvm::enumerate(iterators))
     if (type != utils::IteratorType::parallel)
       order.push_back(i);

@@ -89,6 +89,31 @@ def main():
          [9, 256, 32], [9, 256, 256], [weight("w", [9, 32, 256])])
     save(directory, "matmul_large", [helper.make_node("MatMul", ["x", "w"], ["y"])],
          [33, 256, 16], [33, 256, 512], [weight("w", [33, 16, 512])])
+    # Kernel groups: a convolution whose epilogue adds its own input (a
+    # residual) before the ReLU; a product whose result the epilogue (ReLU)
+    # and a concatenation both read, so that it is stored too; a reduction
+    # with an elementwise consumer.
+    save(directory, "group_residual",
+         [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+          helper.make_node("Add", ["c", "x"], ["s"]),
+          helper.make_node("Relu", ["s"], ["y"])],
+         [2, 16, 9, 9], [2, 16, 9, 9], [weight("w", [16, 16, 3, 3]), weight("b", [16])])
+    save(directory, "group_shared_result",
+         [helper.make_node("MatMul", ["x", "w"], ["t"]),
+          helper.make_node("Relu", ["t"], ["r"]),
+          helper.make_node("Concat", ["r", "t"], ["y"], axis=1)],
+         [40, 32], [40, 96], [weight("w", [32, 48])])
+    # A product of two transposes of its input (attention's Q and K^T): the
+    # transposes fold into the product's indexing.
+    save(directory, "matmul_of_transposes",
+         [helper.make_node("Transpose", ["x"], ["q"], perm=[0, 2, 1, 3]),
+          helper.make_node("Transpose", ["x"], ["k"], perm=[0, 2, 3, 1]),
+          helper.make_node("MatMul", ["q", "k"], ["y"])],
+         [2, 32, 4, 16], [2, 4, 32, 32], [])
+    save(directory, "group_reduction",
+         [helper.make_node("ReduceSumSquare", ["x"], ["s"], axes=[2], keepdims=0),
+          helper.make_node("Sqrt", ["s"], ["y"])],
+         [6, 20, 33], [6, 20], [])
 
 
 if __name__ == "__main__":

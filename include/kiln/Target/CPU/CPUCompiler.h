@@ -51,6 +51,9 @@ struct CPUCompileOptions {
   uint64_t externalWeightThreshold = 0;
   /// The parameter file's name, relative to the artifact's directory.
   std::string parameterFile;
+  /// GPU kernels only: each contraction in one kernel with its initial
+  /// value and its elementwise consumer (lib/Target/CPU/KernelGroups.h).
+  bool groupKernels = true;
 };
 
 struct CPUCompileResult {

@@ -43,6 +43,11 @@ struct CUDACompileOptions {
   /// default: one output per thread). Experimental: more outputs per thread
   /// share the loads that do not depend on them; not yet measured on a GPU.
   int64_t outputsPerThread = 1;
+  /// Whether a contraction (matrix product, convolution, reduction) runs in
+  /// one kernel with its initial value and its elementwise consumer (bias,
+  /// activation, residual add): lib/Target/CPU/KernelGroups.h. On by
+  /// default; off for comparison and debugging.
+  bool groupKernels = true;
   /// Whether matrix products and convolutions are tiled through shared
   /// memory (lib/Target/CUDA/ContractionTiling.h). Experimental until
   /// measured on a GPU: off by default.
