@@ -2,7 +2,7 @@
 
 #include "ContractionTiling.h"
 
-#include "KernelGroups.h"
+#include "KernelGroupOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,11 +35,9 @@ namespace {
 struct Contraction {
   linalg::LinalgOp op;
   OpOperand *a = nullptr, *b = nullptr;
-  /// In a kernel group (KernelGroups.h): the ops that compute the initial
-  /// value and that consume the result at each output position, and the
-  /// private buffer of the result (never written then).
-  linalg::LinalgOp initializer, epilogue;
-  memref::AllocOp privateOutput;
+  /// The kernel's ops: `op` and, in a kernel group, its initializer and
+  /// epilogue.
+  KernelOps ops;
   SmallVector<unsigned> batchDims, mDims, nDims, kDims;
   /// Every loop's extent, ShapedType::kDynamic where it is known only at
   /// run time; then `sizeSource` names an operand dimension that equals it.
@@ -115,32 +113,11 @@ static bool runsAlongK(AffineMap map, ArrayRef<unsigned> kDims) {
 /// The contraction that kernel function `fn` computes, or nullopt.
 static std::optional<Contraction> analyze(func::FuncOp fn) {
   Contraction c;
-  SmallVector<linalg::LinalgOp> ops;
-  for (Operation &op : fn.getBody().front().without_terminator()) {
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-      ops.push_back(linalgOp);
-    else if (auto alloc = dyn_cast<memref::AllocOp>(op);
-             alloc && !c.privateOutput)
-      c.privateOutput = alloc;
-    else if (!isReadOnly(&op))
-      return std::nullopt;
-  }
-  // One op, or a kernel group: initializer, contraction, epilogue (each
-  // of the other two optional).
-  auto lead = llvm::find_if(
-      ops, [](linalg::LinalgOp op) { return op.getNumReductionLoops() > 0; });
-  if (lead == ops.end() ||
-      (ops.size() > 1 && !fn->hasAttr(cpu::kKernelGroupAttr)))
+  std::optional<KernelOps> ops = matchKernelOps(fn);
+  if (!ops)
     return std::nullopt;
-  c.op = *lead;
-  if (lead != ops.begin())
-    c.initializer = ops.front();
-  if (lead + 1 != ops.end())
-    c.epilogue = ops.back();
-  if (lead - ops.begin() > 1 || ops.end() - lead > 2 ||
-      (c.privateOutput &&
-       c.privateOutput.getResult() != c.op.getDpsInitOperand(0)->get()))
-    return std::nullopt;
+  c.ops = *ops;
+  c.op = ops->lead;
   linalg::LinalgOp op = c.op;
   if (!op || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||
@@ -445,37 +422,6 @@ private:
     });
   }
 
-  /// The value elementwise op `op` (a group's initializer or epilogue,
-  /// KernelGroups.h) computes at `position` of its loops, its operand
-  /// `result` (if any) taken as `value` instead of loaded.
-  Value evaluateAt(linalg::LinalgOp op, ValueRange position,
-                   OpOperand *result = nullptr, Value value = {}) {
-    IRMapping at = mapping;
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      BlockArgument arg = op.getMatchingBlockArgument(input);
-      if (input == result) {
-        at.map(arg, value);
-      } else if (!isa<MemRefType>(input->get().getType())) {
-        at.map(arg, mapping.lookupOrDefault(input->get()));
-      } else {
-        AffineMap map = op.getMatchingIndexingMap(input);
-        SmallVector<Value> indices;
-        for (unsigned r = 0; r < map.getNumResults(); ++r)
-          indices.push_back(affine::AffineApplyOp::create(
-              b, loc, map.getSubMap({r}), position));
-        at.map(arg, memref::LoadOp::create(b, loc, mapping.lookup(input->get()),
-                                           indices));
-      }
-    }
-    for (Operation &inner : op.getBlock()->without_terminator()) {
-      if (auto index = dyn_cast<linalg::IndexOp>(inner))
-        at.map(index.getResult(), position[index.getDim()]);
-      else
-        b.clone(inner, at);
-    }
-    return at.lookupOrDefault(op.getBlock()->getTerminator()->getOperand(0));
-  }
-
   /// `staging`'s operand as one dimension, for its vector loads.
   Value flatView(const OperandStaging &staging) {
     Value memref = mapping.lookup(staging.operand->get());
@@ -681,7 +627,6 @@ void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
   // The thread's outputs: rows m0 + ty * tile.m + i, columns
   // n0 + tx * tile.n + j.
   OpOperand *out = c.op.getDpsInitOperand(0);
-  Value outMemref = mapping.lookupOrNull(out->get());
   auto atOutput = [&](int64_t i, int64_t j) {
     Value m = add(m0, add(mul(ty, tile.m), index(i)));
     Value n = add(n0, add(mul(tx, tile.n), index(j)));
@@ -694,12 +639,9 @@ void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
   for (int64_t i = 0; i < tile.m; ++i)
     for (int64_t j = 0; j < tile.n; ++j) {
       Value inRange = atOutput(i, j);
-      accumulators.push_back(
-          c.initializer
-              ? loadOrZero(
-                    inRange,
-                    [&] { return evaluateAt(c.initializer, indicesOf(out)); })
-              : loadOrZero(out, inRange));
+      accumulators.push_back(loadOrZero(inRange, [&] {
+        return c.ops.initialValue(b, loc, mapping, indicesOf(out));
+      }));
     }
 
   auto steps = scf::ForOp::create(b, loc, index(0), kExtent,
@@ -726,23 +668,8 @@ void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
         auto guarded = scf::IfOp::create(b, loc, inRange, false);
         b.setInsertionPointToStart(guarded.thenBlock());
       }
-      Value result = steps.getResult(i * tile.n + j);
-      SmallVector<Value> position = indicesOf(out);
-      if (!c.epilogue) {
-        memref::StoreOp::create(b, loc, result, outMemref, position);
-        continue;
-      }
-      // The epilogue reads the result at its own position (KernelGroups.h).
-      OpOperand *read =
-          llvm::find_if(c.epilogue->getOpOperands(), [&](OpOperand &o) {
-            return c.epilogue.isDpsInput(&o) && o.get() == out->get();
-          });
-      Value epilogueOut = c.epilogue.getDpsInitOperand(0)->get();
-      if (!c.privateOutput && epilogueOut != out->get())
-        memref::StoreOp::create(b, loc, result, outMemref, position);
-      memref::StoreOp::create(b, loc,
-                              evaluateAt(c.epilogue, position, read, result),
-                              mapping.lookup(epilogueOut), position);
+      c.ops.storeResult(b, loc, mapping, indicesOf(out),
+                        steps.getResult(i * tile.n + j));
     }
   }
 }
@@ -784,7 +711,7 @@ std::optional<LaunchShape> kiln::cuda::tileContractionInSharedMemory(
   // Everything but the group's ops (and its private buffer), which the
   // tile computes.
   for (Operation &op : fn.getBody().front().without_terminator())
-    if (!isa<linalg::LinalgOp>(op) && &op != c->privateOutput)
+    if (!c->ops.contains(&op))
       b.clone(op, mapping);
   TiledKernelBuilder(b, fn.getLoc(), *c, tile, mapping).build(sharedA, sharedB);
   gpu::ReturnOp::create(b, fn.getLoc());
