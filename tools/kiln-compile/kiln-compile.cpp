@@ -77,6 +77,13 @@ static cl::opt<bool> cudaKernelGroups(
              "registers in between (default on; =false for one kernel per "
              "op)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> cudaBlockReductions(
+    "cuda-block-reductions",
+    cl::desc("cuda, experimental: a reduction with few outputs and long rows "
+             "(layer norm statistics, a sum to a scalar) gives each output a "
+             "block of up to 256 threads that combine its elements in shared "
+             "memory (default off)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> cudaTileContractions(
     "cuda-tile-contractions",
     cl::desc("cuda, experimental: compute matrix products and convolutions "
@@ -266,6 +273,7 @@ int main(int argc, char **argv) {
     options.outputsPerThread = cudaOutputsPerThread;
     options.tileContractions = cudaTileContractions;
     options.groupKernels = cudaKernelGroups;
+    options.blockReductions = cudaBlockReductions;
     options.maxRegisterTile = cudaMaxRegisterTile;
     options.hostEmulation = cudaHostEmulation;
     kiln::cuda::CUDACompileResult compiled;

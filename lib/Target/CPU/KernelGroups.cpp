@@ -106,11 +106,6 @@ static bool mayWrite(Operation *op, const llvm::SmallPtrSet<Value, 4> &roots) {
   return found.wasInterrupted();
 }
 
-/// Whether `map` is the identity over its own results.
-static bool isIdentity(AffineMap map) {
-  return map.isIdentity() && map.getNumResults() > 0;
-}
-
 /// Whether every loop of `op` is parallel, its one output indexed by the
 /// identity and its body not reading that output (an elementwise op that
 /// can run at any one position of its output alone).
@@ -119,7 +114,7 @@ static bool isElementwiseWrite(linalg::LinalgOp op) {
       op.getNumLoops() != op.getNumParallelLoops())
     return false;
   OpOperand *out = op.getDpsInitOperand(0);
-  return isIdentity(op.getMatchingIndexingMap(out)) &&
+  return op.getMatchingIndexingMap(out).isIdentity() &&
          op.getMatchingBlockArgument(out).use_empty();
 }
 
@@ -139,8 +134,7 @@ struct Group {
 /// indexes each of its parallel loops once (the GPU mappings then iterate
 /// its outputs in their order, as its initializer and epilogue do).
 static bool canLeadGroup(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics() || !isReduction(op) ||
-      op.getNumParallelLoops() == 0)
+  if (!op.hasPureBufferSemantics() || !isReduction(op))
     return false;
   AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   return map.isProjectedPermutation() &&
@@ -210,7 +204,7 @@ static linalg::LinalgOp findEpilogue(Group &group) {
         getRootBuffer(value) != group.root)
       continue;
     if (value != group.output ||
-        !isIdentity(epilogue.getMatchingIndexingMap(input)))
+        !epilogue.getMatchingIndexingMap(input).isIdentity())
       return {};
     ++reads;
   }

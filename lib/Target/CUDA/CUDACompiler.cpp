@@ -2,6 +2,7 @@
 
 #include "kiln/Target/CUDA/CUDACompiler.h"
 
+#include "BlockReduction.h"
 #include "ContractionTiling.h"
 #include "GroupLoopFusion.h"
 #include "HostEmulation.h"
@@ -72,10 +73,13 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
     if (!kernelIndex.contains(fn.getName()))
       return makeError("function " + fn.getName() +
                        " is not a kernel of the plan (a kiln bug)");
-    if (!options.tileContractions)
-      continue;
-    if (std::optional<LaunchShape> shape = tileContractionInSharedMemory(
-            fn, gpuModule, options.maxRegisterTile))
+    std::optional<LaunchShape> shape;
+    if (options.tileContractions)
+      shape =
+          tileContractionInSharedMemory(fn, gpuModule, options.maxRegisterTile);
+    if (!shape && options.blockReductions)
+      shape = reduceAcrossBlocks(fn, gpuModule);
+    if (shape)
       mapped(fn, *shape);
   }
 
@@ -149,6 +153,8 @@ static std::string makeReport(const cpu::CPUProgram &program,
       os << " (one thread)";
     if (shape.outputsPerThread > 1)
       os << " (" << shape.outputsPerThread << " outputs a thread)";
+    if (shape.reductionThreads)
+      os << " (one output a block)";
     if (shape.sharedTile[0])
       os << " (shared-memory tile " << shape.sharedTile[0] << "x"
          << shape.sharedTile[1] << "x" << shape.sharedTile[2] << ")";

@@ -38,6 +38,9 @@ struct LaunchShape {
   /// The block's tile of a contraction staged through shared memory (M, N
   /// and K; ContractionTiling.h), or zeros.
   std::array<int64_t, 3> sharedTile = {0, 0, 0};
+  /// Threads of a block that share one output's reduction
+  /// (BlockReduction.h), or 0.
+  int64_t reductionThreads = 0;
 };
 
 /// Threads per block of a mapped parallel loop.

@@ -110,6 +110,22 @@ def main():
           helper.make_node("Transpose", ["x"], ["k"], perm=[0, 2, 3, 1]),
           helper.make_node("MatMul", ["q", "k"], ["y"])],
          [2, 32, 4, 16], [2, 4, 32, 32], [])
+    # Reductions with few outputs: long rows, a whole tensor to a scalar,
+    # integers, a maximum over a middle axis.
+    save(directory, "reduce_rows",
+         [helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+         [12, 700], [12], [numpy_helper.from_array(np.array([1], np.int64), "axes")],
+         opset=18)
+    save(directory, "reduce_all",
+         [helper.make_node("ReduceMax", ["x"], ["y"], keepdims=0)],
+         [40, 50], [], [])
+    save(directory, "reduce_integer",
+         [helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=1)],
+         [8, 300], [8, 1], [numpy_helper.from_array(np.array([1], np.int64), "axes")],
+         x_type=TensorProto.INT32, y_type=TensorProto.INT32, opset=18)
+    save(directory, "reduce_middle",
+         [helper.make_node("ReduceMax", ["x"], ["y"], axes=[1], keepdims=0)],
+         [3, 97, 5], [3, 5], [])
     save(directory, "group_reduction",
          [helper.make_node("ReduceSumSquare", ["x"], ["s"], axes=[2], keepdims=0),
           helper.make_node("Sqrt", ["s"], ["y"])],

@@ -56,6 +56,11 @@ struct CUDACompileOptions {
   /// 4 (the default) or 8 (up to 128x128 outputs a block, for large
   /// products). Experimental.
   int64_t maxRegisterTile = 4;
+  /// Whether a reduction with few outputs (a layer norm's row statistics, a
+  /// sum to a scalar) gives each output a block of threads that share its
+  /// elements (lib/Target/CUDA/BlockReduction.h). Experimental until
+  /// measured on a GPU: off by default.
+  bool blockReductions = false;
   /// For testing without a GPU: an artifact for the host CPU that runs the
   /// CUDA kernels (compiled as for the GPU down to NVVM) on emulated
   /// threads (include/kiln-runtime/cuda_host_emulation.h). Stage Artifact
