@@ -442,6 +442,12 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   decomposeAggregatedOps(module);
   if (failed(fuseElementwiseOps(module)))
     return makeError("fusing elementwise ops failed");
+  // Powers with small constant exponents (a variance's square) become
+  // multiplications: the math library's powf is slow on either target.
+  RewritePatternSet powers(module.getContext());
+  populateMathAlgebraicSimplificationPatterns(powers);
+  if (failed(applyPatternsGreedily(module, std::move(powers))))
+    return makeError("simplifying powers failed");
   if (llvm::Error e =
           runPipeline(module, "fusion cleanup", [](PassManager &pm) {
             return addPipeline(pm, "func.func(canonicalize,cse)");

@@ -25,6 +25,9 @@
 //   - Each output's reduction runs in the op's own order, one K step after
 //     the other (results differ from the plain mapping's only where LLVM
 //     contracts multiply-adds differently).
+//   - In a kernel group (KernelGroupOps.h) the accumulators start at the
+//     initializer's value and each output goes through the epilogue before
+//     its one store.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,7 +49,8 @@ constexpr int64_t kContractionStep = 16;
 constexpr int64_t kDefaultMaxRegisterTile = 4;
 
 /// Replaces kernel function `fn` by a shared-memory tiled `gpu.func` in
-/// `gpuModule` when its work is one contraction whose body is plain
+/// `gpuModule` when its work is one contraction (alone or in a kernel
+/// group) whose body is plain
 /// arithmetic and whose M, N and K are large enough to fill a tile (or
 /// known only at run time: then a fixed grid strides over the tiles);
 /// nullopt (and `fn` untouched) otherwise. A thread's register tile has

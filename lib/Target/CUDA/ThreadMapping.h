@@ -2,7 +2,8 @@
 //
 // Kernel formation (lib/Target/CPU/KernelFormation.h) leaves one function
 // per kernel: it reads its buffers from a binding table and runs one op on
-// memrefs. Thread mapping turns each into a `gpu.func` kernel with the CUDA
+// memrefs (or a kernel group's ops, whose loops GroupLoopFusion.h makes
+// one). Thread mapping turns each into a `gpu.func` kernel with the CUDA
 // kernel ABI (cuda_kernel_abi.h: the binding table and the dims table, both
 // in device memory): the op's loops become parallel loops with every
 // parallel dimension outermost, and the iterations of those parallel
