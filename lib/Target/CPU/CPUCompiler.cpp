@@ -455,11 +455,12 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
     return e;
   if (options.stage == CompileStage::Linalg)
     return llvm::Error::success();
-  if (!cpu) {
+  // Every reduction with its own initial value: the CPU's workgroups then
+  // compute it tile by tile, and a GPU kernel group in registers.
+  if (options.groupKernels)
+    cloneSharedInitializers(main);
+  if (!cpu)
     foldTransposesIntoConsumers(main);
-    if (options.groupKernels)
-      cloneSharedInitializers(main);
-  }
   tagDataDependentSizes(main, program);
   if (llvm::Error e = recordOutputs(main, program))
     return e;

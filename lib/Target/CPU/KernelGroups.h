@@ -48,7 +48,8 @@ mlir::Value getRootBuffer(mlir::Value memref);
 
 /// On tensors: gives every reduction whose initial value (a fill or a
 /// broadcast) is shared with other ops its own copy of it, so that each
-/// can join its reduction's group instead of being copied from one buffer.
+/// joins its reduction (its group on the GPU, its workgroups on the CPU)
+/// instead of being copied from one buffer. For both targets.
 void cloneSharedInitializers(mlir::func::FuncOp main);
 
 /// On buffers: wraps each contraction of `main` with its initializer and

@@ -40,7 +40,7 @@ void kiln::cuda::forwardStores(Block &block) {
   SmallVector<memref::StoreOp> available, unread;
   auto forget = [](SmallVector<memref::StoreOp> &list, Value root) {
     llvm::erase_if(list, [&](memref::StoreOp s) {
-      return !root || getRootBuffer(s.getMemRef()) == root;
+      return getRootBuffer(s.getMemRef()) == root;
     });
   };
   auto sameElement = [](memref::StoreOp store, Value memref,

@@ -51,8 +51,10 @@ struct CPUCompileOptions {
   uint64_t externalWeightThreshold = 0;
   /// The parameter file's name, relative to the artifact's directory.
   std::string parameterFile;
-  /// GPU kernels only: each contraction in one kernel with its initial
-  /// value and its elementwise consumer (lib/Target/CPU/KernelGroups.h).
+  /// Each reduction with an initial value of its own (a zero fill shared by
+  /// many products cloned for each: on the CPU their workgroups compute it
+  /// tile by tile instead of copying it), and on the GPU in one kernel with
+  /// it and its elementwise consumer (lib/Target/CPU/KernelGroups.h).
   bool groupKernels = true;
 };
 
