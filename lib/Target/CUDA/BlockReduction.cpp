@@ -4,7 +4,6 @@
 
 #include "KernelGroupOps.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/Support/MathExtras.h"
@@ -127,31 +126,9 @@ private:
   /// `k` (flattened), the output's position in `dims`.
   Value element(Value k) {
     delinearize(k, r.reductionDims);
-    linalg::LinalgOp op = r.ops.lead;
-    IRMapping at = mapping;
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      BlockArgument arg = op.getMatchingBlockArgument(input);
-      if (!isa<MemRefType>(input->get().getType())) {
-        at.map(arg, mapping.lookupOrDefault(input->get()));
-        continue;
-      }
-      AffineMap map = op.getMatchingIndexingMap(input);
-      SmallVector<Value> indices;
-      for (unsigned i = 0; i < map.getNumResults(); ++i)
-        indices.push_back(
-            affine::AffineApplyOp::create(b, loc, map.getSubMap({i}), dims));
-      at.map(arg, memref::LoadOp::create(b, loc, mapping.lookup(input->get()),
-                                         indices));
-    }
-    for (Operation &inner : op.getBlock()->without_terminator()) {
-      if (&inner == r.combiner)
-        continue;
-      if (auto index = dyn_cast<linalg::IndexOp>(inner))
-        at.map(index.getResult(), dims[index.getDim()]);
-      else
-        b.clone(inner, at);
-    }
-    return at.lookupOrDefault(r.combiner->getOperand(1 - r.outputOperand));
+    return cloneBodyAt(b, loc, r.ops.lead, mapping, dims, /*given=*/nullptr,
+                       /*value=*/{}, /*skip=*/r.combiner,
+                       r.combiner->getOperand(1 - r.outputOperand));
   }
 
   OpBuilder &b;

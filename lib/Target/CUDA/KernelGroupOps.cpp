@@ -46,12 +46,10 @@ bool KernelOps::contains(Operation *op) {
          op == privateOutput;
 }
 
-/// The value elementwise op `op` (an initializer or epilogue, all of whose
-/// loops index its output) computes at `position` of its loops, its input
-/// `given` (if any) taken as `value` instead of loaded.
-static Value evaluateAt(OpBuilder &b, Location loc, linalg::LinalgOp op,
-                        const IRMapping &mapping, ValueRange position,
-                        OpOperand *given = nullptr, Value value = {}) {
+Value kiln::cuda::cloneBodyAt(OpBuilder &b, Location loc, linalg::LinalgOp op,
+                              const IRMapping &mapping, ValueRange position,
+                              OpOperand *given, Value value, Operation *skip,
+                              Value result) {
   IRMapping at = mapping;
   for (OpOperand *input : op.getDpsInputOperands()) {
     BlockArgument arg = op.getMatchingBlockArgument(input);
@@ -70,18 +68,21 @@ static Value evaluateAt(OpBuilder &b, Location loc, linalg::LinalgOp op,
     }
   }
   for (Operation &inner : op.getBlock()->without_terminator()) {
+    if (&inner == skip)
+      continue;
     if (auto index = dyn_cast<linalg::IndexOp>(inner))
       at.map(index.getResult(), position[index.getDim()]);
     else
       b.clone(inner, at);
   }
-  return at.lookupOrDefault(op.getBlock()->getTerminator()->getOperand(0));
+  return at.lookupOrDefault(
+      result ? result : op.getBlock()->getTerminator()->getOperand(0));
 }
 
 Value KernelOps::initialValue(OpBuilder &b, Location loc,
                               const IRMapping &mapping, ValueRange position) {
   if (initializer)
-    return evaluateAt(b, loc, initializer, mapping, position);
+    return cloneBodyAt(b, loc, initializer, mapping, position);
   return memref::LoadOp::create(
       b, loc, mapping.lookup(lead.getDpsInitOperand(0)->get()), position);
 }
@@ -102,6 +103,6 @@ void KernelOps::storeResult(OpBuilder &b, Location loc,
   if (!privateOutput && epilogueOut != out)
     memref::StoreOp::create(b, loc, result, mapping.lookup(out), position);
   memref::StoreOp::create(
-      b, loc, evaluateAt(b, loc, epilogue, mapping, position, read, result),
+      b, loc, cloneBodyAt(b, loc, epilogue, mapping, position, read, result),
       mapping.lookup(epilogueOut), position);
 }

@@ -46,6 +46,17 @@ struct KernelOps {
                    mlir::Value result);
 };
 
+/// Clones the body of `op` for the loop position `position` (a value per
+/// loop): each input loaded through its indexing map (`given`, if any,
+/// taken as `value` instead), `linalg.index` as the position, and every op
+/// but `skip`; returns the clone of `result` (by default the yielded
+/// value). `mapping` takes the function's values to the kernel's.
+mlir::Value
+cloneBodyAt(mlir::OpBuilder &b, mlir::Location loc, mlir::linalg::LinalgOp op,
+            const mlir::IRMapping &mapping, mlir::ValueRange position,
+            mlir::OpOperand *given = nullptr, mlir::Value value = {},
+            mlir::Operation *skip = nullptr, mlir::Value result = {});
+
 /// The ops of kernel function `fn` when it computes one op with reductions
 /// (alone or in a kernel group) and nothing else writes memory.
 std::optional<KernelOps> matchKernelOps(mlir::func::FuncOp fn);
