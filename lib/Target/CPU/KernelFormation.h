@@ -6,9 +6,10 @@
 // every op of that function that touches memory into a kernel function with
 // the signature of kernel_abi.h: the kernel reads its buffers from the
 // binding table, its symbolic dimensions from the dims table, and a
-// top-level `scf.forall` becomes the kernel's workgroup grid. The function
-// itself is erased; what it did is recorded in the CPUProgram (bindings,
-// buffers with their lifetimes, constants with their bytes).
+// top-level `scf.forall` becomes the kernel's workgroup grid. A kernel
+// group (KernelGroups.h) becomes one kernel running its ops in order. The
+// function itself is erased; what it did is recorded in the CPUProgram
+// (bindings, buffers with their lifetimes, constants with their bytes).
 //
 //===----------------------------------------------------------------------===//
 

@@ -25,8 +25,9 @@ enum class KernelStyle {
   /// Workgroups for the runtime's thread pool, vector code and packed
   /// weights, as `options` asks.
   CPU,
-  /// One op per kernel, lowered no further than linalg on memrefs, and
-  /// weights in their ONNX layout: the GPU code generator maps the loops.
+  /// One op per kernel (or a kernel group, KernelGroups.h), lowered no
+  /// further than linalg on memrefs, and weights in their ONNX layout: the
+  /// GPU code generator maps the loops.
   GPU,
 };
 
