@@ -35,9 +35,13 @@ struct FiberBlock {
   int32_t current = 0;
   ucontext_t scheduler;
   std::vector<ucontext_t> fibers;
-  std::vector<std::unique_ptr<char[]>> stacks;
   std::vector<bool> finished;
 };
+
+/// The fibers' stacks, kept by each calling thread from launch to launch
+/// (grown to the largest block): allocating them anew for every launch
+/// would cost more than many kernels.
+thread_local std::vector<std::unique_ptr<char[]>> fiberStacks;
 
 /// The block whose fibers the calling thread runs (a fiber's entry point
 /// takes no pointer argument portably).
@@ -73,9 +77,11 @@ void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
   fibers.dims = dims;
   fibers.fibers.resize(block);
   fibers.finished.resize(block);
-  for (int64_t t = 0; t < block; ++t)
-    fibers.stacks.emplace_back(new char[kFiberStackBytes]);
-  FiberBlock *outer = runningBlock;
+  // A kernel never launches another: the stacks are free.
+  if (runningBlock)
+    fail("a launch from inside an emulated kernel (a kiln bug)");
+  while (fiberStacks.size() < size_t(block))
+    fiberStacks.emplace_back(new char[kFiberStackBytes]);
   runningBlock = &fibers;
   for (int64_t b = 0; b < grid; ++b) {
     fibers.block = int32_t(b);
@@ -83,26 +89,32 @@ void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
       ucontext_t &fiber = fibers.fibers[t];
       if (getcontext(&fiber) != 0)
         fail("getcontext failed");
-      fiber.uc_stack.ss_sp = fibers.stacks[t].get();
+      fiber.uc_stack.ss_sp = fiberStacks[t].get();
       fiber.uc_stack.ss_size = kFiberStackBytes;
       fiber.uc_link = &fibers.scheduler;
       makecontext(&fiber, fiberMain, 0);
       fibers.finished[t] = false;
     }
     // Rounds: every unfinished thread runs to its next barrier or its end.
+    // All of them must do the same: threads that end while others wait at
+    // a barrier hang or are undefined on the GPU.
     for (bool running = true; running;) {
-      running = false;
+      int64_t ended = 0, waiting = 0;
       for (int64_t t = 0; t < block; ++t) {
         if (fibers.finished[t])
           continue;
         fibers.current = int32_t(t);
         if (swapcontext(&fibers.scheduler, &fibers.fibers[t]) != 0)
           fail("swapcontext failed");
-        running |= !fibers.finished[t];
+        ++(fibers.finished[t] ? ended : waiting);
       }
+      if (ended && waiting)
+        fail("the threads of a block reached different numbers of barriers "
+             "(a kiln bug)");
+      running = waiting > 0;
     }
   }
-  runningBlock = outer;
+  runningBlock = nullptr;
 }
 
 void kiln_cuda_emulator_barrier(void *barrier) {

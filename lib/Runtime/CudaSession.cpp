@@ -233,10 +233,14 @@ Status CudaSession::plan(const std::vector<int64_t> &symbolValues,
   return nullptr;
 }
 
+bool CudaSession::Launch::isEmpty() const {
+  return grid[0] == 0 || grid[1] == 0 || grid[2] == 0;
+}
+
 Status CudaSession::launchKernel(size_t k) {
   const KernelLaunch &kernel = model.kernels[k];
   Launch &launch = launches[k];
-  if (launch.grid[0] == 0 || launch.grid[1] == 0 || launch.grid[2] == 0)
+  if (launch.isEmpty())
     return nullptr;
   // The two parameters of cuda_kernel_abi.h: the kernel's table, the dims.
   void *parameters[] = {&launch.table, &dims};
@@ -265,11 +269,13 @@ Status CudaSession::launchKernels() {
 
 Status CudaSession::launchKernelsTimed(KernelProfile &profile) {
   size_t count = model.kernels.size();
-  if (events.empty()) {
-    events.assign(count + 1, nullptr);
-    for (CUevent &event : events)
-      KILN_CUDA_CHECK(api.cuEventCreate(&event, 0),
-                      "creating the events of KILN_PROFILE");
+  // Created one at a time, so that a failed creation is retried next run
+  // (and the destructor destroys those that were made).
+  while (events.size() < count + 1) {
+    CUevent event = nullptr;
+    KILN_CUDA_CHECK(api.cuEventCreate(&event, 0),
+                    "creating the events of KILN_PROFILE");
+    events.push_back(event);
   }
   for (size_t k = 0; k < count; ++k) {
     KILN_CUDA_CHECK(api.cuEventRecord(events[k], cudaStream),
@@ -281,6 +287,9 @@ Status CudaSession::launchKernelsTimed(KernelProfile &profile) {
   KILN_CUDA_CHECK(api.cuEventSynchronize(events[count]),
                   ("running the model on " + device.deviceName).c_str());
   for (size_t k = 0; k < count; ++k) {
+    // As on the CPU: a kernel that did not launch has no time.
+    if (launches[k].isEmpty())
+      continue;
     float ms = 0;
     KILN_CUDA_CHECK(api.cuEventElapsedTime(&ms, events[k], events[k + 1]),
                     "reading a KILN_PROFILE event");

@@ -91,6 +91,8 @@ private:
   struct Launch {
     unsigned grid[3] = {0, 0, 0};
     cuda::CUdeviceptr table = 0;
+    /// Whether the grid has no blocks: nothing to launch.
+    bool isEmpty() const;
   };
   std::vector<Launch> launches;
   cuda::CUdeviceptr dims = 0;

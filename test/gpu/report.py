@@ -26,8 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-STEPS = ["unpack", "nvidia-smi", "unit-tests", "conformance", "zoo", "big-models", "profiles",
-         "benchmarks"]
+STEPS = ["unpack", "nvidia-smi", "unit-tests", "conformance", "zoo", "big-models",
+         "benchmarks", "profiles"]
 
 
 def parse_xfail(path):

@@ -60,25 +60,28 @@ Value kiln::cpu::getRootBuffer(Value memref) {
   return memref;
 }
 
-/// Whether `op` (or an op nested in it) has a memref operand over `root`.
-static bool touches(Operation *op, Value root) {
-  WalkResult found = op->walk([&](Operation *inner) {
+bool kiln::cpu::collectTouchedBuffers(Operation *op,
+                                      llvm::SmallPtrSetImpl<Value> &roots) {
+  bool known = true;
+  op->walk([&](Operation *inner) {
+    bool viaMemref = false;
     for (Value operand : inner->getOperands())
-      if (isa<BaseMemRefType>(operand.getType()) &&
-          getRootBuffer(operand) == root)
-        return WalkResult::interrupt();
-    return WalkResult::advance();
+      if (isa<BaseMemRefType>(operand.getType())) {
+        roots.insert(getRootBuffer(operand));
+        viaMemref = true;
+      }
+    if (!viaMemref && !isMemoryEffectFree(inner) &&
+        !inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      known = false;
   });
-  return found.wasInterrupted();
+  return known;
 }
 
-/// The buffers (roots) `op` reads or writes, by its memref operands.
-static llvm::SmallPtrSet<Value, 4> rootsOf(Operation *op) {
+/// Whether `op` (or an op nested in it) names a view of `root`.
+static bool touches(Operation *op, Value root) {
   llvm::SmallPtrSet<Value, 4> roots;
-  for (Value operand : op->getOperands())
-    if (isa<BaseMemRefType>(operand.getType()))
-      roots.insert(getRootBuffer(operand));
-  return roots;
+  collectTouchedBuffers(op, roots);
+  return roots.contains(root);
 }
 
 /// Whether `op` (or an op nested in it) may write one of `roots`; an
@@ -213,10 +216,10 @@ static linalg::LinalgOp findEpilogue(Group &group) {
     return {};
   // The contraction (with its initializer) moves down to the epilogue:
   // nothing passed may change what they read.
-  llvm::SmallPtrSet<Value, 4> moved = rootsOf(group.contraction);
+  llvm::SmallPtrSet<Value, 4> moved;
+  collectTouchedBuffers(group.contraction, moved);
   if (group.initializer)
-    for (Value root : rootsOf(group.initializer))
-      moved.insert(root);
+    collectTouchedBuffers(group.initializer, moved);
   moved.erase(group.root);
   for (Operation *other : passed)
     if (mayWrite(other, moved))

@@ -34,6 +34,7 @@
 #define KILN_LIB_TARGET_CPU_KERNELGROUPS_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace kiln::cpu {
 
@@ -45,6 +46,11 @@ bool isKernelGroup(mlir::Operation *op);
 
 /// The buffer `memref` is a view of (through subviews, reshapes, casts).
 mlir::Value getRootBuffer(mlir::Value memref);
+
+/// Adds to `roots` the buffers that `op` (or an op nested in it) names
+/// through memref operands; false when it may touch memory another way.
+bool collectTouchedBuffers(mlir::Operation *op,
+                           llvm::SmallPtrSetImpl<mlir::Value> &roots);
 
 /// On tensors: gives every reduction whose initial value (a fill or a
 /// broadcast) is shared with other ops its own copy of it, so that each

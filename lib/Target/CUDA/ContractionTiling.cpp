@@ -16,28 +16,31 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::cuda;
 
-/// Blocks that keep every SM of an H100/H200 (132) busy with two blocks.
-static constexpr int64_t kBlocksToFill = 264;
 /// The smallest M and N worth a tile (smaller ones leave most of it idle),
 /// and the smallest K worth staging.
 static constexpr int64_t kMinimumSide = 16, kMinimumDepth = 8;
-/// Elements a shared-memory row is padded by: rows stay 16-byte aligned
-/// (the vector loads) and a K-major copy spreads over the memory banks.
-static constexpr int64_t kRowPadding = 4;
 /// The alignment of the shared-memory buffers: that of the widest vector
 /// load from them.
 static constexpr int64_t kSharedAlignment = 16;
+
+/// Elements a shared-memory row of `element`s is padded by: 16 bytes (at
+/// least 4 elements), so that rows stay 16-byte aligned for the vector
+/// loads whatever the element size, and a K-major copy spreads over the
+/// memory banks.
+static int64_t rowPadding(Type element) {
+  return std::max<int64_t>(4, kSharedAlignment /
+                                  (element.getIntOrFloatBitWidth() / 8));
+}
 
 namespace {
 
 /// A contraction read as out[batch, m, n] = reduce over k of A[m, k] and
 /// B[k, n]; every dimension list holds loop dimensions, outermost first.
 struct Contraction {
-  linalg::LinalgOp op;
-  OpOperand *a = nullptr, *b = nullptr;
-  /// The kernel's ops: `op` and, in a kernel group, its initializer and
-  /// epilogue.
+  /// The kernel's ops: the contraction (`ops.lead`) and, in a kernel group,
+  /// its initializer and epilogue.
   KernelOps ops;
+  OpOperand *a = nullptr, *b = nullptr;
   SmallVector<unsigned> batchDims, mDims, nDims, kDims;
   /// Every loop's extent, ShapedType::kDynamic where it is known only at
   /// run time; then `sizeSource` names an operand dimension that equals it.
@@ -117,8 +120,7 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
   if (!ops)
     return std::nullopt;
   c.ops = *ops;
-  c.op = ops->lead;
-  linalg::LinalgOp op = c.op;
+  linalg::LinalgOp op = ops->lead;
   if (!op || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||
       !isPlainArithmetic(*op.getBlock()))
@@ -235,7 +237,7 @@ static OperandStaging planStaging(Contraction &c, bool isA,
                                   int64_t elementsPerThread) {
   OperandStaging staging;
   staging.operand = isA ? c.a : c.b;
-  AffineMap map = c.op.getMatchingIndexingMap(staging.operand);
+  AffineMap map = c.ops.lead.getMatchingIndexingMap(staging.operand);
   staging.alongK = runsAlongK(map, c.kDims);
   auto type = cast<MemRefType>(staging.operand->get().getType());
   std::optional<std::pair<SmallVector<int64_t>, int64_t>> offset =
@@ -378,7 +380,7 @@ private:
 
   /// `operand`'s indices at the loop position in `dims`.
   SmallVector<Value> indicesOf(OpOperand *operand) {
-    AffineMap map = c.op.getMatchingIndexingMap(operand);
+    AffineMap map = c.ops.lead.getMatchingIndexingMap(operand);
     // Only the dimensions the map reads: the others may hold positions
     // from another phase, which need not dominate this one.
     SmallVector<Value> operands;
@@ -549,16 +551,18 @@ SmallVector<Value> TiledKernelBuilder::multiply(Value k0, Value sharedA,
   };
   Value a = vectorLoad(sharedA, mul(ty, tile.m), tile.m);
   Value bv = vectorLoad(sharedB, mul(tx, tile.n), tile.n);
-  Block *body = c.op.getBlock();
+  Block *body = c.ops.lead.getBlock();
   BlockArgument argA = body->getArgument(c.a->getOperandNumber());
   BlockArgument argB = body->getArgument(c.b->getOperandNumber());
   BlockArgument argOut = body->getArgument(2);
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
   SmallVector<Value> next;
+  // One mapping for every output: each output maps the body's arguments
+  // anew.
+  IRMapping step = mapping;
   for (int64_t i = 0; i < tile.m; ++i) {
     Value ai = vector::ExtractOp::create(b, loc, a, i);
     for (int64_t j = 0; j < tile.n; ++j) {
-      IRMapping step = mapping;
       step.map(argA, ai);
       step.map(argB, vector::ExtractOp::create(b, loc, bv, j));
       step.map(argOut, loop.getRegionIterArgs()[i * tile.n + j]);
@@ -626,7 +630,7 @@ void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
 
   // The thread's outputs: rows m0 + ty * tile.m + i, columns
   // n0 + tx * tile.n + j.
-  OpOperand *out = c.op.getDpsInitOperand(0);
+  OpOperand *out = c.ops.lead.getDpsInitOperand(0);
   auto atOutput = [&](int64_t i, int64_t j) {
     Value m = add(m0, add(mul(ty, tile.m), index(i)));
     Value n = add(n0, add(mul(tx, tile.n), index(j)));
@@ -693,8 +697,8 @@ std::optional<LaunchShape> kiln::cuda::tileContractionInSharedMemory(
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   auto sharedBuffer = [&](OpOperand *operand, int64_t side) {
     Type element = cast<MemRefType>(operand->get().getType()).getElementType();
-    auto type = MemRefType::get({kContractionStep, side + kRowPadding}, element,
-                                AffineMap(), workgroup);
+    auto type = MemRefType::get({kContractionStep, side + rowPadding(element)},
+                                element, AffineMap(), workgroup);
     BlockArgument buffer = kernel.addWorkgroupAttribution(type, fn.getLoc());
     // 16-byte aligned, as the vector loads from it promise.
     kernel.setWorkgroupAttributionAttr(

@@ -16,24 +16,6 @@ using namespace mlir;
 using namespace kiln;
 using kiln::cpu::getRootBuffer;
 
-/// The buffers `op` (or an op nested in it) reads or writes through memref
-/// operands; false when it may touch memory otherwise.
-static bool collectTouched(Operation *op, llvm::SmallPtrSet<Value, 4> &roots) {
-  bool known = true;
-  op->walk([&](Operation *inner) {
-    bool viaMemref = false;
-    for (Value operand : inner->getOperands())
-      if (isa<BaseMemRefType>(operand.getType())) {
-        roots.insert(getRootBuffer(operand));
-        viaMemref = true;
-      }
-    if (!viaMemref && !isMemoryEffectFree(inner) &&
-        !inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
-      known = false;
-  });
-  return known;
-}
-
 void kiln::cuda::forwardStores(Block &block) {
   // Stores whose element may be loaded again (`available`), and those
   // whose element nothing read from memory since (`unread`).
@@ -79,7 +61,7 @@ void kiln::cuda::forwardStores(Block &block) {
       continue;
     }
     llvm::SmallPtrSet<Value, 4> touched;
-    if (!collectTouched(&op, touched)) {
+    if (!cpu::collectTouchedBuffers(&op, touched)) {
       available.clear();
       unread.clear();
       continue;

@@ -46,8 +46,10 @@ struct LaunchShape {
 
 /// Threads per block of a mapped parallel loop.
 constexpr int64_t kThreadsPerBlock = 256;
+/// Blocks that keep every SM of an H100/H200 (132) busy with two blocks.
+constexpr int64_t kBlocksToFill = 264;
 /// Blocks of a loop whose extent is known only at run time.
-constexpr int64_t kStridingBlocks = 264;
+constexpr int64_t kStridingBlocks = kBlocksToFill;
 
 /// Whether `op` at most reads memory (a binding table entry, an element of
 /// an input that a size depends on): every thread may run it.

@@ -89,6 +89,9 @@ def main():
          [9, 256, 32], [9, 256, 256], [weight("w", [9, 32, 256])])
     save(directory, "matmul_large", [helper.make_node("MatMul", ["x", "w"], ["y"])],
          [33, 256, 16], [33, 256, 512], [weight("w", [33, 16, 512])])
+    save(directory, "matmul_large_half", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [33, 256, 16], [33, 256, 512], [weight("w", [33, 16, 512], np.float16)],
+         x_type=TensorProto.FLOAT16, y_type=TensorProto.FLOAT16)
     # Kernel groups: a convolution whose epilogue adds its own input (a
     # residual) before the ReLU; a product whose result the epilogue (ReLU)
     # and a concatenation both read, so that it is stored too; a reduction

@@ -92,4 +92,17 @@ TEST(CudaHostEmulationDeathTest, MisalignedAccessAborts) {
                "as aligned to 16 bytes, which it is not");
 }
 
+/// Only the even threads wait at the barrier: the odd ones end first.
+void barrierOnEvenThreads(void **, const int64_t *, int32_t thread, int32_t,
+                          void *barrier) {
+  if (thread % 2 == 0)
+    kiln_cuda_emulator_barrier(barrier);
+}
+
+TEST(CudaHostEmulationDeathTest, ThreadsAtDifferentBarriersAbort) {
+  EXPECT_DEATH(kiln_cuda_emulator_launch(barrierOnEvenThreads, nullptr, nullptr,
+                                         1, 4, 1),
+               "reached different numbers of barriers");
+}
+
 } // namespace
