@@ -8,6 +8,13 @@
 // it, which is what bar.sync guarantees, deterministically and without the
 // cost of a host thread per GPU thread.
 //
+// The GPU promises no order between blocks, nor between threads from one
+// barrier to the next. With KILN_CUDA_EMULATION_ORDER=reverse the blocks
+// and the threads of each round run last to first: a kernel whose result
+// depends on the order (a read of another thread's write without a barrier
+// between them, say) then computes something else than in the default
+// order, and a test that runs both orders against a reference catches it.
+//
 //===----------------------------------------------------------------------===//
 
 #include "kiln-runtime/cuda_host_emulation.h"
@@ -15,6 +22,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <ucontext.h>
 #include <vector>
@@ -60,15 +68,36 @@ void fail(const char *message) {
   std::abort();
 }
 
+/// Whether blocks and threads run last to first (see above). Read at each
+/// launch, which costs nothing next to an emulated kernel.
+bool runsReversed() {
+  const char *order = std::getenv("KILN_CUDA_EMULATION_ORDER");
+  if (!order || !*order || std::strcmp(order, "forward") == 0)
+    return false;
+  if (std::strcmp(order, "reverse") == 0)
+    return true;
+  std::fprintf(stderr,
+               "kiln: CUDA host emulation: KILN_CUDA_EMULATION_ORDER is '%s'; "
+               "it takes 'forward' or 'reverse'\n",
+               order);
+  std::exit(2);
+}
+
 } // namespace
 
 void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
                                const int64_t *dims, int64_t grid, int64_t block,
                                int32_t uses_barriers) {
+  // The i-th of `count` indices in the emulation's order.
+  bool reversed = runsReversed();
+  auto inOrder = [reversed](int64_t i, int64_t count) {
+    return reversed ? count - 1 - i : i;
+  };
   if (!uses_barriers) {
     for (int64_t b = 0; b < grid; ++b)
       for (int64_t t = 0; t < block; ++t)
-        fn(bindings, dims, int32_t(t), int32_t(b), nullptr);
+        fn(bindings, dims, int32_t(inOrder(t, block)),
+           int32_t(inOrder(b, grid)), nullptr);
     return;
   }
   FiberBlock fibers;
@@ -84,7 +113,7 @@ void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
     fiberStacks.emplace_back(new char[kFiberStackBytes]);
   runningBlock = &fibers;
   for (int64_t b = 0; b < grid; ++b) {
-    fibers.block = int32_t(b);
+    fibers.block = int32_t(inOrder(b, grid));
     for (int64_t t = 0; t < block; ++t) {
       ucontext_t &fiber = fibers.fibers[t];
       if (getcontext(&fiber) != 0)
@@ -100,7 +129,8 @@ void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn, void **bindings,
     // a barrier hang or are undefined on the GPU.
     for (bool running = true; running;) {
       int64_t ended = 0, waiting = 0;
-      for (int64_t t = 0; t < block; ++t) {
+      for (int64_t i = 0; i < block; ++i) {
+        int64_t t = inOrder(i, block);
         if (fibers.finished[t])
           continue;
         fibers.current = int32_t(t);

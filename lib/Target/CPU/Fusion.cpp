@@ -1,31 +1,135 @@
 //===- Fusion.cpp - Fusing elementwise producers into consumers -----------===//
 
 #include "Fusion.h"
+#include "ReshapeSinking.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
 
-LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module) {
+/// Fuses each elementwise producer into its sole user where that user reads
+/// each produced element once.
+static LogicalResult fuseIntoSoleUsers(ModuleOp module) {
   RewritePatternSet patterns(module.getContext());
   linalg::populateElementwiseOpsFusionPatterns(
       patterns, [](OpOperand *operand) {
         auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
         // Every loop of the consumer indexes the operand: each produced
         // element is computed once. And the consumer is the value's only
-        // user: a producer fused into several consumers is computed in
-        // each, and along a residual stream (each layer's output feeding
-        // the next layer and the skip connection) the copies compound into
-        // work quadratic in the depth.
+        // user: see recomputedProducers for the few worth computing twice.
         return consumer && operand->get().hasOneUse() &&
                consumer.getMatchingIndexingMap(operand).isPermutation();
       });
   return applyPatternsGreedily(module, std::move(patterns));
 }
 
+/// A recomputed producer's body holds at most this many ops.
+constexpr size_t kMaxRecomputedOps = 4;
+
+/// Whether `producer` is worth computing again in each of its users: an
+/// elementwise generic of a few ops that reads one full-size tensor (its other
+/// inputs broadcast along some loops), and whose every user is a generic that
+/// reads each of its elements once. Each user then reads that one tensor in
+/// place of the producer's result, no more than before, and the producer's
+/// own pass over memory (a kernel, on the GPU) is gone: a layer norm's
+/// `x - mean` feeding both the variance and the normalization, a softmax's
+/// `exp(x - max)` feeding both the sum and the division.
+///
+/// A full-size input that a contraction computes is left alone: the producer
+/// is that contraction's epilogue (in a GPU kernel group, its result never
+/// reaches memory). And reading one full-size tensor keeps copies from
+/// compounding along a residual stream, where each sum reads two.
+static bool isWorthRecomputing(linalg::GenericOp producer) {
+  if (producer->getNumResults() != 1 || producer.getNumReductionLoops() != 0 ||
+      !producer.hasPureTensorSemantics() ||
+      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
+    return false;
+  Block &body = producer.getRegion().front();
+  if (body.getOperations().size() - 1 > kMaxRecomputedOps ||
+      !llvm::all_of(body.without_terminator(),
+                    [](Operation &op) { return isPure(&op); }))
+    return false;
+  int fullSizeInputs = 0;
+  for (OpOperand *input : producer.getDpsInputOperands()) {
+    if (!producer.getMatchingIndexingMap(input).isPermutation())
+      continue;
+    auto source = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (++fullSizeInputs > 1 || (source && source.getNumReductionLoops() > 0))
+      return false;
+  }
+  Value result = producer->getResult(0);
+  return !result.hasOneUse() && !result.use_empty() &&
+         llvm::all_of(result.getUses(), [](OpOperand &use) {
+           auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+           return user && linalg::areElementwiseOpsFusable(&use) &&
+                  user.getMatchingIndexingMap(&use).isPermutation();
+         });
+}
+
+/// Gives each user of a producer worth recomputing a copy of its own, which
+/// fuseIntoSoleUsers then fuses. Returns whether it copied any.
+static bool copyRecomputedProducers(ModuleOp module) {
+  SmallVector<linalg::GenericOp> producers;
+  module.walk([&](linalg::GenericOp op) {
+    if (isWorthRecomputing(op))
+      producers.push_back(op);
+  });
+  for (linalg::GenericOp producer : producers) {
+    Value result = producer->getResult(0);
+    SmallVector<Operation *> users;
+    for (Operation *user : result.getUsers())
+      if (!llvm::is_contained(users, user))
+        users.push_back(user);
+    OpBuilder builder(producer);
+    for (Operation *user : llvm::drop_begin(users)) {
+      Value copy = builder.clone(*producer)->getResult(0);
+      user->replaceUsesOfWith(result, copy);
+    }
+  }
+  return !producers.empty();
+}
+
+LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module) {
+  if (failed(fuseIntoSoleUsers(module)))
+    return failure();
+  // Fused, a chain's ops see the expansions between them (constants, such
+  // as an epsilon, no longer stand beside them as inputs).
+  for (auto function : module.getOps<func::FuncOp>())
+    sinkExpansions(function);
+  if (failed(fuseIntoSoleUsers(module)))
+    return failure();
+  // A copy fused into its user can make that user worth recomputing in turn
+  // (a layer norm's `x - mean` once its `x` is a fused sum); the one
+  // full-size input bounds the rounds, the cap only guards against a bug.
+  for (int round = 0; round < 4 && copyRecomputedProducers(module); ++round)
+    if (failed(fuseIntoSoleUsers(module)))
+      return failure();
+  return success();
+}
+
+/// Splits the loops of a generic that reads a transpose through a
+/// collapse_shape (attention heads merged back into the hidden dimension
+/// before the output projection) so that it reads the transpose itself, its
+/// other operands expanded to match.
+static void readTransposesUncollapsed(func::FuncOp main) {
+  RewritePatternSet patterns(main.getContext());
+  linalg::populateFoldReshapeOpsByExpansionPatterns(
+      patterns, [](OpOperand *operand) {
+        auto collapse = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
+        auto transpose =
+            collapse ? collapse.getSrc().getDefiningOp<linalg::TransposeOp>()
+                     : nullptr;
+        return transpose && isa<linalg::GenericOp>(operand->getOwner()) &&
+               collapse->hasOneUse() && transpose->hasOneUse();
+      });
+  (void)applyPatternsGreedily(main, std::move(patterns));
+}
+
 void kiln::cpu::foldTransposesIntoConsumers(func::FuncOp main) {
+  readTransposesUncollapsed(main);
   SmallVector<linalg::TransposeOp> transposes(
       main.getBody().front().getOps<linalg::TransposeOp>());
   for (linalg::TransposeOp transpose : transposes) {

@@ -4,12 +4,15 @@
 // model does not write every intermediate to memory. A producer is fused
 // only where the consumer reads each of its elements once (into a matrix
 // product it would be recomputed for every column), and only into its sole
-// user (never duplicated).
+// user, except for a few cheap ops that read one full-size tensor, which
+// each of their users computes again (a layer norm's `x - mean`, a softmax's
+// `exp(x - max)`).
 //
-// For the GPU, a transpose that only feeds generic ops is folded into their
-// indexing maps: they read its input in place, and the transposed copy is
-// never written (the CPU target keeps it: its vector code wants the
-// transposed layout contiguous).
+// For the GPU, a transpose that only feeds generic ops, directly or through
+// a collapse_shape (whose reader's loops are then split to match), is folded
+// into their indexing maps: they read its input in place, and the
+// transposed copy is never written (the CPU target keeps it: its vector code
+// wants the transposed layout contiguous).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,7 +27,8 @@ namespace kiln::cpu {
 mlir::LogicalResult fuseElementwiseOps(mlir::ModuleOp module);
 
 /// Folds each linalg.transpose of `main` whose every user reads it as an
-/// input of a linalg.generic into those generics' indexing maps.
+/// input of a linalg.generic, or of one collapse_shape read by a
+/// linalg.generic, into those generics' indexing maps.
 void foldTransposesIntoConsumers(mlir::func::FuncOp main);
 
 } // namespace kiln::cpu

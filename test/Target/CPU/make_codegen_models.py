@@ -9,8 +9,10 @@ with strides 2 onto one),
 DIR/pointwise14.onnx (a 1x1 convolution of a 14x14 image),
 DIR/pointwise14_bias.onnx (the same with a bias and a relu),
 DIR/softmax.onnx (a softmax over rows), DIR/dense.onnx (a matrix product with
-constant weights) and DIR/residual.onnx (two normalizations
-along a residual stream, each output used twice).
+constant weights), DIR/residual.onnx (two normalizations
+along a residual stream, each output used twice), DIR/layer_norm.onnx (a
+layer norm as its ONNX ops, statistics kept as columns) and
+DIR/dense_softmax.onnx (a softmax of a biased matrix product).
 """
 import sys
 from pathlib import Path
@@ -82,3 +84,27 @@ for i, src in enumerate(["x", "h0"]):
               helper.make_node("Sub", [src, f"m{i}"], [f"d{i}"]),
               helper.make_node("Add", [f"d{i}", src], [f"h{i}"])]
 model("residual", nodes, [value("x", [64, 256])], [value("h1", [64, 256])], {})
+# A layer norm as exporters write it: ReduceMean keeping its axis, x - mean
+# read by the variance and the normalization, epsilon and the square root on
+# the kept column.
+model("layer_norm",
+      [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
+       helper.make_node("Sub", ["x", "mean"], ["d"]),
+       helper.make_node("Pow", ["d", "two"], ["d2"]),
+       helper.make_node("ReduceMean", ["d2"], ["var"], axes=[-1]),
+       helper.make_node("Add", ["var", "eps"], ["var_eps"]),
+       helper.make_node("Sqrt", ["var_eps"], ["std"]),
+       helper.make_node("Div", ["d", "std"], ["n"]),
+       helper.make_node("Mul", ["n", "gamma"], ["scaled"]),
+       helper.make_node("Add", ["scaled", "beta"], ["y"])],
+      [value("x", [2, 32, 96])], [value("y", [2, 32, 96])],
+      {"two": np.array(2, np.float32), "eps": np.array(1e-5, np.float32),
+       "gamma": rng.standard_normal(96).astype(np.float32),
+       "beta": rng.standard_normal(96).astype(np.float32)})
+model("dense_softmax",
+      [helper.make_node("MatMul", ["x", "w"], ["xw"]),
+       helper.make_node("Add", ["xw", "b"], ["logits"]),
+       helper.make_node("Softmax", ["logits"], ["y"], axis=-1)],
+      [value("x", [64, 128])], [value("y", [64, 256])],
+      {"w": rng.standard_normal((128, 256)).astype(np.float32),
+       "b": rng.standard_normal(256).astype(np.float32)})

@@ -24,6 +24,7 @@ compare_with_onnxruntime.py can check it against onnxruntime:
                   tiles, whose copy of A reads 16 bytes at a time
   matmul_large    33 products (256x16) @ (16x512): enough blocks for
                   128x128 tiles (--cuda-max-register-tile=8)
+  matmul_of_merged_heads  a transpose reshaped into a product's rows
 """
 
 import os
@@ -113,6 +114,16 @@ def main():
           helper.make_node("Transpose", ["x"], ["k"], perm=[0, 2, 3, 1]),
           helper.make_node("MatMul", ["q", "k"], ["y"])],
          [2, 32, 4, 16], [2, 4, 32, 32], [])
+    # Heads merged back into the hidden dimension before a projection
+    # (attention's output): the transpose, read through the reshape, folds
+    # into the product, whose reduction is split into heads and features.
+    save(directory, "matmul_of_merged_heads",
+         [helper.make_node("Transpose", ["x"], ["t"], perm=[0, 2, 1, 3]),
+          helper.make_node("Reshape", ["t", "shape"], ["merged"]),
+          helper.make_node("MatMul", ["merged", "w"], ["y"])],
+         [2, 4, 32, 16], [2, 32, 48],
+         [numpy_helper.from_array(np.array([2, 32, 64], np.int64), "shape"),
+          weight("w", [64, 48])])
     # Reductions with few outputs: long rows, a whole tensor to a scalar,
     # integers, a maximum over a middle axis.
     save(directory, "reduce_rows",

@@ -2,8 +2,9 @@
 //
 // kiln_cuda_emulator_launch with hand-written thread functions: every
 // thread and block runs once, no thread passes a barrier before all have
-// reached it, shared data written before a barrier is seen after it, and
-// the alignment check passes aligned addresses.
+// reached it, shared data written before a barrier is seen after it, the
+// alignment check passes aligned addresses, and KILN_CUDA_EMULATION_ORDER
+// reverses the order of blocks and threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -103,6 +106,92 @@ TEST(CudaHostEmulationDeathTest, ThreadsAtDifferentBarriersAbort) {
   EXPECT_DEATH(kiln_cuda_emulator_launch(barrierOnEvenThreads, nullptr, nullptr,
                                          1, 4, 1),
                "reached different numbers of barriers");
+}
+
+/// Sets KILN_CUDA_EMULATION_ORDER for one scope.
+class EmulationOrder {
+public:
+  explicit EmulationOrder(const char *order) {
+    setenv("KILN_CUDA_EMULATION_ORDER", order, 1);
+  }
+  ~EmulationOrder() { unsetenv("KILN_CUDA_EMULATION_ORDER"); }
+};
+
+/// Logs (block, thread) in the order they run; with a barrier, logs again
+/// after it.
+void logOrder(void **bindings, const int64_t *, int32_t thread, int32_t block,
+              void *barrier) {
+  auto &order =
+      *static_cast<std::vector<std::pair<int32_t, int32_t>> *>(bindings[0]);
+  order.emplace_back(block, thread);
+  if (barrier) {
+    kiln_cuda_emulator_barrier(barrier);
+    order.emplace_back(block, thread);
+  }
+}
+
+TEST(CudaHostEmulation, ReverseOrderRunsBlocksAndThreadsLastToFirst) {
+  EmulationOrder reverse("reverse");
+  for (int32_t usesBarriers : {0, 1}) {
+    std::vector<std::pair<int32_t, int32_t>> order;
+    void *bindings[] = {&order};
+    kiln_cuda_emulator_launch(logOrder, bindings, nullptr, 2, 3, usesBarriers);
+    std::vector<std::pair<int32_t, int32_t>> expected;
+    for (int32_t block : {1, 0})
+      for (int32_t pass = 0; pass <= usesBarriers; ++pass)
+        for (int32_t thread : {2, 1, 0})
+          expected.emplace_back(block, thread);
+    EXPECT_EQ(order, expected) << "uses_barriers " << usesBarriers;
+  }
+}
+
+TEST(CudaHostEmulation, BarriersOrderEveryThreadInReverseToo) {
+  EmulationOrder reverse("reverse");
+  BarrierState state{};
+  void *bindings[] = {&state};
+  kiln_cuda_emulator_launch(rotateThroughShared, bindings, nullptr, kGrid,
+                            kBlock, /*uses_barriers=*/1);
+  for (int32_t block = 0; block < kGrid; ++block)
+    for (int32_t round = 0; round < kRounds; ++round)
+      for (int32_t thread = 0; thread < kBlock; ++thread)
+        EXPECT_EQ(state.out[(block * kRounds + round) * kBlock + thread],
+                  block * 1000 + round * 100 + (thread + 1) % kBlock);
+}
+
+/// A race: each thread reads its neighbour's slot with no barrier after the
+/// neighbour's write.
+void readNeighbourWithoutBarrier(void **bindings, const int64_t *,
+                                 int32_t thread, int32_t, void *) {
+  auto *slots = static_cast<int32_t *>(bindings[0]);
+  auto *out = static_cast<int32_t *>(bindings[1]);
+  slots[thread] = thread + 1;
+  out[thread] = slots[(thread + 1) % 4];
+}
+
+TEST(CudaHostEmulation, OrdersDisagreeOnARace) {
+  auto run = [](const char *order) {
+    EmulationOrder scoped(order);
+    int32_t slots[4] = {}, out[4] = {};
+    void *bindings[] = {slots, out};
+    kiln_cuda_emulator_launch(readNeighbourWithoutBarrier, bindings, nullptr, 1,
+                              4, 0);
+    return std::vector<int32_t>(out, out + 4);
+  };
+  // Forward, threads 0-2 read slots not yet written; reversed, all written
+  // but thread 3's read of slot 0.
+  EXPECT_EQ(run("forward"), (std::vector<int32_t>{0, 0, 0, 1}));
+  EXPECT_EQ(run("reverse"), (std::vector<int32_t>{2, 3, 4, 0}));
+}
+
+TEST(CudaHostEmulationDeathTest, UnknownOrderIsAnError) {
+  EXPECT_EXIT(
+      {
+        EmulationOrder sideways("sideways");
+        kiln_cuda_emulator_launch(countCalls, nullptr, nullptr, 0, 1, 0);
+      },
+      testing::ExitedWithCode(2),
+      "KILN_CUDA_EMULATION_ORDER is 'sideways'; it takes 'forward' or "
+      "'reverse'");
 }
 
 } // namespace
