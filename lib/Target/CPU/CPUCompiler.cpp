@@ -440,7 +440,7 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
           }))
     return e;
   decomposeAggregatedOps(module);
-  if (failed(fuseElementwiseOps(module)))
+  if (failed(fuseElementwiseOps(module, /*recomputeMath=*/!cpu)))
     return makeError("fusing elementwise ops failed");
   // Powers with small constant exponents (a variance's square) become
   // multiplications: the math library's powf is slow on either target.

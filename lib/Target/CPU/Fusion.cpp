@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -41,16 +42,19 @@ constexpr size_t kMaxRecomputedOps = 4;
 /// A full-size input that a contraction computes is left alone: the producer
 /// is that contraction's epilogue (in a GPU kernel group, its result never
 /// reaches memory). And reading one full-size tensor keeps copies from
-/// compounding along a residual stream, where each sum reads two.
-static bool isWorthRecomputing(linalg::GenericOp producer) {
+/// compounding along a residual stream, where each sum reads two. Math
+/// functions are recomputed only with `recomputeMath` (fuseElementwiseOps).
+static bool isWorthRecomputing(linalg::GenericOp producer, bool recomputeMath) {
   if (producer->getNumResults() != 1 || producer.getNumReductionLoops() != 0 ||
       !producer.hasPureTensorSemantics() ||
       producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
     return false;
   Block &body = producer.getRegion().front();
   if (body.getOperations().size() - 1 > kMaxRecomputedOps ||
-      !llvm::all_of(body.without_terminator(),
-                    [](Operation &op) { return isPure(&op); }))
+      !llvm::all_of(body.without_terminator(), [&](Operation &op) {
+        return isPure(&op) &&
+               (recomputeMath || !isa<math::MathDialect>(op.getDialect()));
+      }))
     return false;
   int fullSizeInputs = 0;
   for (OpOperand *input : producer.getDpsInputOperands()) {
@@ -71,10 +75,10 @@ static bool isWorthRecomputing(linalg::GenericOp producer) {
 
 /// Gives each user of a producer worth recomputing a copy of its own, which
 /// fuseIntoSoleUsers then fuses. Returns whether it copied any.
-static bool copyRecomputedProducers(ModuleOp module) {
+static bool copyRecomputedProducers(ModuleOp module, bool recomputeMath) {
   SmallVector<linalg::GenericOp> producers;
   module.walk([&](linalg::GenericOp op) {
-    if (isWorthRecomputing(op))
+    if (isWorthRecomputing(op, recomputeMath))
       producers.push_back(op);
   });
   for (linalg::GenericOp producer : producers) {
@@ -92,7 +96,8 @@ static bool copyRecomputedProducers(ModuleOp module) {
   return !producers.empty();
 }
 
-LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module) {
+LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module,
+                                            bool recomputeMath) {
   if (failed(fuseIntoSoleUsers(module)))
     return failure();
   // Fused, a chain's ops see the expansions between them (constants, such
@@ -104,7 +109,8 @@ LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module) {
   // A copy fused into its user can make that user worth recomputing in turn
   // (a layer norm's `x - mean` once its `x` is a fused sum); the one
   // full-size input bounds the rounds, the cap only guards against a bug.
-  for (int round = 0; round < 4 && copyRecomputedProducers(module); ++round)
+  for (int round = 0;
+       round < 4 && copyRecomputedProducers(module, recomputeMath); ++round)
     if (failed(fuseIntoSoleUsers(module)))
       return failure();
   return success();

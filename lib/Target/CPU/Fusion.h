@@ -24,7 +24,13 @@
 
 namespace kiln::cpu {
 
-mlir::LogicalResult fuseElementwiseOps(mlir::ModuleOp module);
+/// Fuses the elementwise ops of `module` as described above. With
+/// `recomputeMath`, a recomputed op may call math functions (exp): the GPU
+/// computes them nearly for free in kernels bound by memory, but the CPU's
+/// reductions run scalar, where a fused exp costs more than the pass over
+/// memory it saves.
+mlir::LogicalResult fuseElementwiseOps(mlir::ModuleOp module,
+                                       bool recomputeMath);
 
 /// Folds each linalg.transpose of `main` whose every user reads it as an
 /// input of a linalg.generic, or of one collapse_shape read by a
