@@ -42,7 +42,10 @@ typedef void (*kiln_cuda_emulated_thread_fn)(void **bindings,
 /// Runs `grid` blocks of `block` threads of `fn`, block after block, on
 /// the calling thread. A kernel with barriers (`uses_barriers` nonzero) runs
 /// its block's threads as fibers that take turns from one barrier to the
-/// next; one without runs them one after the other.
+/// next; one without runs them one after the other. Blocks and threads run
+/// first to last, or last to first where the environment variable
+/// KILN_CUDA_EMULATION_ORDER is `reverse` (any other value than `forward`
+/// or `reverse` ends the process with an error).
 KILN_API void kiln_cuda_emulator_launch(kiln_cuda_emulated_thread_fn fn,
                                         void **bindings, const int64_t *dims,
                                         int64_t grid, int64_t block,
