@@ -10,6 +10,7 @@
 #include "KernelFormation.h"
 #include "KernelGroups.h"
 #include "KernelProgram.h"
+#include "LayoutFolding.h"
 #include "MemoryPlanner.h"
 #include "NativeCode.h"
 #include "PadLowering.h"

@@ -1,12 +1,11 @@
 //===- Fusion.cpp - Fusing elementwise producers into consumers -----------===//
 
 #include "Fusion.h"
-#include "ReshapeSinking.h"
+#include "LayoutFolding.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -103,7 +102,7 @@ LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module,
   // Fused, a chain's ops see the expansions between them (constants, such
   // as an epsilon, no longer stand beside them as inputs).
   for (auto function : module.getOps<func::FuncOp>())
-    sinkExpansions(function);
+    sinkUnitExpansions(function);
   if (failed(fuseIntoSoleUsers(module)))
     return failure();
   // A copy fused into its user can make that user worth recomputing in turn
@@ -114,54 +113,4 @@ LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module,
     if (failed(fuseIntoSoleUsers(module)))
       return failure();
   return success();
-}
-
-/// Splits the loops of a generic that reads a transpose through a
-/// collapse_shape (attention heads merged back into the hidden dimension
-/// before the output projection) so that it reads the transpose itself, its
-/// other operands expanded to match.
-static void readTransposesUncollapsed(func::FuncOp main) {
-  RewritePatternSet patterns(main.getContext());
-  linalg::populateFoldReshapeOpsByExpansionPatterns(
-      patterns, [](OpOperand *operand) {
-        auto collapse = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
-        auto transpose =
-            collapse ? collapse.getSrc().getDefiningOp<linalg::TransposeOp>()
-                     : nullptr;
-        return transpose && isa<linalg::GenericOp>(operand->getOwner()) &&
-               collapse->hasOneUse() && transpose->hasOneUse();
-      });
-  (void)applyPatternsGreedily(main, std::move(patterns));
-}
-
-void kiln::cpu::foldTransposesIntoConsumers(func::FuncOp main) {
-  readTransposesUncollapsed(main);
-  SmallVector<linalg::TransposeOp> transposes(
-      main.getBody().front().getOps<linalg::TransposeOp>());
-  for (linalg::TransposeOp transpose : transposes) {
-    Value result = transpose.getResult()[0];
-    bool allGenericInputs = llvm::all_of(result.getUses(), [](OpOperand &use) {
-      auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
-      return generic && generic.isDpsInput(&use);
-    });
-    if (result.use_empty() || !allGenericInputs)
-      continue;
-    // The transpose's dimension i is its input's dimension permutation[i]:
-    // a consumer's index for it indexes that input dimension instead.
-    ArrayRef<int64_t> permutation = transpose.getPermutation();
-    for (OpOperand &use : llvm::make_early_inc_range(result.getUses())) {
-      auto generic = cast<linalg::GenericOp>(use.getOwner());
-      AffineMap map = generic.getMatchingIndexingMap(&use);
-      SmallVector<AffineExpr> results(map.getNumResults());
-      for (auto [i, p] : llvm::enumerate(permutation))
-        results[p] = map.getResult(i);
-      SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-      maps[use.getOperandNumber()] = AffineMap::get(
-          map.getNumDims(), map.getNumSymbols(), results, map.getContext());
-      OpBuilder b(generic);
-      generic.setIndexingMapsAttr(b.getAffineMapArrayAttr(maps));
-      use.set(transpose.getInput());
-    }
-    transpose.erase();
-  }
 }

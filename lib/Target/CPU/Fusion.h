@@ -6,13 +6,8 @@
 // product it would be recomputed for every column), and only into its sole
 // user, except for a few cheap ops that read one full-size tensor, which
 // each of their users computes again (a layer norm's `x - mean`, a softmax's
-// `exp(x - max)`).
-//
-// For the GPU, a transpose that only feeds generic ops, directly or through
-// a collapse_shape (whose reader's loops are then split to match), is folded
-// into their indexing maps: they read its input in place, and the
-// transposed copy is never written (the CPU target keeps it: its vector code
-// wants the transposed layout contiguous).
+// `exp(x - max)`). Unit expansions between the ops of a chain are moved out
+// of it first (LayoutFolding.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,11 +26,6 @@ namespace kiln::cpu {
 /// memory it saves.
 mlir::LogicalResult fuseElementwiseOps(mlir::ModuleOp module,
                                        bool recomputeMath);
-
-/// Folds each linalg.transpose of `main` whose every user reads it as an
-/// input of a linalg.generic, or of one collapse_shape read by a
-/// linalg.generic, into those generics' indexing maps.
-void foldTransposesIntoConsumers(mlir::func::FuncOp main);
 
 } // namespace kiln::cpu
 

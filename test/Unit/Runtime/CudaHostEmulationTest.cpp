@@ -44,19 +44,23 @@ void rotateThroughShared(void **bindings, const int64_t *, int32_t thread,
   }
 }
 
-TEST(CudaHostEmulation, BarriersOrderEveryThreadOfABlock) {
-  BarrierState state{};
-  void *bindings[] = {&state};
-  kiln_cuda_emulator_launch(rotateThroughShared, bindings, nullptr, kGrid,
-                            kBlock, /*uses_barriers=*/1);
-  // Every thread saw its neighbour's value of the same block and round:
-  // the write happened before the barrier that the read came after.
+/// Every thread saw its neighbour's value of the same block and round: the
+/// write happened before the barrier that the read came after.
+void expectNeighboursSeen(const BarrierState &state) {
   for (int32_t block = 0; block < kGrid; ++block)
     for (int32_t round = 0; round < kRounds; ++round)
       for (int32_t thread = 0; thread < kBlock; ++thread)
         EXPECT_EQ(state.out[(block * kRounds + round) * kBlock + thread],
                   block * 1000 + round * 100 + (thread + 1) % kBlock)
             << "block " << block << " round " << round << " thread " << thread;
+}
+
+TEST(CudaHostEmulation, BarriersOrderEveryThreadOfABlock) {
+  BarrierState state{};
+  void *bindings[] = {&state};
+  kiln_cuda_emulator_launch(rotateThroughShared, bindings, nullptr, kGrid,
+                            kBlock, /*uses_barriers=*/1);
+  expectNeighboursSeen(state);
   // All threads of a block arrived at round r before any at round r + 1.
   ASSERT_EQ(state.arrivals.size(), size_t(kGrid * kRounds * kBlock));
   for (size_t i = 0; i < state.arrivals.size(); ++i)
@@ -151,11 +155,7 @@ TEST(CudaHostEmulation, BarriersOrderEveryThreadInReverseToo) {
   void *bindings[] = {&state};
   kiln_cuda_emulator_launch(rotateThroughShared, bindings, nullptr, kGrid,
                             kBlock, /*uses_barriers=*/1);
-  for (int32_t block = 0; block < kGrid; ++block)
-    for (int32_t round = 0; round < kRounds; ++round)
-      for (int32_t thread = 0; thread < kBlock; ++thread)
-        EXPECT_EQ(state.out[(block * kRounds + round) * kBlock + thread],
-                  block * 1000 + round * 100 + (thread + 1) % kBlock);
+  expectNeighboursSeen(state);
 }
 
 /// A race: each thread reads its neighbour's slot with no barrier after the

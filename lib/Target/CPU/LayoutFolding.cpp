@@ -1,11 +1,40 @@
-//===- ReshapeSinking.cpp - Reshapes moved out of elementwise chains ------===//
+//===- LayoutFolding.cpp - Transposes and reshapes read in place ----------===//
 
-#include "ReshapeSinking.h"
+#include "LayoutFolding.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
+
+/// Whether `value` is read, and only as an input of generics.
+static bool isReadOnlyByGenerics(Value value) {
+  return !value.use_empty() &&
+         llvm::all_of(value.getUses(), [](OpOperand &use) {
+           auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+           return generic && generic.isDpsInput(&use);
+         });
+}
+
+/// Makes every generic reading `value` read `source` instead, indexed by
+/// `remap` of the results of its map for `value`, and erases `value`'s op.
+static void
+readInPlace(Value value, Value source,
+            llvm::function_ref<SmallVector<AffineExpr>(AffineMap)> remap) {
+  for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
+    auto generic = cast<linalg::GenericOp>(use.getOwner());
+    AffineMap map = generic.getMatchingIndexingMap(&use);
+    SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+    maps[use.getOperandNumber()] = AffineMap::get(
+        map.getNumDims(), map.getNumSymbols(), remap(map), map.getContext());
+    OpBuilder b(generic);
+    generic.setIndexingMapsAttr(b.getAffineMapArrayAttr(maps));
+    use.set(source);
+  }
+  value.getDefiningOp()->erase();
+}
 
 /// Whether every map of `op` is the identity and every loop is parallel:
 /// each element of the result is computed from the inputs' elements at the
@@ -82,32 +111,19 @@ static void sinkExpansionPast(linalg::GenericOp op) {
 /// Makes the generics reading an expansion that only inserts unit
 /// dimensions read its source instead.
 static void foldUnitExpansion(tensor::ExpandShapeOp expand) {
-  Value result = expand.getResult();
   std::optional<SmallVector<int64_t>> carriers = unitExpansionSources(expand);
-  if (!carriers || result.use_empty() ||
-      !llvm::all_of(result.getUses(), [](OpOperand &use) {
-        auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
-        return generic && generic.isDpsInput(&use);
-      }))
+  if (!carriers || !isReadOnlyByGenerics(expand.getResult()))
     return;
-  for (OpOperand &use : llvm::make_early_inc_range(result.getUses())) {
-    auto generic = cast<linalg::GenericOp>(use.getOwner());
-    AffineMap map = generic.getMatchingIndexingMap(&use);
+  readInPlace(expand.getResult(), expand.getSrc(), [&](AffineMap map) {
     SmallVector<AffineExpr> results;
     for (int64_t carrier : *carriers)
       results.push_back(map.getResult(carrier));
-    SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-    maps[use.getOperandNumber()] = AffineMap::get(
-        map.getNumDims(), map.getNumSymbols(), results, map.getContext());
-    OpBuilder b(generic);
-    generic.setIndexingMapsAttr(b.getAffineMapArrayAttr(maps));
-    use.set(expand.getSrc());
-  }
-  expand.erase();
+    return results;
+  });
 }
 
-void kiln::cpu::sinkExpansions(func::FuncOp main) {
-  Block &body = main.getBody().front();
+void kiln::cpu::sinkUnitExpansions(func::FuncOp function) {
+  Block &body = function.getBody().front();
   // In program order: an expansion moved past one op then meets the next.
   for (Operation &op : llvm::make_early_inc_range(body))
     if (auto generic = dyn_cast<linalg::GenericOp>(op))
@@ -115,4 +131,42 @@ void kiln::cpu::sinkExpansions(func::FuncOp main) {
   for (Operation &op : llvm::make_early_inc_range(body))
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
       foldUnitExpansion(expand);
+}
+
+/// Splits the loops of a generic that reads a transpose through a
+/// collapse_shape (attention heads merged back into the hidden dimension
+/// before the output projection) so that it reads the transpose itself, its
+/// other operands expanded to match.
+static void readTransposesUncollapsed(func::FuncOp main) {
+  RewritePatternSet patterns(main.getContext());
+  linalg::populateFoldReshapeOpsByExpansionPatterns(
+      patterns, [](OpOperand *operand) {
+        auto collapse = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
+        auto transpose =
+            collapse ? collapse.getSrc().getDefiningOp<linalg::TransposeOp>()
+                     : nullptr;
+        return transpose && isa<linalg::GenericOp>(operand->getOwner()) &&
+               collapse->hasOneUse() && transpose->hasOneUse();
+      });
+  (void)applyPatternsGreedily(main, std::move(patterns));
+}
+
+void kiln::cpu::foldTransposesIntoConsumers(func::FuncOp main) {
+  readTransposesUncollapsed(main);
+  SmallVector<linalg::TransposeOp> transposes(
+      main.getBody().front().getOps<linalg::TransposeOp>());
+  for (linalg::TransposeOp transpose : transposes) {
+    Value result = transpose.getResult()[0];
+    if (!isReadOnlyByGenerics(result))
+      continue;
+    // The transpose's dimension i is its input's dimension permutation[i]:
+    // a reader's index for it indexes that input dimension instead.
+    ArrayRef<int64_t> permutation = transpose.getPermutation();
+    readInPlace(result, transpose.getInput(), [&](AffineMap map) {
+      SmallVector<AffineExpr> results(map.getNumResults());
+      for (auto [i, p] : llvm::enumerate(permutation))
+        results[p] = map.getResult(i);
+      return results;
+    });
+  }
 }
