@@ -56,17 +56,14 @@ void kiln::cpu::registerCPUCompilerDialects(DialectRegistry &registry) {
   registerAllToLLVMIRTranslations(registry);
 }
 
-static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 llvm::Error kiln::cpu::addPipeline(OpPassManager &pm, StringRef pipeline) {
   static std::once_flag registered;
   std::call_once(registered, [] { registerAllPasses(); });
   std::string message;
   llvm::raw_string_ostream os(message);
   if (failed(parsePassPipeline(pipeline, pm, os)))
-    return makeError("internal pipeline '" + pipeline + "': " + message);
+    return llvm::createStringError("internal pipeline '" + pipeline +
+                                   "': " + message);
   return llvm::Error::success();
 }
 
@@ -77,7 +74,7 @@ kiln::cpu::runPipeline(ModuleOp module, StringRef what,
   if (llvm::Error e = build(pm))
     return e;
   if (failed(pm.run(module)))
-    return makeError(what + " failed (see the errors above)");
+    return llvm::createStringError(what + " failed (see the errors above)");
   return llvm::Error::success();
 }
 
@@ -89,9 +86,9 @@ static llvm::Error recordInputs(func::FuncOp main, CPUProgram &program) {
     auto nameAttr = main.getArgAttrOfType<StringAttr>(i, "kiln.name");
     std::string name = nameAttr ? nameAttr.str() : "input" + std::to_string(i);
     if (!type || getDType(type.getElementType()) == KILN_DTYPE_INVALID)
-      return makeError("input '" + name +
-                       "' has a type the CPU target does "
-                       "not support");
+      return llvm::createStringError("input '" + name +
+                                     "' has a type the CPU target does "
+                                     "not support");
     auto dimParams = main.getArgAttrOfType<ArrayAttr>(i, "kiln.dim_params");
     ProgramTensor tensor{name, getDType(type.getElementType()), {}};
     for (int64_t d = 0; d < type.getRank(); ++d) {
@@ -129,17 +126,17 @@ static llvm::Error recordOutputs(func::FuncOp main, CPUProgram &program) {
     auto nameAttr = main.getResultAttrOfType<StringAttr>(i, "kiln.name");
     std::string name = nameAttr ? nameAttr.str() : "output" + std::to_string(i);
     if (!type || getDType(type.getElementType()) == KILN_DTYPE_INVALID)
-      return makeError("output '" + name +
-                       "' has a type the CPU target does not support");
+      return llvm::createStringError(
+          "output '" + name + "' has a type the CPU target does not support");
     ProgramTensor tensor{name, getDType(type.getElementType()), {}};
     for (int64_t d = 0; d < type.getRank(); ++d) {
       std::optional<SymbolicSize> size = sizes.dimOf(value, d);
       if (!size)
-        return makeError("dimension " + std::to_string(d) + " of output '" +
-                         name +
-                         "' depends on data or cannot be expressed over the "
-                         "symbolic input dimensions; pin the input shapes "
-                         "with --input-shape");
+        return llvm::createStringError(
+            "dimension " + std::to_string(d) + " of output '" + name +
+            "' depends on data or cannot be expressed over the "
+            "symbolic input dimensions; pin the input shapes "
+            "with --input-shape");
       tensor.dims.push_back(*size);
     }
     program.outputs.push_back(std::move(tensor));
@@ -426,7 +423,8 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   bool cpu = style == KernelStyle::CPU;
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.isExternal())
-    return makeError("the module has no function 'main' to compile");
+    return llvm::createStringError(
+        "the module has no function 'main' to compile");
   if (llvm::Error e = recordInputs(main, program))
     return e;
 
@@ -442,13 +440,13 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
     return e;
   decomposeAggregatedOps(module);
   if (failed(fuseElementwiseOps(module, /*recomputeMath=*/!cpu)))
-    return makeError("fusing elementwise ops failed");
+    return llvm::createStringError("fusing elementwise ops failed");
   // Powers with small constant exponents (a variance's square) become
   // multiplications: the math library's powf is slow on either target.
   RewritePatternSet powers(module.getContext());
   populateMathAlgebraicSimplificationPatterns(powers);
   if (failed(applyPatternsGreedily(module, std::move(powers))))
-    return makeError("simplifying powers failed");
+    return llvm::createStringError("simplifying powers failed");
   if (llvm::Error e =
           runPipeline(module, "fusion cleanup", [](PassManager &pm) {
             return addPipeline(pm, "func.func(canonicalize,cse)");
@@ -466,8 +464,9 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   if (llvm::Error e = recordOutputs(main, program))
     return e;
   if (failed(widenSubByteStorage(module)))
-    return makeError("storing sub-byte elements a byte each failed (see the "
-                     "errors above)");
+    return llvm::createStringError(
+        "storing sub-byte elements a byte each failed (see the "
+        "errors above)");
   if (cpu && options.vectorize) {
     splitColumnPhases(main);
     flattenNarrowConvolutions(main);
@@ -479,7 +478,7 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   lowerPads(main);
   if (cpu && failed(distributeToWorkgroups(main, options.targetWorkgroups,
                                            options.minWorkPerWorkgroup)))
-    return makeError("splitting ops into workgroups failed");
+    return llvm::createStringError("splitting ops into workgroups failed");
   if (cpu && options.vectorize)
     vectorizeWorkgroups(main);
 
@@ -502,7 +501,8 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   else if (options.groupKernels)
     groupContractionKernels(main);
   if (failed(formKernels(module, main, program)))
-    return makeError("forming kernels failed (see the errors above)");
+    return llvm::createStringError(
+        "forming kernels failed (see the errors above)");
   if (llvm::Error e =
           runPipeline(module, "kernel cleanup", [](PassManager &pm) {
             return addPipeline(pm, "canonicalize,cse");
@@ -512,7 +512,7 @@ llvm::Error kiln::cpu::formKernelProgram(ModuleOp module,
   std::string planError;
   if (!planMemory(program, planError,
                   cpu ? KILN_BUFFER_ALIGNMENT : KILN_CUDA_BUFFER_ALIGNMENT))
-    return makeError("memory planning: " + planError);
+    return llvm::createStringError("memory planning: " + planError);
   return llvm::Error::success();
 }
 
@@ -529,7 +529,7 @@ static llvm::Error finishCPUKernels(ModuleOp module,
   populateMathPolynomialApproximationPatterns(
       patterns, [](StringRef name) { return name == "math.exp"; });
   if (failed(applyPatternsGreedily(module, std::move(patterns))))
-    return makeError("expanding erf and exp failed");
+    return llvm::createStringError("expanding erf and exp failed");
   return llvm::Error::success();
 }
 

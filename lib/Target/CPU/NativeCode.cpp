@@ -34,10 +34,6 @@ NativeTarget kiln::cpu::getHostTarget() {
   return target;
 }
 
-static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 namespace {
 /// Temporary files removed on every path out.
 struct TempFile {
@@ -58,21 +54,24 @@ linkSharedObject(llvm::ArrayRef<char> object) {
   int fd;
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
           "kiln-kernels", "o", fd, objectFile.path))
-    return makeError("cannot create a temporary file: " + ec.message());
+    return llvm::createStringError("cannot create a temporary file: " +
+                                   ec.message());
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os.write(object.data(), object.size());
   }
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
           "kiln-kernels", "so", sharedFile.path))
-    return makeError("cannot create a temporary file: " + ec.message());
+    return llvm::createStringError("cannot create a temporary file: " +
+                                   ec.message());
 
   llvm::ErrorOr<std::string> linker = llvm::sys::findProgramByName("ld.lld");
   if (!linker)
     linker = llvm::sys::findProgramByName("ld");
   if (!linker)
-    return makeError("no linker found (ld.lld or ld on PATH): kiln needs one "
-                     "to package CPU kernels; install binutils or lld");
+    return llvm::createStringError(
+        "no linker found (ld.lld or ld on PATH): kiln needs one "
+        "to package CPU kernels; install binutils or lld");
   std::string errorMessage;
   llvm::SmallVector<llvm::StringRef> args = {
       *linker, "-shared", "--hash-style=gnu", "-z",           "noexecstack",
@@ -80,12 +79,13 @@ linkSharedObject(llvm::ArrayRef<char> object) {
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                      &errorMessage);
   if (rc != 0)
-    return makeError("linking the kernels with " + *linker + " failed" +
-                     (errorMessage.empty() ? "" : ": " + errorMessage));
+    return llvm::createStringError(
+        "linking the kernels with " + *linker + " failed" +
+        (errorMessage.empty() ? "" : ": " + errorMessage));
   auto buffer = llvm::MemoryBuffer::getFile(sharedFile.path);
   if (!buffer)
-    return makeError("cannot read the linked kernels: " +
-                     buffer.getError().message());
+    return llvm::createStringError("cannot read the linked kernels: " +
+                                   buffer.getError().message());
   llvm::StringRef bytes = (*buffer)->getBuffer();
   return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
@@ -101,7 +101,7 @@ kiln::cpu::emitSharedObject(mlir::ModuleOp module, const NativeTarget &target,
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
-    return makeError("target " + target.triple + ": " + error);
+    return llvm::createStringError("target " + target.triple + ": " + error);
   // Multiply-adds fuse into FMA instructions (one rounding instead of two,
   // as every peer does): half the instructions of a matrix product.
   llvm::TargetOptions options;
@@ -112,13 +112,14 @@ kiln::cpu::emitSharedObject(mlir::ModuleOp module, const NativeTarget &target,
       optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive
                     : llvm::CodeGenOptLevel::Default));
   if (!machine)
-    return makeError("cannot create a code generator for " + target.triple);
+    return llvm::createStringError("cannot create a code generator for " +
+                                   target.triple);
 
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context, "kiln");
   if (!llvmModule)
-    return makeError("translating the kernels to LLVM IR failed");
+    return llvm::createStringError("translating the kernels to LLVM IR failed");
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
   if (llvm::Error e = mlir::makeOptimizingTransformer(
@@ -135,7 +136,7 @@ kiln::cpu::emitSharedObject(mlir::ModuleOp module, const NativeTarget &target,
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, os, nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
-    return makeError("the target cannot emit object files");
+    return llvm::createStringError("the target cannot emit object files");
   codegen.run(*llvmModule);
   return linkSharedObject(object);
 }

@@ -105,13 +105,10 @@ private:
 
   /// Sets `dims` of `list` (their extents static) from `flat`, row-major.
   void delinearize(Value flat, ArrayRef<unsigned> list) {
-    for (int64_t i = list.size() - 1; i >= 0; --i) {
-      Value extent = index(r.ranges[list[i]]);
-      dims[list[i]] =
-          i == 0 ? flat : arith::RemUIOp::create(b, loc, flat, extent);
-      if (i > 0)
-        flat = arith::DivUIOp::create(b, loc, flat, extent);
-    }
+    SmallVector<Value> extents;
+    for (int64_t range : r.ranges)
+      extents.push_back(index(range));
+    delinearizeLoops(b, loc, flat, list, extents, dims);
   }
 
   /// `combiner` applied to `x` (in the output's place) and `y`.

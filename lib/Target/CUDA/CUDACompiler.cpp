@@ -19,10 +19,6 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::cuda;
 
-static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 bool kiln::cuda::isSupportedChip(llvm::StringRef chip) {
   return llvm::is_contained(kSupportedChips, chip);
 }
@@ -71,8 +67,9 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   for (func::FuncOp fn :
        llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     if (!kernelIndex.contains(fn.getName()))
-      return makeError("function " + fn.getName() +
-                       " is not a kernel of the plan (a kiln bug)");
+      return llvm::createStringError(
+          "function " + fn.getName() +
+          " is not a kernel of the plan (a kiln bug)");
     std::optional<LaunchShape> shape;
     if (options.tileContractions)
       shape =
@@ -84,18 +81,20 @@ static llvm::Error mapKernels(ModuleOp module, cpu::CPUProgram &program,
   }
 
   if (failed(lowerKernelsToParallelLoops(module)))
-    return makeError("lowering the kernels to loops failed (see the errors "
-                     "above)");
+    return llvm::createStringError(
+        "lowering the kernels to loops failed (see the errors "
+        "above)");
   for (func::FuncOp fn :
        llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     if (failed(fuseGroupLoops(fn)))
-      return makeError("fusing kernel group " + fn.getName() +
-                       " failed (see the errors above)");
+      return llvm::createStringError("fusing kernel group " + fn.getName() +
+                                     " failed (see the errors above)");
     FailureOr<LaunchShape> shape =
         mapKernelToThreads(fn, gpuModule, options.outputsPerThread);
     if (failed(shape))
-      return makeError("mapping kernel " + fn.getName() +
-                       " onto GPU threads failed (see the errors above)");
+      return llvm::createStringError(
+          "mapping kernel " + fn.getName() +
+          " onto GPU threads failed (see the errors above)");
     mapped(fn, *shape);
   }
   return llvm::Error::success();
@@ -128,11 +127,13 @@ emitPTX(ModuleOp module, const CUDACompileOptions &options,
         ptx += o.getObject().getValue().str();
   });
   if (ptx.empty())
-    return makeError("the NVPTX backend produced no PTX (a kiln bug)");
+    return llvm::createStringError(
+        "the NVPTX backend produced no PTX (a kiln bug)");
   if (!toolkit && StringRef(ptx).contains(".extern .func"))
-    return makeError("the kernels call math functions from CUDA's libdevice, "
-                     "which was not found: install the CUDA toolkit or set "
-                     "CUDA_HOME to it");
+    return llvm::createStringError(
+        "the kernels call math functions from CUDA's libdevice, "
+        "which was not found: install the CUDA toolkit or set "
+        "CUDA_HOME to it");
   return ptx;
 }
 
@@ -207,8 +208,9 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
                                        const CUDACompileOptions &options,
                                        CUDACompileResult &result) {
   if (!isSupportedChip(options.chip))
-    return makeError("chip '" + options.chip + "' is not supported; use " +
-                     listSupportedChips());
+    return llvm::createStringError("chip '" + options.chip +
+                                   "' is not supported; use " +
+                                   listSupportedChips());
   cpu::CPUCompileOptions common;
   common.stage = options.stage == CUDAStage::Linalg
                      ? cpu::CompileStage::Linalg
@@ -225,11 +227,13 @@ llvm::Error kiln::cuda::compileForCUDA(ModuleOp module,
     return llvm::Error::success();
   std::vector<LaunchShape> shapes;
   if (!llvm::is_contained({2, 4, 8}, options.maxRegisterTile))
-    return makeError("the largest register tile side must be 2, 4 or 8, not " +
-                     llvm::Twine(options.maxRegisterTile));
+    return llvm::createStringError(
+        "the largest register tile side must be 2, 4 or 8, not " +
+        llvm::Twine(options.maxRegisterTile));
   if (options.outputsPerThread < 1 || options.outputsPerThread > 16)
-    return makeError("outputs per thread must be from 1 to 16, not " +
-                     llvm::Twine(options.outputsPerThread));
+    return llvm::createStringError(
+        "outputs per thread must be from 1 to 16, not " +
+        llvm::Twine(options.outputsPerThread));
   if (llvm::Error e = mapKernels(module, program, options, shapes))
     return e;
   if (options.stage == CUDAStage::Kernels) {

@@ -370,12 +370,7 @@ private:
 
   /// Sets `dims` of `list` (flattened row-major to `flat`).
   void delinearize(Value flat, ArrayRef<unsigned> list) {
-    for (int64_t i = list.size() - 1; i >= 0; --i) {
-      Value extent = extents[list[i]];
-      dims[list[i]] = i == 0 ? flat : rem(flat, extent);
-      if (i > 0)
-        flat = div(flat, extent);
-    }
+    delinearizeLoops(b, loc, flat, list, extents, dims);
   }
 
   /// `operand`'s indices at the loop position in `dims`.

@@ -13,10 +13,6 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::cuda;
 
-static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 static constexpr llvm::StringLiteral kLaunch = "kiln_cuda_emulator_launch";
 static constexpr llvm::StringLiteral kBarrier = "kiln_cuda_emulator_barrier";
 static constexpr llvm::StringLiteral kAlignment =
@@ -65,9 +61,9 @@ static llvm::Error emulateNVVMOps(LLVM::LLVMFuncOp fn, ThreadArguments args,
                  NVVM::GridDimZOp>(op))
       replacement = constant(1);
     if (replacement && replacement.getType() != op->getResult(0).getType())
-      return makeError("kernel " + fn.getName() + ": " +
-                       op->getName().getStringRef() +
-                       " has an unexpected type (a kiln bug)");
+      return llvm::createStringError("kernel " + fn.getName() + ": " +
+                                     op->getName().getStringRef() +
+                                     " has an unexpected type (a kiln bug)");
     if (replacement) {
       op->getResult(0).replaceAllUsesWith(replacement);
       op->erase();
@@ -77,10 +73,10 @@ static llvm::Error emulateNVVMOps(LLVM::LLVMFuncOp fn, ThreadArguments args,
                    (isa<NVVM::BarrierOp>(op) && op->getNumOperands() == 0 &&
                     op->use_empty());
     if (!barrier)
-      return makeError("kernel " + fn.getName() + " uses " +
-                       op->getName().getStringRef() +
-                       ", which the host emulation of CUDA kernels does not "
-                       "support yet");
+      return llvm::createStringError(
+          "kernel " + fn.getName() + " uses " + op->getName().getStringRef() +
+          ", which the host emulation of CUDA kernels does not "
+          "support yet");
     LLVM::CallOp::create(b, op->getLoc(), TypeRange(), kBarrier,
                          ValueRange{args.barrier});
     op->erase();
@@ -142,7 +138,7 @@ kiln::cuda::emitHostEmulation(ModuleOp module,
   MLIRContext *ctx = module.getContext();
   auto gpuModules = module.getOps<gpu::GPUModuleOp>();
   if (gpuModules.empty())
-    return makeError("no kernels to emulate (a kiln bug)");
+    return llvm::createStringError("no kernels to emulate (a kiln bug)");
   gpu::GPUModuleOp gpuModule = *gpuModules.begin();
 
   // The kernels and what they use, in a module of their own.

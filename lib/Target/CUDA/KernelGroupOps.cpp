@@ -106,3 +106,15 @@ void KernelOps::storeResult(OpBuilder &b, Location loc,
       b, loc, cloneBodyAt(b, loc, epilogue, mapping, position, read, result),
       mapping.lookup(epilogueOut), position);
 }
+
+void kiln::cuda::delinearizeLoops(OpBuilder &b, Location loc, Value flat,
+                                  ArrayRef<unsigned> loops, ValueRange extents,
+                                  MutableArrayRef<Value> position) {
+  for (int64_t i = loops.size() - 1; i >= 0; --i) {
+    Value extent = extents[loops[i]];
+    position[loops[i]] =
+        i == 0 ? flat : arith::RemUIOp::create(b, loc, flat, extent);
+    if (i > 0)
+      flat = arith::DivUIOp::create(b, loc, flat, extent);
+  }
+}

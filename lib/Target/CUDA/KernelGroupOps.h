@@ -57,6 +57,12 @@ cloneBodyAt(mlir::OpBuilder &b, mlir::Location loc, mlir::linalg::LinalgOp op,
             mlir::OpOperand *given = nullptr, mlir::Value value = {},
             mlir::Operation *skip = nullptr, mlir::Value result = {});
 
+/// Sets `position` of each loop in `loops` from `flat`, their row-major
+/// linear index, given each loop's extent in `extents` (a value per loop).
+void delinearizeLoops(mlir::OpBuilder &b, mlir::Location loc, mlir::Value flat,
+                      llvm::ArrayRef<unsigned> loops, mlir::ValueRange extents,
+                      llvm::MutableArrayRef<mlir::Value> position);
+
 /// The ops of kernel function `fn` when it computes one op with reductions
 /// (alone or in a kernel group) and nothing else writes memory.
 std::optional<KernelOps> matchKernelOps(mlir::func::FuncOp fn);

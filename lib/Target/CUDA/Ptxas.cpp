@@ -14,19 +14,16 @@
 
 using namespace kiln::cuda;
 
-static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 llvm::Expected<std::optional<std::string>>
 kiln::cuda::findPtxas(llvm::StringRef explicitPath) {
   if (explicitPath == "none")
     return std::nullopt;
   if (!explicitPath.empty()) {
     if (!llvm::sys::fs::can_execute(explicitPath))
-      return makeError("--ptxas=" + explicitPath +
-                       " is not an executable; give the path of CUDA's "
-                       "ptxas, or 'none' for an artifact with PTX only");
+      return llvm::createStringError(
+          "--ptxas=" + explicitPath +
+          " is not an executable; give the path of CUDA's "
+          "ptxas, or 'none' for an artifact with PTX only");
     return explicitPath.str();
   }
   if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_PTXAS");
@@ -125,12 +122,14 @@ llvm::Expected<AssembledPTX> kiln::cuda::assemblePTX(llvm::StringRef ptxas,
         std::pair{&logFile, "log"}})
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("kiln", suffix, *file))
-      return makeError("cannot create a temporary file: " + ec.message());
+      return llvm::createStringError("cannot create a temporary file: " +
+                                     ec.message());
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(ptxFile, ec);
     if (ec)
-      return makeError("cannot write " + ptxFile + ": " + ec.message());
+      return llvm::createStringError("cannot write " + ptxFile + ": " +
+                                     ec.message());
     os << ptx;
   }
   std::string arch = ("-arch=" + chip).str();
@@ -145,12 +144,13 @@ llvm::Expected<AssembledPTX> kiln::cuda::assemblePTX(llvm::StringRef ptxas,
   auto log = llvm::MemoryBuffer::getFile(logFile);
   std::string logText = log ? (*log)->getBuffer().str() : "";
   if (rc != 0)
-    return makeError(ptxas + " failed" +
-                     (message.empty() ? "" : " (" + message + ")") + ": " +
-                     logText);
+    return llvm::createStringError(
+        ptxas + " failed" + (message.empty() ? "" : " (" + message + ")") +
+        ": " + logText);
   auto cubin = llvm::MemoryBuffer::getFile(cubinFile, /*IsText=*/false);
   if (!cubin)
-    return makeError("ptxas wrote no cubin: " + cubin.getError().message());
+    return llvm::createStringError("ptxas wrote no cubin: " +
+                                   cubin.getError().message());
   AssembledPTX result;
   llvm::StringRef bytes = (*cubin)->getBuffer();
   result.cubin.assign(bytes.begin(), bytes.end());
