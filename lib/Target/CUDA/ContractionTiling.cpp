@@ -645,6 +645,17 @@ void TiledKernelBuilder::buildTile(Value tileIndex, Value sharedA,
 
   auto steps = scf::ForOp::create(b, loc, index(0), kExtent,
                                   index(kContractionStep), accumulators);
+  // LLVM would unroll a loop of a few steps (K = 64: 4) whole and schedule
+  // every step's loads from shared memory ahead: over 200 registers a
+  // thread, one block an SM. One step at a time keeps the tile's registers
+  // (the inner loop over the step's 16 still unrolls).
+  steps->setAttr(
+      "loop_annotation",
+      LLVM::LoopAnnotationAttr::get(
+          b.getContext(), {}, {}, {},
+          LLVM::LoopUnrollAttr::get(b.getContext(), b.getBoolAttr(true), {}, {},
+                                    {}, {}, {}, {}),
+          {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(steps.getBody());

@@ -11,8 +11,9 @@ DIR/pointwise14_bias.onnx (the same with a bias and a relu),
 DIR/softmax.onnx (a softmax over rows), DIR/dense.onnx (a matrix product with
 constant weights), DIR/residual.onnx (two normalizations
 along a residual stream, each output used twice), DIR/layer_norm.onnx (a
-layer norm as its ONNX ops, statistics kept as columns) and
-DIR/dense_softmax.onnx (a softmax of a biased matrix product).
+layer norm as its ONNX ops, statistics kept as columns),
+DIR/dense_softmax.onnx (a softmax of a biased matrix product) and
+DIR/attention_scores.onnx (12 products of 64-long rows, a mask added).
 """
 import sys
 from pathlib import Path
@@ -108,3 +109,9 @@ model("dense_softmax",
       [value("x", [64, 128])], [value("y", [64, 256])],
       {"w": rng.standard_normal((128, 256)).astype(np.float32),
        "b": rng.standard_normal(256).astype(np.float32)})
+model("attention_scores",
+      [helper.make_node("MatMul", ["x", "k"], ["scores"]),
+       helper.make_node("Add", ["scores", "mask"], ["y"])],
+      [value("x", [12, 128, 64])], [value("y", [12, 128, 128])],
+      {"k": rng.standard_normal((12, 64, 128)).astype(np.float32),
+       "mask": rng.standard_normal((1, 1, 128)).astype(np.float32)})
