@@ -19,8 +19,12 @@ static LogicalResult fuseIntoSoleUsers(ModuleOp module) {
         auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
         // Every loop of the consumer indexes the operand: each produced
         // element is computed once. And the consumer is the value's only
-        // user: see recomputedProducers for the few worth computing twice.
-        return consumer && operand->get().hasOneUse() &&
+        // user (reading it once or more, as d * d): see isWorthRecomputing
+        // for the few worth computing in several users.
+        return consumer &&
+               llvm::all_of(
+                   operand->get().getUsers(),
+                   [&](Operation *user) { return user == consumer; }) &&
                consumer.getMatchingIndexingMap(operand).isPermutation();
       });
   return applyPatternsGreedily(module, std::move(patterns));
@@ -64,7 +68,9 @@ static bool isWorthRecomputing(linalg::GenericOp producer, bool recomputeMath) {
       return false;
   }
   Value result = producer->getResult(0);
-  return !result.hasOneUse() && !result.use_empty() &&
+  Operation *firstUser = result.use_empty() ? nullptr : *result.user_begin();
+  return llvm::any_of(result.getUsers(),
+                      [&](Operation *user) { return user != firstUser; }) &&
          llvm::all_of(result.getUses(), [](OpOperand &use) {
            auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
            return user && linalg::areElementwiseOpsFusable(&use) &&
@@ -80,6 +86,7 @@ static bool copyRecomputedProducers(ModuleOp module, bool recomputeMath) {
     if (isWorthRecomputing(op, recomputeMath))
       producers.push_back(op);
   });
+  // Each has two users or more: each gives at least one copy.
   for (linalg::GenericOp producer : producers) {
     Value result = producer->getResult(0);
     SmallVector<Operation *> users;
@@ -107,7 +114,8 @@ LogicalResult kiln::cpu::fuseElementwiseOps(ModuleOp module,
     return failure();
   // A copy fused into its user can make that user worth recomputing in turn
   // (a layer norm's `x - mean` once its `x` is a fused sum); the one
-  // full-size input bounds the rounds, the cap only guards against a bug.
+  // full-size input bounds the rounds, and the cap bounds the compile time
+  // of a chain that would still go on.
   for (int round = 0;
        round < 4 && copyRecomputedProducers(module, recomputeMath); ++round)
     if (failed(fuseIntoSoleUsers(module)))

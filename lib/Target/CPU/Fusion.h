@@ -7,7 +7,7 @@
 // user, except for a few cheap ops that read one full-size tensor, which
 // each of their users computes again (a layer norm's `x - mean`, a softmax's
 // `exp(x - max)`). Unit expansions between the ops of a chain are moved out
-// of it first (LayoutFolding.h).
+// of it after a first round (LayoutFolding.h).
 //
 //===----------------------------------------------------------------------===//
 

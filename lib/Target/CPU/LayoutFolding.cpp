@@ -20,20 +20,31 @@ static bool isReadOnlyByGenerics(Value value) {
 
 /// Makes every generic reading `value` read `source` instead, indexed by
 /// `remap` of the results of its map for `value`, and erases `value`'s op.
-static void
+/// Does nothing, and returns false, where a reader would no longer index
+/// one of its loops (a reduction over a unit dimension that only the
+/// expansion had).
+static bool
 readInPlace(Value value, Value source,
             llvm::function_ref<SmallVector<AffineExpr>(AffineMap)> remap) {
-  for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
+  SmallVector<std::pair<OpOperand *, SmallVector<AffineMap>>> readers;
+  for (OpOperand &use : value.getUses()) {
     auto generic = cast<linalg::GenericOp>(use.getOwner());
     AffineMap map = generic.getMatchingIndexingMap(&use);
     SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
     maps[use.getOperandNumber()] = AffineMap::get(
         map.getNumDims(), map.getNumSymbols(), remap(map), map.getContext());
+    if (!inversePermutation(concatAffineMaps(maps, map.getContext())))
+      return false;
+    readers.emplace_back(&use, std::move(maps));
+  }
+  for (auto &[use, maps] : readers) {
+    auto generic = cast<linalg::GenericOp>(use->getOwner());
     OpBuilder b(generic);
     generic.setIndexingMapsAttr(b.getAffineMapArrayAttr(maps));
-    use.set(source);
+    use->set(source);
   }
   value.getDefiningOp()->erase();
+  return true;
 }
 
 /// Whether every map of `op` is the identity and every loop is parallel:
@@ -87,6 +98,8 @@ static void sinkExpansionPast(linalg::GenericOp op) {
     sources.push_back(expand.getSrc());
   }
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (resultType.getShape() != first.getResultType().getShape())
+    return;
   auto sourceType = first.getSrcType().clone(resultType.getElementType());
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -114,7 +127,7 @@ static void foldUnitExpansion(tensor::ExpandShapeOp expand) {
   std::optional<SmallVector<int64_t>> carriers = unitExpansionSources(expand);
   if (!carriers || !isReadOnlyByGenerics(expand.getResult()))
     return;
-  readInPlace(expand.getResult(), expand.getSrc(), [&](AffineMap map) {
+  (void)readInPlace(expand.getResult(), expand.getSrc(), [&](AffineMap map) {
     SmallVector<AffineExpr> results;
     for (int64_t carrier : *carriers)
       results.push_back(map.getResult(carrier));
@@ -148,7 +161,10 @@ static void readTransposesUncollapsed(func::FuncOp main) {
         return transpose && isa<linalg::GenericOp>(operand->getOwner()) &&
                collapse->hasOneUse() && transpose->hasOneUse();
       });
-  (void)applyPatternsGreedily(main, std::move(patterns));
+  // Only these rewrites: no folding or constant merging across `main`.
+  (void)applyPatternsGreedily(
+      main, std::move(patterns),
+      GreedyRewriteConfig().enableFolding(false).enableConstantCSE(false));
 }
 
 void kiln::cpu::foldTransposesIntoConsumers(func::FuncOp main) {
@@ -162,7 +178,8 @@ void kiln::cpu::foldTransposesIntoConsumers(func::FuncOp main) {
     // The transpose's dimension i is its input's dimension permutation[i]:
     // a reader's index for it indexes that input dimension instead.
     ArrayRef<int64_t> permutation = transpose.getPermutation();
-    readInPlace(result, transpose.getInput(), [&](AffineMap map) {
+    // A permutation of a map's results indexes the same loops: always done.
+    (void)readInPlace(result, transpose.getInput(), [&](AffineMap map) {
       SmallVector<AffineExpr> results(map.getNumResults());
       for (auto [i, p] : llvm::enumerate(permutation))
         results[p] = map.getResult(i);

@@ -7,12 +7,15 @@
 //
 // Unit dimensions. A reduction that keeps its axis (ReduceMean with
 // keepdims) expands its result by a unit dimension, so a layer norm's
-// `+ eps` and square root ran as a kernel of their own. Before fusion,
+// `+ eps` and square root ran as a kernel of their own. Between a first
+// round of fusion (which brings constants such as epsilon into the ops that
+// use them) and the next,
 //   - an elementwise generic whose inputs are all expanded by the same unit
 //     dimensions runs on the unexpanded tensors, and its result is expanded
 //     instead (the expansion moves towards the chain's end);
 //   - an expansion that only inserts unit dimensions, read only by
-//     generics, is folded into their maps.
+//     generics, is folded into their maps (unless a reader would then index
+//     one of its loops nowhere).
 //
 // Transposes (the GPU only: the CPU's vector code wants the transposed
 // layout contiguous). A transpose read only by generics, directly or

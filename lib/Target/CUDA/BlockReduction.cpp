@@ -103,11 +103,8 @@ public:
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
 
-  /// Sets `dims` of `list` (their extents static) from `flat`, row-major.
+  /// Sets `dims` of `list` from `flat`, row-major.
   void delinearize(Value flat, ArrayRef<unsigned> list) {
-    SmallVector<Value> extents;
-    for (int64_t range : r.ranges)
-      extents.push_back(index(range));
     delinearizeLoops(b, loc, flat, list, extents, dims);
   }
 
@@ -133,13 +130,16 @@ private:
   Reduction &r;
   IRMapping &mapping;
   int64_t threads;
-  /// The value of every loop dimension at the position being built.
-  SmallVector<Value> dims;
+  /// The value of every loop dimension at the position being built, and
+  /// the (static) extents, as values at the kernel's start.
+  SmallVector<Value> dims, extents;
 };
 
 } // namespace
 
 void BlockReductionBuilder::build(Value shared) {
+  for (int64_t range : r.ranges)
+    extents.push_back(index(range));
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   // The block's output (the output's own dimension order, row-major).

@@ -12,7 +12,9 @@ DIR/softmax.onnx (a softmax over rows), DIR/dense.onnx (a matrix product with
 constant weights), DIR/residual.onnx (two normalizations
 along a residual stream, each output used twice), DIR/layer_norm.onnx (a
 layer norm as its ONNX ops, statistics kept as columns),
-DIR/dense_softmax.onnx (a softmax of a biased matrix product) and
+DIR/layer_norm_mul.onnx (the same squaring by Mul), DIR/kept_axis_reduced.onnx
+(a sum over an axis that a mean kept), DIR/dense_softmax.onnx (a softmax of
+a biased matrix product) and
 DIR/attention_scores.onnx (12 products of 64-long rows, a mask added).
 """
 import sys
@@ -102,6 +104,24 @@ model("layer_norm",
       {"two": np.array(2, np.float32), "eps": np.array(1e-5, np.float32),
        "gamma": rng.standard_normal(96).astype(np.float32),
        "beta": rng.standard_normal(96).astype(np.float32)})
+# The same with the square as d * d (one user reading d twice), and a
+# reduction over an axis a first one kept (its only loop over that axis is
+# the expansion's).
+model("layer_norm_mul",
+      [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
+       helper.make_node("Sub", ["x", "mean"], ["d"]),
+       helper.make_node("Mul", ["d", "d"], ["d2"]),
+       helper.make_node("ReduceMean", ["d2"], ["var"], axes=[-1]),
+       helper.make_node("Add", ["var", "eps"], ["var_eps"]),
+       helper.make_node("Sqrt", ["var_eps"], ["std"]),
+       helper.make_node("Div", ["d", "std"], ["y"])],
+      [value("x", [2, 32, 96])], [value("y", [2, 32, 96])],
+      {"eps": np.array(1e-5, np.float32)})
+model("kept_axis_reduced",
+      [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[1]),
+       helper.make_node("ReduceSum", ["mean", "axes"], ["y"], keepdims=0)],
+      [value("x", [4, 8])], [value("y", [4])],
+      {"axes": np.array([1], np.int64)})
 model("dense_softmax",
       [helper.make_node("MatMul", ["x", "w"], ["xw"]),
        helper.make_node("Add", ["xw", "b"], ["logits"]),
