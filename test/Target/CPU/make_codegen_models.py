@@ -89,34 +89,30 @@ for i, src in enumerate(["x", "h0"]):
 model("residual", nodes, [value("x", [64, 256])], [value("h1", [64, 256])], {})
 # A layer norm as exporters write it: ReduceMean keeping its axis, x - mean
 # read by the variance and the normalization, epsilon and the square root on
-# the kept column.
+# the kept column; the square as Pow, or as d * d (one user reading d twice).
+def normalized(square):
+    return [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
+            helper.make_node("Sub", ["x", "mean"], ["d"]),
+            square,
+            helper.make_node("ReduceMean", ["d2"], ["var"], axes=[-1]),
+            helper.make_node("Add", ["var", "eps"], ["var_eps"]),
+            helper.make_node("Sqrt", ["var_eps"], ["std"]),
+            helper.make_node("Div", ["d", "std"], ["n"])]
+
+
 model("layer_norm",
-      [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
-       helper.make_node("Sub", ["x", "mean"], ["d"]),
-       helper.make_node("Pow", ["d", "two"], ["d2"]),
-       helper.make_node("ReduceMean", ["d2"], ["var"], axes=[-1]),
-       helper.make_node("Add", ["var", "eps"], ["var_eps"]),
-       helper.make_node("Sqrt", ["var_eps"], ["std"]),
-       helper.make_node("Div", ["d", "std"], ["n"]),
-       helper.make_node("Mul", ["n", "gamma"], ["scaled"]),
-       helper.make_node("Add", ["scaled", "beta"], ["y"])],
+      normalized(helper.make_node("Pow", ["d", "two"], ["d2"]))
+      + [helper.make_node("Mul", ["n", "gamma"], ["scaled"]),
+         helper.make_node("Add", ["scaled", "beta"], ["y"])],
       [value("x", [2, 32, 96])], [value("y", [2, 32, 96])],
       {"two": np.array(2, np.float32), "eps": np.array(1e-5, np.float32),
        "gamma": rng.standard_normal(96).astype(np.float32),
        "beta": rng.standard_normal(96).astype(np.float32)})
-# The same with the square as d * d (one user reading d twice), and a
-# reduction over an axis a first one kept (its only loop over that axis is
-# the expansion's).
-model("layer_norm_mul",
-      [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
-       helper.make_node("Sub", ["x", "mean"], ["d"]),
-       helper.make_node("Mul", ["d", "d"], ["d2"]),
-       helper.make_node("ReduceMean", ["d2"], ["var"], axes=[-1]),
-       helper.make_node("Add", ["var", "eps"], ["var_eps"]),
-       helper.make_node("Sqrt", ["var_eps"], ["std"]),
-       helper.make_node("Div", ["d", "std"], ["y"])],
-      [value("x", [2, 32, 96])], [value("y", [2, 32, 96])],
+model("layer_norm_mul", normalized(helper.make_node("Mul", ["d", "d"], ["d2"])),
+      [value("x", [2, 32, 96])], [value("n", [2, 32, 96])],
       {"eps": np.array(1e-5, np.float32)})
+# A reduction over an axis a first one kept (its only loop over that axis
+# is the expansion's).
 model("kept_axis_reduced",
       [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[1]),
        helper.make_node("ReduceSum", ["mean", "axes"], ["y"], keepdims=0)],
