@@ -1,6 +1,7 @@
 //===- KernelGroups.cpp - A contraction with its initializer and epilogue -===//
 
 #include "KernelGroups.h"
+#include "BufferRoots.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -8,7 +9,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
@@ -52,29 +52,6 @@ void kiln::cpu::cloneSharedInitializers(func::FuncOp main) {
     if (init->use_empty())
       init->erase();
   }
-}
-
-Value kiln::cpu::getRootBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
-}
-
-bool kiln::cpu::collectTouchedBuffers(Operation *op,
-                                      llvm::SmallPtrSetImpl<Value> &roots) {
-  bool known = true;
-  op->walk([&](Operation *inner) {
-    bool viaMemref = false;
-    for (Value operand : inner->getOperands())
-      if (isa<BaseMemRefType>(operand.getType())) {
-        roots.insert(getRootBuffer(operand));
-        viaMemref = true;
-      }
-    if (!viaMemref && !isMemoryEffectFree(inner) &&
-        !inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
-      known = false;
-  });
-  return known;
 }
 
 /// Whether `op` (or an op nested in it) names a view of `root`.
@@ -133,11 +110,8 @@ struct Group {
 
 } // namespace
 
-/// Whether `op` can lead a group: a reduction over a buffer whose output
-/// indexes each of its parallel loops once (the GPU mappings then iterate
-/// its outputs in their order, as its initializer and epilogue do).
-static bool canLeadGroup(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics() || !isReduction(op))
+bool kiln::cpu::outputIndexesParallelLoops(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1)
     return false;
   AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   return map.isProjectedPermutation() &&
@@ -147,6 +121,14 @@ static bool canLeadGroup(linalg::LinalgOp op) {
                                                  .getPosition()] ==
                   utils::IteratorType::parallel;
          });
+}
+
+/// Whether `op` can lead a group: a reduction over a buffer whose output
+/// indexes each of its parallel loops once (the GPU mappings then iterate
+/// its outputs in their order, as its initializer and epilogue do).
+static bool canLeadGroup(linalg::LinalgOp op) {
+  return op.hasPureBufferSemantics() && isReduction(op) &&
+         outputIndexesParallelLoops(op);
 }
 
 /// The nearest op after (`forward`) or before the contraction that touches

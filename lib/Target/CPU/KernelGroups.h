@@ -34,6 +34,7 @@
 #define KILN_LIB_TARGET_CPU_KERNELGROUPS_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace kiln::cpu {
@@ -44,13 +45,10 @@ constexpr llvm::StringLiteral kKernelGroupAttr = "kiln.kernel_group";
 /// Whether `op` is a kernel group.
 bool isKernelGroup(mlir::Operation *op);
 
-/// The buffer `memref` is a view of (through subviews, reshapes, casts).
-mlir::Value getRootBuffer(mlir::Value memref);
-
-/// Adds to `roots` the buffers that `op` (or an op nested in it) names
-/// through memref operands; false when it may touch memory another way.
-bool collectTouchedBuffers(mlir::Operation *op,
-                           llvm::SmallPtrSetImpl<mlir::Value> &roots);
+/// Whether `op` has one output, indexed by each of its parallel loops once
+/// and by nothing else: a group's ops then iterate its outputs in their own
+/// order, and so do the GPU mappings of a group or a lone reduction.
+bool outputIndexesParallelLoops(mlir::linalg::LinalgOp op);
 
 /// On tensors: gives every reduction whose initial value (a fill or a
 /// broadcast) is shared with other ops its own copy of it, so that each

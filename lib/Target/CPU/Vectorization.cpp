@@ -2,6 +2,7 @@
 
 #include "Vectorization.h"
 
+#include "BufferRoots.h"
 #include "ColumnPhaseConvolution.h"
 #include "FlatConvolution.h"
 
@@ -452,14 +453,6 @@ void kiln::cpu::vectorizeWorkgroups(func::FuncOp main) {
   });
   for (scf::ForOp loop : loops)
     hoistLoopInvariantSubsets(rewriter, loop);
-}
-
-/// The buffer a memref view comes from: in a kernel, one binding. Distinct
-/// bindings never overlap (kernel_abi.h).
-static Value getRootBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
 }
 
 /// Moves a loop's read-modify-write of one vector (an accumulator) out of

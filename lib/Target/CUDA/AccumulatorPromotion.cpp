@@ -1,7 +1,7 @@
 //===- AccumulatorPromotion.cpp - Reductions accumulate in registers ------===//
 
 #include "AccumulatorPromotion.h"
-#include "KernelGroups.h"
+#include "BufferRoots.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

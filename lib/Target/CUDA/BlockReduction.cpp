@@ -3,6 +3,7 @@
 #include "BlockReduction.h"
 
 #include "KernelGroupOps.h"
+#include "KernelGroups.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -56,11 +57,10 @@ static std::optional<Reduction> analyze(func::FuncOp fn) {
   r.ranges = op.getStaticLoopRanges();
   if (llvm::any_of(r.ranges, ShapedType::isDynamic))
     return std::nullopt;
+  if (!cpu::outputIndexesParallelLoops(op))
+    return std::nullopt;
   OpOperand *out = op.getDpsInitOperand(0);
   AffineMap outMap = op.getMatchingIndexingMap(out);
-  if (!outMap.isProjectedPermutation() ||
-      outMap.getNumResults() != op.getNumParallelLoops())
-    return std::nullopt;
   for (unsigned i = 0; i < outMap.getNumResults(); ++i)
     r.outputDims.push_back(outMap.getDimPosition(i));
   for (auto [d, type] : llvm::enumerate(op.getIteratorTypesArray()))

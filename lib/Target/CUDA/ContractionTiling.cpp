@@ -3,6 +3,7 @@
 #include "ContractionTiling.h"
 
 #include "KernelGroupOps.h"
+#include "KernelGroups.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -120,10 +121,9 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
   if (!ops)
     return std::nullopt;
   c.ops = *ops;
+  // matchKernelOps gives a lead with reductions over buffers, one output.
   linalg::LinalgOp op = ops->lead;
-  if (!op || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||
-      !isPlainArithmetic(*op.getBlock()))
+  if (op.getNumDpsInputs() != 2 || !isPlainArithmetic(*op.getBlock()))
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands()) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
@@ -150,8 +150,7 @@ static std::optional<Contraction> analyze(func::FuncOp fn) {
 
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (outMap.getNumResults() == 0 || !outMap.isProjectedPermutation() ||
-      outMap.getNumResults() != op.getNumParallelLoops())
+  if (outMap.getNumResults() == 0 || !cpu::outputIndexesParallelLoops(op))
     return std::nullopt;
   // B is the input that the output's innermost dimension indexes, so that
   // the threads along N store consecutive outputs.

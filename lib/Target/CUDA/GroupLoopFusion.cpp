@@ -3,6 +3,7 @@
 #include "GroupLoopFusion.h"
 
 #include "AccumulatorPromotion.h"
+#include "BufferRoots.h"
 #include "KernelGroups.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -16,7 +17,10 @@ using namespace mlir;
 using namespace kiln;
 using kiln::cpu::getRootBuffer;
 
-void kiln::cuda::forwardStores(Block &block) {
+/// In `block`, replaces each load of an element stored earlier in the block
+/// (nothing that may write the buffer in between) by the stored value, and
+/// erases stores that a later store to the same element overwrites unread.
+static void forwardStores(Block &block) {
   // Stores whose element may be loaded again (`available`), and those
   // whose element nothing read from memory since (`unread`).
   SmallVector<memref::StoreOp> available, unread;

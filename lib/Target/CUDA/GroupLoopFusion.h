@@ -23,11 +23,6 @@ namespace kiln::cuda {
 /// private buffer; fails, with an error, when they do not line up.
 mlir::LogicalResult fuseGroupLoops(mlir::func::FuncOp fn);
 
-/// In `block`, replaces each load of an element stored earlier in the block
-/// (nothing that may write the buffer in between) by the stored value, and
-/// erases stores that a later store to the same element overwrites unread.
-void forwardStores(mlir::Block &block);
-
 } // namespace kiln::cuda
 
 #endif // KILN_LIB_TARGET_CUDA_GROUPLOOPFUSION_H

@@ -3,6 +3,7 @@
 #include "ThreadMapping.h"
 
 #include "AccumulatorPromotion.h"
+#include "KernelGroups.h"
 #include "KernelProgram.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -38,12 +39,9 @@ static void moveParallelLoopsOutward(RewriterBase &rewriter,
   // indexes each once: consecutive threads then write consecutive
   // elements, and a kernel group's ops (KernelGroups.h) all iterate the
   // output in its own order.
-  AffineMap out =
-      generic.getNumDpsInits() == 1
-          ? generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
-          : AffineMap();
-  if (out && out.isProjectedPermutation() &&
-      out.getNumResults() == generic.getNumParallelLoops()) {
+  if (cpu::outputIndexesParallelLoops(generic)) {
+    AffineMap out =
+        generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
     for (unsigned r = 0; r < out.getNumResults(); ++r)
       order.push_back(out.getDimPosition(r));
   } else {
